@@ -1,0 +1,108 @@
+"""The ``cockpit`` command: starts either side, the pipelines or the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from cockpit.settings import Settings, SettingsError, load_settings
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.demo import write_demo
+
+    for path in write_demo(settings):
+        print(f"wrote {path}")
+    return 0
+
+
+def _refresh(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.layers.engine import ConsistencyError
+    from pipelines.refresh import run_refresh
+    from pipelines.warehouse import RefreshBusy
+
+    try:
+        report = run_refresh(settings, args.sources or None)
+    except (ValueError, RefreshBusy, ConsistencyError) as exc:
+        print(f"refresh failed, nothing published: {exc}", file=sys.stderr)
+        return 1
+    for source in report.failed_sources:
+        print(f"source {source} FAILED", file=sys.stderr)
+    print(f"published {report.published}")
+    return 0 if report.ok else 1
+
+
+def _status(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.status import print_status
+
+    return print_status(settings)
+
+
+def _layers(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.layers.check import check_layers
+
+    good, errors = check_layers(settings.layers)
+    for error in errors:
+        print(f"FAIL {error}", file=sys.stderr)
+    tests = sum(len(layer.spec.tests) for layer in good)
+    print(f"{len(good)} layer(s) ok ({tests} test(s) passed), {len(errors)} problem(s)")
+    return 1 if errors else 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.dev:
+        from dashboard.app import create_app
+
+        create_app(settings).run(host=settings.host, port=settings.port, debug=False)
+        return 0
+    bind = f"{settings.host}:{settings.port}"
+    argv = [
+        "gunicorn",
+        "--bind", bind,
+        "--workers", str(settings.workers),
+        "--access-logfile", "-",
+        "--timeout", "60",
+        "dashboard.wsgi:server",
+    ]  # fmt: skip
+    print(f"serving the cockpit on http://{bind}/", flush=True)
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cockpit", description="City-brain digital cockpit")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="write the demo district's extracts into the inbox").set_defaults(
+        run=_demo
+    )
+    refresh = sub.add_parser("refresh", help="load, validate, materialise and publish")
+    refresh.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources")
+    refresh.set_defaults(run=_refresh)
+    sub.add_parser("status", help="sources, last run, freshness, rows, rejects").set_defaults(
+        run=_status
+    )
+    layers = sub.add_parser("layers", help="indicator layers")
+    layers_sub = layers.add_subparsers(dest="layers_command", required=True)
+    layers_sub.add_parser("check", help="validate every layer and run its tests").set_defaults(
+        run=_layers
+    )
+    serve = sub.add_parser("serve", help="serve the cockpit web app")
+    serve.add_argument("--dev", action="store_true", help="single-process development server")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"settings: {exc}", file=sys.stderr)
+        return 2
+    return args.run(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Settings: one file, ``cockpit.toml``, every key overridable by ``COCKPIT_<KEY>``.
+
+Both sides read these; nothing else is shared between ``pipelines`` and ``dashboard``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+CONFIG_ENV = "COCKPIT_CONFIG"
+ENV_PREFIX = "COCKPIT_"
+
+
+class SettingsError(ValueError):
+    """A settings file or an environment override that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    archive: Path
+    warehouse: Path
+    layers: Path
+    reference: Path
+    keep_versions: int = 3
+    host: str = "127.0.0.1"
+    port: int = 8050
+    workers: int = 2
+    lang: str = "zh"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+_PATH_KEYS = {"inbox", "archive", "warehouse", "layers", "reference"}
+
+
+def _default_config_file() -> Path:
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit)
+    here = Path.cwd() / "cockpit.toml"
+    if here.exists():
+        return here
+    # An installed checkout: the file beside the package.
+    return Path(__file__).resolve().parent.parent / "cockpit.toml"
+
+
+def _coerce(key: str, raw: object, kind: type, base: Path) -> object:
+    try:
+        if kind is int:
+            return int(raw)  # type: ignore[arg-type]
+        if key in _PATH_KEYS:
+            path = Path(str(raw)).expanduser()
+            return path if path.is_absolute() else (base / path)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {key!r}: cannot use {raw!r} ({exc})") from exc
+
+
+def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read ``cockpit.toml`` and apply ``COCKPIT_<KEY>`` overrides from the environment."""
+    environ = os.environ if environ is None else environ
+    path = config_file or _default_config_file()
+    values: dict[str, object] = {}
+    if path.exists():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: {exc}") from exc
+    base = path.resolve().parent
+    known = {f.name: f for f in fields(Settings)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    for name in known:
+        override = environ.get(ENV_PREFIX + name.upper())
+        if override is not None:
+            values[name] = override
+    kinds = {"keep_versions": int, "port": int, "workers": int}
+    resolved: dict[str, object] = {}
+    for name, value in values.items():
+        resolved[name] = _coerce(name, value, kinds.get(name, str), base)
+    for name in _PATH_KEYS:
+        if name not in resolved:
+            raise SettingsError(f"{path}: setting {name!r} is required")
+    if resolved.get("lang", "zh") not in ("zh", "en"):
+        raise SettingsError(f"setting 'lang' must be zh or en, not {resolved['lang']!r}")
+    return Settings(**resolved)  # type: ignore[arg-type]

@@ -1,0 +1,2 @@
+SELECT area_code, period, activities AS value
+FROM stg.volunteering

@@ -1,0 +1,177 @@
+"""Deterministic demo extracts, written as the departments really send them.
+
+24 months (2018-01 … 2019-12) for the 75 communities. Registered population sums to
+423,600 in December 2019, the district's published figure for the end of 2019.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+REGISTERED_END_2019 = 423_600
+MONTHS = pd.period_range("2018-01", "2019-12", freq="M")
+_FIXED_TIME = dt.datetime(2020, 1, 10, 9, 0, 0)
+
+
+def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+    """Integers proportional to ``weights`` that add up to exactly ``total``."""
+    exact = weights / weights.sum() * total
+    floor = np.floor(exact).astype(int)
+    short = total - floor.sum()
+    floor[np.argsort(-(exact - floor), kind="stable")[:short]] += 1
+    return floor
+
+
+def community_panel(areas: pd.DataFrame, seed: int = 2019) -> pd.DataFrame:
+    """One row per community and month with every demo measure, before formatting."""
+    rng = np.random.default_rng(seed)
+    comm = areas[areas["level"] == "community"].sort_values("code").reset_index(drop=True)
+    n = len(comm)
+    end_pop = _largest_remainder(rng.gamma(6.0, 1.0, n) + 1.5, REGISTERED_END_2019)
+    elderly_share = rng.uniform(0.21, 0.33, n)
+    growth = rng.uniform(-0.0004, 0.0018, n)  # monthly, some communities shrink
+    planned = np.where(rng.random(n) < 0.6, rng.integers(120, 900, n), 0)
+    sites = rng.integers(0, 5, n)
+    fd_base = rng.uniform(0.26, 0.36, n)
+    vol_base = rng.uniform(0.030, 0.065, n)
+    rows = []
+    for m, month in enumerate(MONTHS):
+        back = len(MONTHS) - 1 - m
+        pop = np.round(end_pop / (1 + growth) ** back).astype(int) if back else end_pop
+        season = 1 + 0.12 * np.cos((month.month - 1) / 12 * 2 * np.pi)  # winter peak
+        progress = min(1.0, (m + 1) / 20) ** 1.3
+        rows.append(
+            pd.DataFrame(
+                {
+                    "month": str(month),
+                    "code": comm["code"],
+                    "name": comm["name_zh"],
+                    "street": comm["parent_code"],
+                    "registered": pop,
+                    "resident": np.round(pop * rng.uniform(1.05, 1.18, n)).astype(int),
+                    "aged_60": np.round(pop * (elderly_share + 0.0004 * m)).astype(int),
+                    "households": np.round(pop / rng.uniform(2.4, 2.8, n)).astype(int),
+                    "planned": planned,
+                    "completed": np.floor(planned * progress * rng.uniform(0.7, 1.0, n)).astype(int),
+                    "sites": np.maximum(0, sites + rng.integers(-1, 2, n)),
+                    "visits": np.round(pop * 0.21 * season * rng.uniform(0.9, 1.1, n)).astype(int),
+                    "contracts": np.round(pop * (fd_base + 0.0035 * m)).astype(int),
+                    "doses": np.round(pop * 0.018 * rng.uniform(0.7, 1.3, n)).astype(int),
+                    "volunteers": np.round(pop * (vol_base + 0.0006 * m)).astype(int),
+                    "activities": rng.integers(2, 14, n),
+                    "hours": np.round(pop * vol_base * rng.uniform(1.5, 3.5, n), 1),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """Rewrite an xlsx with fixed member timestamps, so the same demo has the same hash."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2020, 1, 10, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
+
+
+def write_statistics(panel: pd.DataFrame, streets: dict[str, str], path: Path) -> None:
+    """区统计局: an xlsx with a merged title, a unit line, dates and codes as numbers."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人口月报"
+    header = ["统计月份", "街道", "社区代码", "社区名称", "户籍人口", "常住人口", "60岁及以上人口", "户数"]
+    ws.append(["下城区各社区人口统计月报（2018年1月—2019年12月）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(["填报单位：下城区统计局", None, None, None, "单位：人、户"])
+    ws.append(header)
+    for r in panel.itertuples():
+        ws.append(
+            [
+                dt.datetime.strptime(r.month, "%Y-%m"),
+                streets[r.street],
+                int(r.code),  # as the statistics system exports it: a number, not text
+                r.name,
+                int(r.registered),
+                int(r.resident),
+                int(r.aged_60),
+                int(r.households),
+            ]
+        )
+    for row in ws.iter_rows(min_row=4, min_col=1, max_col=1):
+        row[0].number_format = "yyyy-mm"
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_deterministic_zip(buffer.getvalue()))
+
+
+def write_housing(panel: pd.DataFrame, streets: dict[str, str], path: Path) -> None:
+    """区住建局: GB18030 CSV keyed by community name (suffix 社区 sometimes dropped)."""
+    names = panel["name"].where(panel.index % 3 != 0, panel["name"].str.removesuffix("社区"))
+    frame = pd.DataFrame(
+        {
+            "月份": [f"{m[:4]}年{int(m[5:])}月" for m in panel["month"]],
+            "街道": panel["street"].map(streets),
+            "社区": names,
+            "计划改造户数": panel["planned"],
+            "累计完成改造户数": panel["completed"],
+            "在建工地数": panel["sites"],
+            "填报人": "王伟",
+            "联系电话": "0571-8580" + (panel.index % 9000 + 1000).astype(str),
+        }
+    )
+    # Two rows as a real ledger has them: a community that is not in the tree, and a typo.
+    bad = pd.DataFrame(
+        [
+            ["2019年12月", "武林街道", "新华社区", 300, 120, 1, "王伟", "0571-85801234"],
+            ["2019年12月", "天水街道", "仓桥社区", 500, 200, -2, "王伟", "0571-85801234"],
+        ],
+        columns=frame.columns,
+    )
+    pd.concat([frame, bad]).to_csv(path, index=False, encoding="gb18030")
+
+
+def write_health(panel: pd.DataFrame, path: Path) -> None:
+    """区卫健局: UTF-8 CSV with a BOM, as Excel's 'CSV UTF-8' saves it."""
+    frame = pd.DataFrame(
+        {
+            "统计期": panel["month"],
+            "社区编码": panel["code"],
+            "社区名称": panel["name"],
+            "门诊人次": panel["visits"],
+            "家庭医生签约人数": panel["contracts"],
+            "疫苗接种剂次": panel["doses"],
+        }
+    )
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def write_youth(panel: pd.DataFrame, path: Path) -> None:
+    """团区委: a JSON dump of the volunteer platform's API."""
+    records = [
+        {
+            "month": r.month.replace("-", ""),
+            "communityCode": r.code,
+            "communityName": r.name,
+            "registeredVolunteers": int(r.volunteers),
+            "activities": int(r.activities),
+            "serviceHours": float(r.hours),
+        }
+        for r in panel.itertuples()
+    ]
+    payload = {"code": 0, "msg": "success", "data": {"total": len(records), "records": records}}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")

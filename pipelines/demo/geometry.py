@@ -1,0 +1,139 @@
+"""Synthetic, deterministic boundaries for the demo district.
+
+No openly licensed boundaries exist for Xiacheng's streets and communities, so the demo
+draws its own: a district outline of exactly 31.46 km² around 120.17°E, 30.29°N; streets
+as Voronoi cells of seeds placed roughly where the real streets lie (south to north);
+communities as relaxed Voronoi cells clipped to their street. Clipping one partition by
+another makes communities tile their street and streets tile the district exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPoint, Point, Polygon, mapping
+from shapely.ops import transform
+
+CENTER_LON, CENTER_LAT = 120.17, 30.29
+DISTRICT_KM2 = 31.46
+# A local equal-area projection, so areas in km² are true areas.
+LOCAL_CRS = f"+proj=laea +lat_0={CENTER_LAT} +lon_0={CENTER_LON} +ellps=WGS84 +units=m +no_defs"
+
+# Street seeds in units of the district's half-extent, (east, north). The real streets run
+# from 长庆/武林/天水/潮鸣 by the lake in the south, through 朝晖/文晖, to 东新/石桥 in the north.
+STREET_SEEDS = {
+    "330103001000": (-0.55, -0.72),  # 长庆
+    "330103002000": (-0.12, -0.78),  # 武林
+    "330103003000": (0.22, -0.62),  # 天水
+    "330103005000": (0.60, -0.50),  # 潮鸣
+    "330103006000": (-0.35, -0.22),  # 朝晖
+    "330103007000": (0.30, -0.08),  # 文晖
+    "330103008000": (-0.30, 0.45),  # 东新
+    "330103009000": (0.35, 0.55),  # 石桥
+}
+
+
+def _district_outline(rng: np.random.Generator) -> Polygon:
+    theta = np.linspace(0, 2 * math.pi, 160, endpoint=False)
+    radius = np.ones_like(theta)
+    for k in range(2, 6):
+        radius += rng.uniform(0.02, 0.06) * np.cos(k * theta + rng.uniform(0, 2 * math.pi))
+    # Taller than wide, as the real district is.
+    x = 0.72 * radius * np.cos(theta)
+    y = 1.25 * radius * np.sin(theta)
+    outline = Polygon(np.column_stack([x, y]))
+    scale = math.sqrt(DISTRICT_KM2 * 1e6 / outline.area)
+    return shapely.affinity.scale(outline, scale, scale, origin=(0, 0))
+
+
+def _voronoi(seeds: np.ndarray, within: Polygon) -> list[Polygon]:
+    cells = shapely.voronoi_polygons(
+        MultiPoint([tuple(s) for s in seeds]), extend_to=within.envelope.buffer(1000), ordered=True
+    )
+    return [cell.intersection(within) for cell in cells.geoms]
+
+
+def _random_points(poly: Polygon, n: int, rng: np.random.Generator) -> np.ndarray:
+    minx, miny, maxx, maxy = poly.bounds
+    points: list[tuple[float, float]] = []
+    while len(points) < n:
+        p = (rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+        if poly.contains(Point(p)):
+            points.append(p)
+    return np.array(points)
+
+
+def _relaxed_cells(poly: Polygon, n: int, rng: np.random.Generator) -> list[Polygon]:
+    seeds = _random_points(poly, n, rng)
+    for _ in range(12):  # Lloyd relaxation: even, compact cells
+        cells = _voronoi(seeds, poly)
+        seeds = np.array([[c.centroid.x, c.centroid.y] for c in cells])
+    cells = _voronoi(seeds, poly)
+    # Number the communities from south-west to north-east, so codes read across the map.
+    order = sorted(range(n), key=lambda i: (round(seeds[i][1] / 400), seeds[i][0]))
+    return [cells[i] for i in order]
+
+
+def _largest_polygon(geom) -> Polygon:
+    if isinstance(geom, Polygon):
+        return geom
+    return max(geom.geoms, key=lambda g: g.area)
+
+
+def synthetic_boundaries(areas: pd.DataFrame, seed: int = 330103) -> dict:
+    """A GeoJSON FeatureCollection (WGS84) for every area of the tree."""
+    rng = np.random.default_rng(seed)
+    district = _district_outline(rng)
+    half_w = (district.bounds[2] - district.bounds[0]) / 2
+    half_h = (district.bounds[3] - district.bounds[1]) / 2
+    streets = areas[areas["level"] == "street"].sort_values("code")
+    seeds = np.array([STREET_SEEDS[c] for c in streets["code"]]) * [half_w, half_h]
+    street_cells = dict(zip(streets["code"], _voronoi(seeds, district), strict=True))
+
+    local: dict[str, Polygon] = {areas.loc[areas["level"] == "district", "code"].iloc[0]: district}
+    for code, cell in street_cells.items():
+        local[code] = _largest_polygon(cell)
+        members = areas[(areas["level"] == "community") & (areas["parent_code"] == code)]
+        members = members.sort_values("code")
+        cells = _relaxed_cells(local[code], len(members), rng)
+        local.update(zip(members["code"], cells, strict=True))
+    for park in areas[areas["level"] == "park"].itertuples():
+        local[park.code] = _park_shape(local[park.parent_code], float(park.area_km2))
+
+    to_wgs84 = Transformer.from_crs(LOCAL_CRS, "EPSG:4326", always_xy=True).transform
+    by_code = areas.set_index("code")
+    features = []
+    for code, geom in local.items():
+        area = by_code.loc[code]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": code,
+                    "name_zh": area["name_zh"],
+                    "level": area["level"],
+                    "synthetic": True,
+                },
+                "geometry": mapping(shapely.set_precision(transform(to_wgs84, geom), 1e-9)),
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "name": "xiacheng_synthetic",
+        "description": "SYNTHETIC demo boundaries, not real ones (generated by `cockpit demo`).",
+        "features": features,
+    }
+
+
+def _park_shape(street: Polygon, km2: float) -> Polygon:
+    """A rounded block of the given area, placed well inside its street."""
+    centre = street.representative_point()
+    r = math.sqrt(km2 * 1e6 / math.pi)
+    shape = shapely.affinity.scale(centre.buffer(r, quad_segs=6), 1.3, 0.77)
+    shape = shapely.affinity.scale(shape, *(2 * [math.sqrt(km2 * 1e6 / shape.area)]))
+    return shape.intersection(street)
+

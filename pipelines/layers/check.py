@@ -1,0 +1,99 @@
+"""``cockpit layers check``: every spec valid, every SQL clean, every YAML test passing."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.layers.engine import LayerRunError, run_layer_sql
+from pipelines.layers.spec import Layer, LayerError, discover
+from pipelines.warehouse import DUCKDB_CONFIG
+
+# Values are bound by the engine as named parameters ($name); text spliced into SQL
+# by Python formatting is how injection and non-portable SQL get in.
+_PLACEHOLDERS = re.compile(r"\{[^}]*\}|%\(\w+\)s|%s")
+_QUALIFIED = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+
+
+def lint_sql(layer: Layer) -> list[LayerError]:
+    errors = []
+    stripped = re.sub(r"'[^']*'", "''", layer.sql)  # ignore literals such as '%Y-%m'
+    found = _PLACEHOLDERS.search(stripped)
+    if found:
+        errors.append(
+            LayerError(
+                layer.sql_path,
+                f"string-formatting placeholder {found.group(0)!r}: use a named parameter ($name)",
+            )
+        )
+    return errors
+
+
+def _given_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
+    if not _QUALIFIED.match(name):
+        raise LayerRunError(f"test table {name!r}: name it schema.table, e.g. stg.population")
+    schema, table = name.split(".")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.register("_given", pd.DataFrame(rows))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT * FROM _given")
+    finally:
+        con.unregister("_given")
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return str(a) == str(b)
+
+
+def run_tests(layer: Layer) -> list[LayerError]:
+    errors = []
+    for test in layer.spec.tests:
+        con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+        try:
+            for name, rows in test.given.items():
+                _given_table(con, name, rows)
+            run_layer_sql(con, layer)
+            got = con.execute("SELECT * FROM _layer_out ORDER BY area_code, period").df()
+        except (LayerRunError, duckdb.Error) as exc:
+            errors.append(LayerError(layer.sql_path, f"test {test.name!r}: {exc}"))
+            continue
+        finally:
+            con.close()
+        problem = _compare(got, test.expect)
+        if problem:
+            errors.append(LayerError(layer.yml_path, f"test {test.name!r} failed: {problem}"))
+    return errors
+
+
+def _compare(got: pd.DataFrame, expect: list[dict]) -> str | None:
+    want = sorted(expect, key=lambda r: (str(r.get("area_code")), str(r.get("period"))))
+    rows = got.astype(object).where(got.notna(), None).to_dict("records")
+    if len(rows) != len(want):
+        return f"expected {len(want)} row(s), got {len(rows)}: {rows[:5]}"
+    for i, (g, w) in enumerate(zip(rows, want, strict=True)):
+        for key, value in w.items():
+            if key not in g:
+                return f"row {i + 1}: the SQL returns no column {key!r}"
+            if not _same(g[key], value):
+                return f"row {i + 1} ({g.get('area_code')}, {g.get('period')}): {key} = {g[key]!r}, expected {value!r}"
+    return None
+
+
+def check_layers(folder: Path) -> tuple[list[Layer], list[LayerError]]:
+    """All layers that pass, and every problem found (naming the file)."""
+    layers, errors = discover(folder)
+    good = []
+    for layer in layers:
+        problems = lint_sql(layer) or run_tests(layer)
+        errors.extend(problems)
+        if not problems:
+            good.append(layer)
+    return good, errors

@@ -1,0 +1,260 @@
+"""``cockpit refresh``: load every extract in the inbox, materialise the layers, publish.
+
+Each file loads in its own transaction: a file that cannot be read fails alone, with a
+message naming it and the reason, and the other files and sources still publish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cockpit.settings import Settings
+from pipelines import warehouse
+from pipelines.areas import load_area_tree
+from pipelines.contract import AreaIndex
+from pipelines.layers.check import check_layers
+from pipelines.layers.engine import materialise
+from pipelines.layers.spec import LayerError
+from pipelines.readers import ExtractError
+from pipelines.sources import SOURCES
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class FileResult:
+    source: str
+    file: Path
+    status: str  # ok | unchanged | failed
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    message: str = ""
+
+
+@dataclass
+class RefreshReport:
+    refresh_id: str
+    files: list[FileResult] = field(default_factory=list)
+    layer_errors: list[LayerError] = field(default_factory=list)
+    published: Path | None = None
+
+    @property
+    def failed_sources(self) -> list[str]:
+        return sorted({f.source for f in self.files if f.status == "failed"})
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_sources and not self.layer_errors
+
+
+def new_refresh_id() -> str:
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%S}-{os.urandom(2).hex()}"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _loaded_before(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> str | None:
+    row = con.execute(
+        "SELECT run_id FROM meta.load_run WHERE source = ? AND file_hash = ? AND status = 'ok' "
+        "ORDER BY finished DESC LIMIT 1",
+        [source, digest],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _record_run(con, run_id, refresh_id, source, result: FileResult, digest, started, periods):
+    con.execute(
+        "INSERT INTO meta.load_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id, refresh_id, source, result.file.name, digest, started, _utcnow(),
+            result.status, result.rows_in, result.rows_loaded, result.rows_rejected,
+            list(periods), result.message,
+        ],
+    )  # fmt: skip
+
+
+def _load_file(con, source, path, index, refresh_id, today) -> FileResult:
+    digest = file_hash(path)
+    previous = _loaded_before(con, source.id, digest)
+    if previous:
+        return FileResult(source.id, path, "unchanged", message=f"already loaded by {previous}")
+    run_id = f"{refresh_id}:{source.id}:{digest[:8]}"
+    started = _utcnow()
+    try:
+        batch = source.read(path, index, today)
+    except ExtractError as exc:
+        result = FileResult(source.id, path, "failed", message=str(exc))
+        _record_run(con, run_id, refresh_id, source.id, result, digest, started, ())
+        return result
+    con.begin()
+    try:
+        loaded = source.write(con, batch, run_id)
+        rejected = batch.rejected.assign(run_id=run_id, source=source.id, file=path.name)
+        con.register("_rejected", rejected)
+        con.execute(
+            "INSERT INTO meta.rejected_row SELECT run_id, source, file, row_number, record, "
+            "reasons FROM _rejected"
+        )
+        con.unregister("_rejected")
+        result = FileResult(
+            source.id, path, "ok", batch.rows_in, loaded, len(batch.rejected), "; ".join(batch.notes)
+        )
+        if result.rows_in != result.rows_loaded + result.rows_rejected:
+            raise RuntimeError(
+                f"{path.name}: {result.rows_in} rows in ≠ {loaded} loaded + {len(rejected)} rejected"
+            )
+        _record_run(con, run_id, refresh_id, source.id, result, digest, started, batch.periods)
+        con.commit()
+    except duckdb.Error as exc:
+        con.rollback()
+        result = FileResult(source.id, path, "failed", message=f"{path.name}: cannot load ({exc})")
+        _record_run(con, run_id, refresh_id, source.id, result, digest, started, ())
+    return result
+
+
+def _update_catalog(con: duckdb.DuckDBPyConnection, results: list[FileResult]) -> None:
+    for source in SOURCES.values():
+        mine = [r for r in results if r.source == source.id and r.status != "unchanged"]
+        failed = [r for r in mine if r.status == "failed"]
+        status = "failed" if failed else ("ok" if mine else None)
+        message = "; ".join(r.message for r in failed) or None
+        con.execute(
+            """
+            INSERT INTO meta.source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                (SELECT max(finished) FROM meta.load_run WHERE source = ? AND status = 'ok'), ?, ?)
+            ON CONFLICT (source) DO UPDATE SET
+                department = excluded.department, department_zh = excluded.department_zh,
+                department_en = excluded.department_en, title_zh = excluded.title_zh,
+                title_en = excluded.title_en, description_zh = excluded.description_zh,
+                description_en = excluded.description_en, table_name = excluded.table_name,
+                cadence = excluded.cadence, max_age_days = excluded.max_age_days,
+                last_success = excluded.last_success,
+                last_status = coalesce(excluded.last_status, meta.source.last_status),
+                last_message = CASE WHEN excluded.last_status IS NULL
+                                    THEN meta.source.last_message ELSE excluded.last_message END
+            """,
+            [
+                source.id, source.department_id, source.department_zh, source.department_en,
+                source.title_zh, source.title_en, source.description_zh, source.description_en,
+                f"stg.{source.table}", source.cadence, source.max_age_days, source.id,
+                status, message,
+            ],
+        )  # fmt: skip
+
+
+def _publish_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
+    con.register("_areas", areas)
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS stg.boundary (code VARCHAR PRIMARY KEY, geometry VARCHAR, "
+        "geometry_display VARCHAR, area_km2 DOUBLE, centroid_lon DOUBLE, centroid_lat DOUBLE, "
+        "synthetic BOOLEAN, _run_id VARCHAR, _file VARCHAR)"
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE ind.area AS
+        SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en,
+               coalesce(b.area_km2, a.area_km2) AS area_km2,
+               CASE a.level WHEN 'district' THEN 0 WHEN 'street' THEN 1 ELSE 2 END AS depth
+        FROM _areas a LEFT JOIN stg.boundary b USING (code)
+        ORDER BY a.code
+        """
+    )
+    con.unregister("_areas")
+    con.execute(
+        "CREATE OR REPLACE TABLE ind.area_shape AS SELECT code, geometry, geometry_display, "
+        "centroid_lon, centroid_lat, synthetic FROM stg.boundary "
+        "WHERE code IN (SELECT code FROM ind.area) ORDER BY code"
+    )
+
+
+def _archive(settings: Settings, results: list[FileResult]) -> None:
+    for result in results:
+        if result.status not in ("ok", "unchanged") or not result.file.exists():
+            continue
+        folder = settings.archive / result.source
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{file_hash(result.file)[:16]}-{result.file.name}"
+        if not target.exists():
+            shutil.copy2(result.file, target)
+        result.file.unlink()
+
+
+def run_refresh(
+    settings: Settings,
+    only: list[str] | None = None,
+    today: dt.date | None = None,
+    echo: Echo = print,
+) -> RefreshReport:
+    unknown = sorted(set(only or []) - set(SOURCES))
+    if unknown:
+        raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(SOURCES)}")
+    selected = [s for s in SOURCES.values() if not only or s.id in only]
+    report = RefreshReport(new_refresh_id())
+    started = _utcnow()
+    areas = load_area_tree(settings.reference)
+    index = AreaIndex.from_areas(areas)
+    with warehouse.build(settings, report.refresh_id) as con:
+        _publish_areas(con, areas)
+        for source in selected:
+            for path in source.files(settings.inbox):
+                t0 = time.perf_counter()
+                result = _load_file(con, source, path, index, report.refresh_id, today)
+                report.files.append(result)
+                echo(_describe(result, time.perf_counter() - t0))
+            if source.id == "boundaries":
+                _publish_areas(con, areas)
+        _update_catalog(con, report.files)
+        layers, layer_errors = check_layers(settings.layers)
+        layer_errors += materialise(con, layers, report.refresh_id)
+        report.layer_errors = layer_errors
+        for error in layer_errors:
+            echo(f"layer  {error}")
+        echo(f"layers {len(layers) - len(layer_errors)} materialised, {len(layer_errors)} left out")
+        con.execute(
+            "INSERT INTO meta.refresh VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                report.refresh_id, started, _utcnow(), "ok" if report.ok else "partial",
+                sorted({s.id for s in selected} - set(report.failed_sources)),
+                report.failed_sources, sorted({str(e.path) for e in layer_errors}),
+                "; ".join(f.message for f in report.files if f.status == "failed") or None,
+            ],
+        )  # fmt: skip
+    report.published = warehouse.current_version(settings)
+    _archive(settings, report.files)
+    return report
+
+
+def _describe(result: FileResult, seconds: float) -> str:
+    head = f"{result.source:<11} {result.file.name}"
+    if result.status == "unchanged":
+        return f"{head}: unchanged ({result.message})"
+    if result.status == "failed":
+        return f"{head}: FAILED: {result.message}"
+    rate = result.rows_in / seconds if seconds > 0 else 0
+    return (
+        f"{head}: {result.rows_in:,} rows in, {result.rows_loaded:,} loaded, "
+        f"{result.rows_rejected:,} rejected ({seconds:.1f} s, {rate:,.0f} rows/s)"
+        + (f" [{result.message}]" if result.message else "")
+    )

@@ -1,0 +1,71 @@
+"""``cockpit status``: what each source delivered, how fresh it is, and what was rejected."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from cockpit.settings import Settings
+from pipelines.warehouse import DUCKDB_CONFIG, current_version
+
+STATUS_SQL = """
+SELECT s.source, s.department_zh, s.cadence, s.max_age_days, s.last_success, s.last_status,
+       r.rows_loaded, r.rows_rejected, s.last_message
+FROM meta.source s
+LEFT JOIN (
+    SELECT source, sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected
+    FROM meta.load_run WHERE status = 'ok' GROUP BY source
+) r USING (source)
+ORDER BY s.source
+"""
+
+
+def source_status(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[dict]:
+    rows = con.execute(STATUS_SQL).fetchall()
+    out = []
+    for source, dept, cadence, max_age, last, status, loaded, rejected, message in rows:
+        age = (now - last).days if last else None
+        out.append(
+            {
+                "source": source,
+                "department": dept,
+                "cadence": cadence,
+                "last_success": last,
+                "fresh": "never" if last is None else ("stale" if age > max_age else "fresh"),
+                "last_status": status or "-",
+                "rows_loaded": int(loaded or 0),
+                "rows_rejected": int(rejected or 0),
+                "message": message or "",
+            }
+        )
+    return out
+
+
+def print_status(settings: Settings) -> int:
+    path = current_version(settings)
+    if path is None:
+        print("no warehouse published yet: run `cockpit demo` then `cockpit refresh`")
+        return 1
+    con = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
+    try:
+        rows = source_status(con, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        refresh = con.execute(
+            "SELECT refresh_id, finished, status FROM meta.refresh ORDER BY finished DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    print(f"warehouse {path}")
+    if refresh:
+        print(f"last refresh {refresh[0]} finished {refresh[1]:%Y-%m-%d %H:%M} UTC ({refresh[2]})")
+    header = f"{'source':<11} {'department':<12} {'cadence':<11} {'last success (UTC)':<18} "
+    print(header + f"{'freshness':<9} {'status':<7} {'loaded':>9} {'rejected':>8}")
+    for r in rows:
+        last = f"{r['last_success']:%Y-%m-%d %H:%M}" if r["last_success"] else "-"
+        print(
+            f"{r['source']:<11} {r['department']:<12} {r['cadence']:<11} {last:<18} "
+            f"{r['fresh']:<9} {r['last_status']:<7} {r['rows_loaded']:>9,} {r['rows_rejected']:>8,}"
+        )
+        if r["message"]:
+            print(f"    {r['message']}")
+    return 0

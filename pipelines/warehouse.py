@@ -1,0 +1,148 @@
+"""The warehouse file and how a refresh publishes it.
+
+Every refresh builds a new DuckDB file aside (a copy of the served one, then changed),
+checkpoints, closes and fsyncs it, and then swaps the served pointer, a symlink, to it
+with one ``os.replace``. Readers always open the file the pointer names, read-only: they
+see the old version or the new one, never a half-written state. Each version has its own
+file name, so DuckDB's per-path instance cache never hands a reader a stale database, and
+no ``.wal`` ever sits beside a swapped file. A killed build leaves only a ``*.building``
+file behind, removed by the next refresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from cockpit.settings import Settings
+
+DUCKDB_CONFIG = {"python_enable_replacements": False}
+# Progress bars are per connection in DuckDB 2.0 and would print to stderr.
+SESSION_SQL = "SET enable_progress_bar = false"
+BUILDING_SUFFIX = ".building"
+
+SCHEMA_SQL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS stg;
+CREATE SCHEMA IF NOT EXISTS ind;
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE TABLE IF NOT EXISTS meta.load_run (
+    run_id VARCHAR PRIMARY KEY, refresh_id VARCHAR, source VARCHAR, file VARCHAR,
+    file_hash VARCHAR, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
+    rows_in BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, periods VARCHAR[],
+    message VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meta.rejected_row (
+    run_id VARCHAR, source VARCHAR, file VARCHAR, row_number BIGINT, record VARCHAR,
+    reasons VARCHAR[]
+);
+CREATE TABLE IF NOT EXISTS meta.source (
+    source VARCHAR PRIMARY KEY, department VARCHAR, department_zh VARCHAR,
+    department_en VARCHAR, title_zh VARCHAR, title_en VARCHAR, description_zh VARCHAR,
+    description_en VARCHAR, table_name VARCHAR, cadence VARCHAR, max_age_days INTEGER,
+    last_success TIMESTAMP, last_status VARCHAR, last_message VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meta.refresh (
+    refresh_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
+    sources_ok VARCHAR[], sources_failed VARCHAR[], layers_failed VARCHAR[], message VARCHAR
+);
+"""
+
+
+class RefreshBusy(RuntimeError):
+    """Another refresh holds the warehouse lock."""
+
+
+def versions_dir(settings: Settings) -> Path:
+    return settings.warehouse.parent / "versions"
+
+
+def current_version(settings: Settings) -> Path | None:
+    """The file readers are served now, or None before the first publish."""
+    pointer = settings.warehouse
+    if not pointer.exists():
+        return None
+    return pointer.resolve()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _lock(settings: Settings) -> Iterator[None]:
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(settings.warehouse.parent / ".refresh.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RefreshBusy("another refresh is running (warehouse lock is held)") from exc
+        yield
+
+
+def _remove_stray_builds(folder: Path) -> list[Path]:
+    stray = [p for p in folder.glob(f"*{BUILDING_SUFFIX}*")]
+    for path in stray:
+        path.unlink(missing_ok=True)
+    return stray
+
+
+def _swap_pointer(settings: Settings, target: Path) -> None:
+    pointer = settings.warehouse
+    temp = pointer.with_name(pointer.name + ".swap")
+    temp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, pointer.parent), temp)
+    os.replace(temp, pointer)
+    _fsync(pointer.parent)
+
+
+def _prune(settings: Settings, keep: Path) -> None:
+    published = sorted(versions_dir(settings).glob("cockpit-*.duckdb"))
+    old = [p for p in published if p != keep][: max(0, len(published) - 1 - settings.keep_versions)]
+    for path in old:
+        # A reader that still has it open keeps reading it: unlinking does not disturb it.
+        path.unlink(missing_ok=True)
+
+
+def connect_build(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), config=DUCKDB_CONFIG)
+    con.execute(SESSION_SQL)
+    con.execute(SCHEMA_SQL)
+    return con
+
+
+@contextlib.contextmanager
+def build(settings: Settings, refresh_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a new version; published when the block ends cleanly."""
+    with _lock(settings):
+        folder = versions_dir(settings)
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stray_builds(folder)
+        final = folder / f"cockpit-{refresh_id}.duckdb"
+        aside = final.with_name(final.name + BUILDING_SUFFIX)
+        current = current_version(settings)
+        if current is not None:
+            shutil.copyfile(current, aside)
+        con = connect_build(aside)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            _remove_stray_builds(folder)
+            raise
+        con.close()
+        _fsync(aside)
+        os.replace(aside, final)
+        _swap_pointer(settings, final)
+        _prune(settings, keep=final)
