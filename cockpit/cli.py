@@ -55,7 +55,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.dev:
         from dashboard.app import create_app
 
-        create_app(settings).run(host=settings.host, port=settings.port, debug=False)
+        create_app().run(host=settings.host, port=settings.port, debug=False)
         return 0
     bind = f"{settings.host}:{settings.port}"
     argv = [

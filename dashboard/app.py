@@ -1,0 +1,39 @@
+"""The Dash app: a multi-page cockpit whose drill-down lives in the URL."""
+
+from __future__ import annotations
+
+import importlib
+
+import dash
+from dash import Dash, dcc, html
+
+from dashboard import ids
+
+PAGE_MODULES = (
+    "dashboard.pages.district",
+    "dashboard.pages.street",
+    "dashboard.pages.community",
+    "dashboard.pages.not_found",
+)
+
+
+def create_app() -> Dash:
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        # Pages render one at a time; without this every page's layout is sent each time.
+        suppress_callback_exceptions=True,
+        compress=True,
+        serve_locally=True,
+        title="下城区城市大脑驾驶舱",
+        update_title=None,
+    )
+    for module in PAGE_MODULES:
+        importlib.import_module(module)
+    importlib.import_module("dashboard.callbacks")
+    app.layout = html.Div(
+        [dcc.Location(id=ids.NAV, refresh="callback-nav"), dash.page_container],
+        className="app-shell",
+    )
+    return app

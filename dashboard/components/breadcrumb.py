@@ -1,0 +1,23 @@
+"""Breadcrumb from the district down to the current area; each step links back up."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.i18n import name
+from dashboard.urls import area_href
+
+
+def breadcrumb(chain: pd.DataFrame, lang: str, indicator: str | None) -> html.Nav:
+    items = []
+    last = len(chain) - 1
+    for i, row in enumerate(chain.to_dict("records")):
+        label = name(row, lang)
+        if i == last:
+            items.append(html.Span(label, className="crumb current", **{"aria-current": "page"}))
+        else:
+            href = area_href(row["level"], row["code"], lang, indicator)
+            items.append(dcc.Link(label, href=href, className="crumb"))
+            items.append(html.Span("›", className="crumb-sep"))
+    return html.Nav(items, className="breadcrumb", id="breadcrumb")

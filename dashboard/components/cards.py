@@ -1,0 +1,68 @@
+"""KPI cards, grouped by domain: value and unit, status, change on last month, rank."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import fmt
+from dashboard.data import DOMAIN_ORDER
+from dashboard.i18n import name, t
+
+
+def kpi_card(row: dict, lang: str, href: str, selected: bool) -> dcc.Link:
+    unit = row[f"unit_{lang}"]
+    decimals = int(row["decimals"])
+    status = row["status"] if isinstance(row["status"], str) else "none"
+    delta = fmt.change(row["value"], row["prev_value"])
+    tone = fmt.change_tone(delta, row["direction"])
+    if row["suppressed"] is True:
+        value_text = t("card.suppressed", lang)
+    elif fmt.missing(row["value"]):
+        value_text = t("card.nodata", lang)
+    else:
+        value_text = fmt.number(row["value"], decimals)
+    footer = [html.Span([t("card.vs_prev", lang), " ", fmt.signed_percent(delta)], className=f"change {tone}")]
+    if not fmt.missing(row["rank"]) and int(row["rank_of"]) > 1:
+        footer.append(html.Span(f"{t('card.rank', lang)} {int(row['rank'])}/{int(row['rank_of'])}", className="rank"))
+    if not fmt.missing(row["target"]):
+        footer.append(html.Span(f"{t('card.target', lang)} {fmt.with_unit(row['target'], decimals, unit)}", className="target"))
+    return dcc.Link(
+        href=href,
+        className=f"kpi-card status-{status}" + (" selected" if selected else ""),
+        title=name(row, lang, "description"),
+        id={"type": "kpi-card", "indicator": row["indicator_id"]},
+        children=[
+            html.Div(
+                [
+                    html.Span(className=f"status-dot {status}", title=t(f"status.{status}", lang) if status != "none" else ""),
+                    html.Span(name(row, lang), className="kpi-name"),
+                ],
+                className="kpi-head",
+            ),
+            html.Div([html.Span(value_text, className="kpi-value"), html.Span(unit, className="kpi-unit")], className="kpi-body"),
+            html.Div(footer, className="kpi-foot"),
+        ],
+    )
+
+
+def card_sections(
+    values: pd.DataFrame, lang: str, href_for: Callable[[str], str], selected: str | None
+) -> list[html.Section]:
+    sections = []
+    groups = dict(tuple(values.groupby("domain")))
+    for domain in (d for d in DOMAIN_ORDER if d in groups):
+        group = groups[domain]
+        cards = [
+            kpi_card(row, lang, href_for(row["indicator_id"]), row["indicator_id"] == selected)
+            for row in group.to_dict("records")
+        ]
+        sections.append(
+            html.Section(
+                [html.H2(t(f"domain.{domain}", lang), className="domain-title"), html.Div(cards, className="kpi-grid")],
+                className=f"domain domain-{domain}",
+            )
+        )
+    return sections

@@ -1,0 +1,187 @@
+"""Read-only queries: the only place the dashboard touches the warehouse.
+
+Reads go through ``_frame``, one cursor per call on a held read-only connection to the
+published version the pointer names now. When a refresh publishes, the pointer names a
+new file and the next call opens it; calls under way finish on the old one. Access
+scoping will be one filter added in ``_frame``'s callers' single entry point here.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+
+import duckdb
+import orjson
+import pandas as pd
+
+from cockpit.settings import Settings, load_settings
+
+CHILD_LEVEL = {"district": "street", "street": "community"}
+
+
+@cache
+def settings() -> Settings:
+    return load_settings()
+
+
+class NoWarehouse(RuntimeError):
+    """Nothing has been published yet."""
+
+
+@lru_cache(maxsize=4)
+def _connection(version: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(version), read_only=True)
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _version() -> Path:
+    pointer = settings().warehouse
+    if not pointer.exists():
+        raise NoWarehouse(str(pointer))
+    return pointer.resolve()
+
+
+def _frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    cursor = _connection(_version()).cursor()
+    try:
+        return cursor.execute(sql, params).df()
+    finally:
+        cursor.close()
+
+
+def _one(sql: str, params: list | dict | None = None) -> dict | None:
+    frame = _frame(sql, params)
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def warehouse_version() -> str:
+    """A token that changes whenever a new version is published."""
+    return _version().name
+
+
+def as_of() -> dict:
+    """Latest reporting period and when the data was last refreshed (China time)."""
+    row = _one(
+        "SELECT (SELECT max(period) FROM ind.indicator_value) AS period, "
+        "(SELECT max(finished) FROM meta.refresh) AS refreshed"
+    )
+    refreshed = row["refreshed"] if row else None
+    if refreshed is not None and not pd.isna(refreshed):
+        refreshed = (pd.Timestamp(refreshed) + pd.Timedelta(hours=8)).to_pydatetime()
+    else:
+        refreshed = None
+    return {"period": row["period"] if row else None, "refreshed": refreshed}
+
+
+def find_area(code: str, level: str) -> dict | None:
+    """The area a URL names, by its 12-character code or the short form people type."""
+    return _one(
+        "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
+        "WHERE level = ? AND code = rpad(?, 12, '0')",
+        [level, code.strip()],
+    )
+
+
+def district() -> dict | None:
+    return _one(
+        "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
+        "WHERE level = 'district' LIMIT 1"
+    )
+
+
+def ancestors(code: str) -> pd.DataFrame:
+    """The chain from the district down to ``code``, root first."""
+    return _frame(
+        """
+        WITH RECURSIVE up(code, parent_code, level, name_zh, name_en, depth) AS (
+            SELECT code, parent_code, level, name_zh, name_en, 0 FROM ind.area WHERE code = ?
+            UNION ALL
+            SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en, up.depth + 1
+            FROM ind.area a JOIN up ON a.code = up.parent_code
+        )
+        SELECT code, level, name_zh, name_en FROM up ORDER BY depth DESC
+        """,
+        [code],
+    )
+
+
+def map_areas(area: dict) -> tuple[str, str]:
+    """Whose polygons the map of ``area`` shows: (parent code, level) of its children,
+    or of its siblings for a leaf (a community shows its street's communities)."""
+    child = CHILD_LEVEL.get(area["level"])
+    if child:
+        return area["code"], child
+    return area["parent_code"], area["level"]
+
+
+def shapes(parent_code: str, level: str) -> dict[str, dict]:
+    """Display geometry (GeoJSON geometry objects) of ``parent_code``'s ``level`` children."""
+    frame = _frame(
+        "SELECT s.code, s.geometry_display FROM ind.area_shape s JOIN ind.area a USING (code) "
+        "WHERE a.parent_code = ? AND a.level = ? ORDER BY s.code",
+        [parent_code, level],
+    )
+    return {row.code: orjson.loads(row.geometry_display) for row in frame.itertuples()}
+
+
+def boundaries_synthetic() -> bool:
+    row = _one("SELECT bool_or(synthetic) AS synthetic FROM ind.area_shape")
+    return bool(row and row["synthetic"])
+
+
+INDICATOR_COLUMNS = (
+    "indicator_id, name_zh, name_en, description_zh, description_en, domain, department, "
+    "unit AS unit_zh, unit_en, direction, rollup, decimals, threshold_green, threshold_amber, "
+    "target"
+)
+
+
+# 五位一体: economy, politics (governance), culture, society, ecology.
+DOMAIN_ORDER = ("economy", "governance", "culture", "society", "ecology")
+
+
+def indicators(level: str) -> pd.DataFrame:
+    """Indicators materialised for ``level``, in the five domains' order, then by id."""
+    return _frame(
+        f"SELECT {INDICATOR_COLUMNS} FROM ind.indicator WHERE list_contains(levels, ?) "
+        "ORDER BY list_position(?, domain), indicator_id",
+        [level, list(DOMAIN_ORDER)],
+    )
+
+
+def indicator(indicator_id: str) -> dict | None:
+    return _one(f"SELECT {INDICATOR_COLUMNS} FROM ind.indicator WHERE indicator_id = ?", [indicator_id])
+
+
+def card_values(code: str, period: str) -> pd.DataFrame:
+    """Every indicator of one area in one period, with what its card needs."""
+    return _frame(
+        f"""
+        SELECT i.*, v.value, v.status, v.rank, v.rank_of, v.prev_value, v.yoy_value,
+               v.suppressed
+        FROM (SELECT {INDICATOR_COLUMNS}, levels FROM ind.indicator) i
+        LEFT JOIN ind.indicator_value v
+          ON v.indicator_id = i.indicator_id AND v.area_code = ? AND v.period = ?
+        WHERE list_contains(i.levels, (SELECT level FROM ind.area WHERE code = ?))
+        ORDER BY list_position(?, i.domain), i.indicator_id
+        """,
+        [code, period, code, list(DOMAIN_ORDER)],
+    )
+
+
+def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> pd.DataFrame:
+    """One indicator for every child shown on a map, areas without a value included."""
+    return _frame(
+        """
+        SELECT a.code, a.name_zh, a.name_en, v.value, v.status, v.rank, v.rank_of
+        FROM ind.area a
+        LEFT JOIN ind.indicator_value v
+          ON v.area_code = a.code AND v.indicator_id = ? AND v.period = ?
+        WHERE a.parent_code = ? AND a.level = ?
+        ORDER BY a.code
+        """,
+        [indicator_id, period, parent_code, level],
+    )
+

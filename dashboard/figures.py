@@ -1,0 +1,149 @@
+"""Figures as plain dicts, built from DataFrames. Pure: no I/O, no Dash.
+
+The map is two ``choroplethmap`` traces over the same geometry: a grey base so every
+area is drawn even without a value, and the value layer on top. Switching indicator only
+changes the value layer's colours (``recolour``), so the geometry reaches the browser once.
+The map style is ``white-bg``: no tile server, nothing fetched from the internet.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard import fmt
+from dashboard.i18n import t
+
+VALUE_TRACE = 1  # index of the value layer in ``data``
+
+_SCALES = {
+    "higher_better": [[0, "#fde2d4"], [0.5, "#9fd3c7"], [1, "#16796f"]],
+    "lower_better": [[0, "#16796f"], [0.5, "#9fd3c7"], [1, "#fde2d4"]],
+    "neutral": [[0, "#e3edf9"], [0.5, "#86b2e0"], [1, "#1f5fa8"]],
+}
+_MAP_PIXELS = (760, 620)  # the map's size on a laptop; the wall screen is larger
+
+
+def feature_collection(shapes: dict[str, dict]) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": geom}
+            for code, geom in shapes.items()
+        ],
+    }
+
+
+def _coords(geometry: dict) -> list[tuple[float, float]]:
+    rings = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        rings = [rings]
+    return [tuple(pt) for polygon in rings for ring in polygon for pt in ring]
+
+
+def view(shapes: dict[str, dict]) -> dict:
+    """Centre and zoom that fit every shape in the map's box (Web Mercator, 512 px tiles)."""
+    points = [pt for geom in shapes.values() for pt in _coords(geom)]
+    if not points:
+        return {"center": {"lon": 120.17, "lat": 30.29}, "zoom": 11}
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_span = max(max(lons) - min(lons), 1e-4)
+    y_span = max(merc(max(lats)) - merc(min(lats)), 1e-6)
+    width, height = _MAP_PIXELS
+    zoom_x = math.log2(width * 0.92 * 360 / (512 * lon_span))
+    zoom_y = math.log2(height * 0.92 * 2 * math.pi / (512 * y_span))
+    return {
+        "center": {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2},
+        "zoom": round(min(zoom_x, zoom_y), 2),
+    }
+
+
+def _status_label(status: object, lang: str) -> str:
+    return t(f"status.{status}", lang) if isinstance(status, str) else ""
+
+
+def recolour(values: pd.DataFrame, indicator: dict, lang: str) -> dict:
+    """The value layer's fields for one indicator: apply them to trace ``VALUE_TRACE``."""
+    unit = indicator[f"unit_{lang}"]
+    decimals = int(indicator["decimals"])
+    has_value = values["value"].notna()
+    shown = values[has_value]
+    name_col = f"name_{lang}"
+    customdata = [
+        [
+            row.code,
+            getattr(row, name_col),
+            fmt.with_unit(row.value, decimals, unit),
+            _status_label(row.status, lang),
+            f"{int(row.rank)}/{int(row.rank_of)}" if not fmt.missing(row.rank) else "",
+        ]
+        for row in shown.itertuples()
+    ]
+    z = shown["value"].astype(float).tolist()
+    lo, hi = (min(z), max(z)) if z else (0.0, 1.0)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    return {
+        "locations": shown["code"].tolist(),
+        "z": z,
+        "zmin": lo,
+        "zmax": hi,
+        "customdata": customdata,
+        "colorscale": _SCALES[indicator["direction"]],
+        "colorbar": {
+            "title": {"text": unit, "side": "top"},
+            "thickness": 12,
+            "len": 0.6,
+            "x": 0.99,
+            "xanchor": "right",
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+        "name": indicator[name_col],
+    }
+
+
+def map_figure(shapes: dict[str, dict], values: pd.DataFrame, indicator: dict, lang: str) -> dict:
+    """The children map: every shape drawn, coloured by ``indicator`` where it has a value."""
+    geojson = feature_collection(shapes)
+    names = values.set_index("code")[f"name_{lang}"]
+    codes = list(shapes)
+    base = {
+        "type": "choroplethmap",
+        "geojson": geojson,
+        "featureidkey": "properties.code",
+        "locations": codes,
+        "z": [0] * len(codes),
+        "colorscale": [[0, "#e6e8eb"], [1, "#e6e8eb"]],
+        "showscale": False,
+        "marker": {"line": {"color": "#ffffff", "width": 1.2}},
+        "customdata": [[c, names.get(c, c), t("map.nodata", lang), "", ""] for c in codes],
+        "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+    }
+    layer = {
+        "type": "choroplethmap",
+        "geojson": geojson,
+        "featureidkey": "properties.code",
+        "marker": {"line": {"color": "#ffffff", "width": 1.2}, "opacity": 0.92},
+        "hovertemplate": (
+            "<b>%{customdata[1]}</b><br>%{customdata[2]}"
+            "<br>%{customdata[3]} %{customdata[4]}<extra></extra>"
+        ),
+        **recolour(values, indicator, lang),
+    }
+    return {
+        "data": [base, layer],
+        "layout": {
+            "map": {"style": "white-bg", **view(shapes)},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "hoverlabel": {"font": {"size": 14}},
+            "uirevision": "map",
+            "dragmode": False,
+        },
+    }

@@ -1,0 +1,12 @@
+"""``/community/<code>``: a community (社区) cockpit."""
+
+import dash
+
+from dashboard.components.cockpit import area_page
+
+
+def layout(code: str = "", lang: str | None = None, indicator: str | None = None, **_query: str):
+    return area_page("community", code, lang, indicator)
+
+
+dash.register_page(__name__, path_template="/community/<code>", name="community", title="社区驾驶舱", layout=layout)

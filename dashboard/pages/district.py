@@ -1,0 +1,12 @@
+"""``/``: the district cockpit."""
+
+import dash
+
+from dashboard.components.cockpit import area_page
+
+
+def layout(lang: str | None = None, indicator: str | None = None, **_query: str):
+    return area_page("district", None, lang, indicator)
+
+
+dash.register_page(__name__, path="/", name="district", title="下城区城市大脑驾驶舱", layout=layout)

@@ -1,0 +1,18 @@
+"""Any other path."""
+
+import dash
+from dash import dcc, html
+
+from dashboard.i18n import pick_lang, t
+from dashboard.urls import area_href
+
+
+def layout(lang: str | None = None, **_query: str):
+    lang = pick_lang(lang)
+    return html.Div(
+        [html.H1(t("notfound.title", lang)), dcc.Link(t("notfound.back", lang), href=area_href("district", "", lang))],
+        className="not-found",
+    )
+
+
+dash.register_page(__name__, path="/404", name="not_found_404", title="404", layout=layout)
