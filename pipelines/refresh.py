@@ -80,8 +80,8 @@ def _loaded_before(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> 
         "SELECT run_id FROM meta.load_run WHERE source = ? AND file_hash = ? AND status = 'ok' "
         "ORDER BY finished DESC LIMIT 1",
         [source, digest],
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return row[0][0] if row else None
 
 
 def _record_run(con, run_id, refresh_id, source, result: FileResult, digest, started, periods):

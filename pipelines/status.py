@@ -52,12 +52,12 @@ def print_status(settings: Settings) -> int:
         rows = source_status(con, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         refresh = con.execute(
             "SELECT refresh_id, finished, status FROM meta.refresh ORDER BY finished DESC LIMIT 1"
-        ).fetchone()
+        ).fetchall()[:1]
     finally:
         con.close()
     print(f"warehouse {path}")
-    if refresh:
-        print(f"last refresh {refresh[0]} finished {refresh[1]:%Y-%m-%d %H:%M} UTC ({refresh[2]})")
+    for refresh_id, finished, status in refresh:
+        print(f"last refresh {refresh_id} finished {finished:%Y-%m-%d %H:%M} UTC ({status})")
     header = f"{'source':<11} {'department':<12} {'cadence':<11} {'last success (UTC)':<18} "
     print(header + f"{'freshness':<9} {'status':<7} {'loaded':>9} {'rejected':>8}")
     for r in rows:

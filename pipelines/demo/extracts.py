@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -82,7 +83,12 @@ def _deterministic_zip(data: bytes) -> bytes:
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, date_time=(2020, 1, 10, 9, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(item.filename))
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-10T09:00:00Z", content
+                )
+            dst.writestr(info, content)
     return out.getvalue()
 
 

@@ -14,14 +14,14 @@ import math
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
-from shapely.ops import transform
+
+from pipelines.geo import laea, reproject
 
 CENTER_LON, CENTER_LAT = 120.17, 30.29
 DISTRICT_KM2 = 31.46
 # A local equal-area projection, so areas in km² are true areas.
-LOCAL_CRS = f"+proj=laea +lat_0={CENTER_LAT} +lon_0={CENTER_LON} +ellps=WGS84 +units=m +no_defs"
+LOCAL_CRS = laea(CENTER_LON, CENTER_LAT)
 
 # Street seeds in units of the district's half-extent, (east, north). The real streets run
 # from 长庆/武林/天水/潮鸣 by the lake in the south, through 朝晖/文晖, to 东新/石桥 in the north.
@@ -104,7 +104,6 @@ def synthetic_boundaries(areas: pd.DataFrame, seed: int = 330103) -> dict:
     for park in areas[areas["level"] == "park"].itertuples():
         local[park.code] = _park_shape(local[park.parent_code], float(park.area_km2))
 
-    to_wgs84 = Transformer.from_crs(LOCAL_CRS, "EPSG:4326", always_xy=True).transform
     by_code = areas.set_index("code")
     features = []
     for code, geom in local.items():
@@ -118,7 +117,9 @@ def synthetic_boundaries(areas: pd.DataFrame, seed: int = 330103) -> dict:
                     "level": area["level"],
                     "synthetic": True,
                 },
-                "geometry": mapping(shapely.set_precision(transform(to_wgs84, geom), 1e-9)),
+                "geometry": mapping(
+                    shapely.set_precision(reproject(geom, LOCAL_CRS, "EPSG:4326"), 1e-9)
+                ),
             }
         )
     return {

@@ -170,7 +170,7 @@ def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str)
     _insert_indicator(con, layer)
     return con.execute(
         "SELECT count(*) FROM ind.indicator_value WHERE indicator_id = ?", [spec.id]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 def _insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:

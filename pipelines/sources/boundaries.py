@@ -15,29 +15,16 @@ import duckdb
 import orjson
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import mapping, shape
-from shapely.ops import transform
 
 from pipelines.contract import AreaIndex, Batch
+from pipelines.geo import areas_km2
 from pipelines.readers import ExtractError
 
 # Display tolerance per level, in degrees (1e-5° ≈ 1 m): invisible at the zoom each level is
 # shown at, and it keeps the payload that reaches the browser small.
 DISPLAY_TOLERANCE = {"district": 4e-5, "street": 2e-5, "community": 1e-5, "park": 1e-5}
 CODE_PROPERTIES = ("code", "area_code", "区划代码", "统计用区划代码", "CODE")
-
-
-def areas_km2(geometries: list) -> list[float]:
-    """True areas in km², in one equal-area projection centred on the whole set: at the
-    scale of a city the error is far below the precision shown."""
-    minx, miny, maxx, maxy = shapely.GeometryCollection(geometries).bounds
-    crs = (
-        f"+proj=laea +lat_0={(miny + maxy) / 2} +lon_0={(minx + maxx) / 2} "
-        "+ellps=WGS84 +units=m +no_defs"
-    )
-    to_local = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform
-    return [transform(to_local, g).area / 1e6 for g in geometries]
 
 
 def _feature_code(props: dict) -> object:

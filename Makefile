@@ -1,0 +1,55 @@
+# The two commands in the README: `make run` and `make test`. Everything else is set up here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: install run demo refresh serve test browser-deps lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/cockpit demo
+
+refresh: install
+	$(BIN)/cockpit refresh
+
+serve: install
+	$(BIN)/cockpit serve
+
+## Load the embedded demo district and serve the cockpit on http://127.0.0.1:8050
+run: demo refresh serve
+
+## Headless Chromium and a CJK font for the browser tests (Debian packages).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
+		echo "installing chromium, chromium-driver and a CJK font"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			chromium chromium-driver fonts-wqy-microhei >/dev/null; \
+	fi
+
+test: install browser-deps
+	$(BIN)/cockpit layers check
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data/inbox data/archive data/warehouse .pytest_cache

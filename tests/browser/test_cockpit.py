@@ -1,0 +1,197 @@
+"""What an official does with the cockpit, in headless Chromium against a real server."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, TrackedPage
+
+pytestmark = pytest.mark.browser
+
+GRAPH = "#area-map .js-plotly-plot"
+WULIN = "330103002000"
+
+
+def wait_for_map(page, area_name: str | None = None) -> None:
+    """Until the page shows ``area_name`` and its map's value layer is drawn."""
+    if area_name:
+        page.wait_for_selector(f".area-name:text-is('{area_name}')")
+    page.wait_for_selector(f"{GRAPH} canvas")
+    page.wait_for_function(
+        """() => {
+            const gd = document.querySelector('#area-map .js-plotly-plot');
+            const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+            return map && map.map && map.map.loaded() && gd.data.length === 2;
+        }"""
+    )
+
+
+def map_locations(page) -> list[str]:
+    return page.evaluate(f"() => document.querySelector('{GRAPH}').data[0].locations")
+
+
+def click_area(page, lon: float, lat: float) -> None:
+    """Click the map where (lon, lat) is drawn, as a person would with a mouse."""
+    x, y = page.evaluate(
+        f"""([lon, lat]) => {{
+            const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
+            const point = map.project([lon, lat]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }}""",
+        [lon, lat],
+    )
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+
+
+@pytest.fixture(scope="module")
+def areas(demo) -> dict[str, dict]:
+    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
+    rows = con.execute(
+        "SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en, s.centroid_lon, s.centroid_lat "
+        "FROM ind.area a JOIN ind.area_shape s USING (code)"
+    ).fetchall()
+    con.close()
+    keys = ("code", "parent_code", "level", "name_zh", "name_en", "lon", "lat")
+    return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
+
+
+def children(areas: dict, code: str, level: str) -> list[str]:
+    return sorted(c for c, a in areas.items() if a["parent_code"] == code and a["level"] == level)
+
+
+def test_district_map_shows_the_eight_streets(server, tracked: TrackedPage, areas):
+    page = tracked.page
+    page.goto(server + "/")
+    wait_for_map(page)
+    assert page.inner_text(".area-name") == "下城区"
+    assert map_locations(page) == children(areas, "330103000000", "street")
+    assert len(map_locations(page)) == 8
+    population = page.locator(".kpi-card", has_text="户籍人口").locator(".kpi-value").inner_text()
+    assert population == "423,600"
+    assert "示意边界" in page.inner_text("#synthetic-note")
+    assert tracked.errors == []
+
+
+def test_clicking_a_street_opens_its_cockpit(server, tracked: TrackedPage, areas):
+    page = tracked.page
+    page.goto(server + "/")
+    wait_for_map(page)
+    wulin = areas[WULIN]
+    click_area(page, wulin["lon"], wulin["lat"])
+    page.wait_for_url(f"**/street/{WULIN}**")
+    wait_for_map(page, "武林街道")
+    communities = children(areas, WULIN, "community")
+    assert len(communities) == 7
+    assert map_locations(page) == communities
+    assert page.inner_text("#breadcrumb").split() == ["下城区", "›", "武林街道"]
+
+
+def test_drill_down_to_a_community_and_back_up(server, tracked: TrackedPage, areas):
+    page = tracked.page
+    page.goto(server + "/street/330103002")  # the 9-digit code a person would type
+    wait_for_map(page)
+    target = areas[children(areas, WULIN, "community")[2]]
+    click_area(page, target["lon"], target["lat"])
+    page.wait_for_url(f"**/community/{target['code']}**")
+    wait_for_map(page, target["name_zh"])
+    assert page.inner_text("#breadcrumb").split() == ["下城区", "›", "武林街道", "›", target["name_zh"]]
+    page.click("#breadcrumb >> text=武林街道")
+    page.wait_for_url(f"**/street/{WULIN}**")
+    wait_for_map(page, "武林街道")
+    page.click("#breadcrumb >> text=下城区")
+    page.wait_for_url(server + "/**")
+    wait_for_map(page, "下城区")
+    assert len(map_locations(page)) == 8
+    assert tracked.errors == []
+
+
+def test_english_on_request_and_a_switch_back(server, tracked: TrackedPage):
+    page = tracked.page
+    page.goto(server + "/street/330103002?lang=en")
+    wait_for_map(page)
+    assert page.inner_text(".area-name") == "Wulin Subdistrict"
+    headings = page.locator(".domain-title").all_inner_texts()
+    assert headings == ["Governance", "Culture", "Society"]
+    assert page.inner_text("#as-of-period") == "Dec 2019"
+    page.click("#lang-switch")
+    page.wait_for_function("() => !window.location.search.includes('lang=en')")
+    wait_for_map(page, "武林街道")
+    assert page.locator(".domain-title").all_inner_texts() == ["治理", "文化", "社会"]
+
+
+def test_switching_indicator_recolours_without_resending_geometry(server, tracked: TrackedPage):
+    page = tracked.page
+    page.goto(server + "/")
+    wait_for_map(page)
+    bodies: list[str] = []
+    page.on(
+        "response",
+        lambda r: bodies.append(r.text()) if "_dash-update-component" in r.url else None,
+    )
+    before = page.evaluate(f"() => document.querySelector('{GRAPH}').data[1].name")
+    page.click("#map-indicator")
+    page.click(".dash-dropdown-option:has(input[value='registered_population'])")
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').data[1].name === '户籍人口'"
+    )
+    assert before != "户籍人口"
+    z = page.evaluate(f"() => document.querySelector('{GRAPH}').data[1].z")
+    assert sum(z) == 423_600
+    page.wait_for_function("() => window.location.search.includes('indicator=registered_population')")
+    updates = [b for b in bodies if '"z"' in b]
+    assert updates and all("geojson" not in b for b in updates)
+    # The shared URL opens the same view.
+    page.goto(page.url)
+    wait_for_map(page)
+    assert page.evaluate(f"() => document.querySelector('{GRAPH}').data[1].name") == "户籍人口"
+
+
+def test_no_request_leaves_localhost(server, tracked: TrackedPage, areas):
+    page = tracked.page
+    community = children(areas, WULIN, "community")[0]
+    for path in ("/", f"/street/{WULIN}", f"/community/{community}", "/?lang=en", "/street/999"):
+        page.goto(server + path)
+        if path != "/street/999":
+            wait_for_map(page)
+        else:
+            page.wait_for_selector(".not-found")
+        page.wait_for_load_state("networkidle")
+    assert len(tracked.requests) > 20
+    assert tracked.external_requests() == []
+
+
+def test_the_page_at_1920x1080_is_not_broken(server, tracked: TrackedPage):
+    page = tracked.page
+    page.goto(server + "/")
+    wait_for_map(page)
+    page.wait_for_load_state("networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "district-1920x1080.png")
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.kpi-card, .map-panel, .cockpit-header')]"
+        ".map(e => { const r = e.getBoundingClientRect();"
+        " return [e.className, r.left, r.top, r.right, r.bottom]; })"
+    )
+    for i, (name_a, *a) in enumerate(boxes):
+        assert a[2] - a[0] > 100 and a[3] - a[1] > 40, f"{name_a} is collapsed"
+        for name_b, *b in boxes[i + 1 :]:
+            overlap = min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+            assert not overlap, f"{name_a} overlaps {name_b}"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    # Chinese text is drawn with real glyphs, not the empty boxes of a missing font.
+    tofu = page.evaluate(
+        """() => {
+            const font = getComputedStyle(document.querySelector('.area-name')).font;
+            const draw = (text) => {
+                const c = document.createElement('canvas'); c.width = 80; c.height = 80;
+                const ctx = c.getContext('2d'); ctx.font = font; ctx.fillText(text, 4, 60);
+                return ctx.getImageData(0, 0, 80, 80).data.join(',');
+            };
+            const missing = draw('\\u{10FFFD}');
+            return ['下', '城', '区', '驾'].filter(ch => draw(ch) === missing);
+        }"""
+    )
+    assert tofu == []

@@ -1,0 +1,38 @@
+"""Every UI string comes from a catalog, in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dashboard.i18n import LANGS, catalog
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
+# Keys whose last part is chosen at run time (a level, a domain, a status).
+DYNAMIC = {
+    "level": ("district", "street", "community", "park"),
+    "cockpit": ("district", "street", "community", "park"),
+    "domain": ("economy", "governance", "culture", "society", "ecology"),
+    "status": ("green", "amber", "red"),
+    "map.children": ("district", "street", "community"),
+}
+
+
+def test_both_catalogs_have_the_same_keys_and_no_empty_strings():
+    keys = [set(catalog(lang)) for lang in LANGS]
+    assert keys[0] == keys[1], keys[0] ^ keys[1]
+    for lang in LANGS:
+        assert all(value.strip() for value in catalog(lang).values()), lang
+
+
+def test_every_key_the_code_uses_exists():
+    used = set()
+    for path in DASHBOARD.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", text))
+        for prefix in re.findall(r"""\bt\(\s*f["']([a-z_.]+)\.\{""", text):
+            used |= {f"{prefix}.{part}" for part in DYNAMIC[prefix]}
+    assert used, "no catalog keys found in the code"
+    for lang in LANGS:
+        missing = used - set(catalog(lang))
+        assert not missing, (lang, missing)

@@ -1,0 +1,121 @@
+"""Indicator layers: two files, validated and tested before they reach a screen."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.demo import write_demo
+from pipelines.layers.check import check_layers
+from pipelines.refresh import run_refresh
+from pipelines.warehouse import current_version
+from tests.conftest import REPO, make_settings
+
+GOOD_YML = """\
+id: {id}
+name_zh: 户均人口
+name_en: People per household
+description_zh: 户籍人口除以户数。
+description_en: Registered population divided by households.
+domain: society
+department: statistics
+sources: [stg.population]
+unit_zh: 人/户
+unit_en: per household
+direction: neutral
+rollup: ratio
+decimals: 2
+tests:
+  - name: people over households
+    given:
+      stg.population:
+        - {{period: "2019-12", area_code: "330103001051", registered_population: 500, households: 200}}
+    expect:
+      - {{area_code: "330103001051", period: "2019-12", numerator: 500, denominator: 200}}
+"""
+GOOD_SQL = """\
+SELECT area_code, period, registered_population AS numerator, households AS denominator
+FROM stg.population
+WHERE households > 0
+"""
+
+
+@pytest.fixture
+def layers_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "layers"
+    shutil.copytree(REPO / "layers", target)
+    return target
+
+
+def test_the_shipped_layers_pass_their_checks():
+    good, errors = check_layers(REPO / "layers")
+    assert errors == []
+    assert len(good) >= 8
+    assert {layer.spec.domain for layer in good} >= {"society", "governance", "culture"}
+
+
+def test_cli_layers_check_exits_zero_on_the_shipped_layers():
+    result = subprocess.run(
+        [sys.executable, "-m", "cockpit.cli", "layers", "check"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "0 problem(s)" in result.stdout
+
+
+def test_an_unknown_field_names_the_file_and_the_field(layers_dir):
+    yml = layers_dir / "society" / "registered_population.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    good, errors = check_layers(layers_dir)
+    assert [str(e.path) for e in errors] == [str(yml)]
+    assert "field colour" in errors[0].problem and "Extra inputs" in errors[0].problem
+    assert "registered_population" not in {layer.id for layer in good}
+
+
+def test_a_bad_rollup_and_a_failing_test_are_reported(layers_dir):
+    yml = layers_dir / "society" / "clinic_visits.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("rollup: sum", "rollup: average"), encoding="utf-8")
+    vaccine = layers_dir / "society" / "vaccine_doses.yml"
+    vaccine.write_text(vaccine.read_text(encoding="utf-8").replace("value: 88", "value: 89"), encoding="utf-8")
+    _, errors = check_layers(layers_dir)
+    problems = {e.path.name: e.problem for e in errors}
+    assert "field rollup" in problems["clinic_visits.yml"]
+    assert "value = 88" in problems["vaccine_doses.yml"] and "expected 89" in problems["vaccine_doses.yml"]
+
+
+def test_an_sql_error_and_a_placeholder_are_reported(layers_dir):
+    (layers_dir / "culture" / "volunteer_hours.sql").write_text("SELEC area_code FROM stg.volunteering")
+    (layers_dir / "culture" / "volunteer_activities.sql").write_text(
+        "SELECT area_code, period, activities AS value FROM stg.volunteering WHERE period = {period}"
+    )
+    _, errors = check_layers(layers_dir)
+    problems = {e.path.name: e.problem for e in errors}
+    assert "SQL error" in problems["volunteer_hours.sql"]
+    assert "placeholder '{period}'" in problems["volunteer_activities.sql"]
+
+
+def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(tmp_path, layers_dir):
+    (layers_dir / "society" / "people_per_household.yml").write_text(GOOD_YML.format(id="people_per_household"), encoding="utf-8")
+    (layers_dir / "society" / "people_per_household.sql").write_text(GOOD_SQL, encoding="utf-8")
+    (layers_dir / "society" / "broken.yml").write_text(GOOD_YML.format(id="broken"), encoding="utf-8")
+    (layers_dir / "society" / "broken.sql").write_text("SELECT nope FROM stg.population", encoding="utf-8")
+    settings = make_settings(tmp_path, layers=layers_dir)
+    write_demo(settings)
+    lines: list[str] = []
+    report = run_refresh(settings, echo=lines.append)
+    assert [e.path.name for e in report.layer_errors] == ["broken.sql"]
+    assert any("broken.sql" in line for line in lines)
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
+    ids = {r[0] for r in con.execute("SELECT indicator_id FROM ind.indicator").fetchall()}
+    assert "people_per_household" in ids and "broken" not in ids and "clinic_visits" in ids
+    district = con.execute(
+        "SELECT value, numerator, denominator FROM ind.indicator_value "
+        "WHERE indicator_id = 'people_per_household' AND level = 'district' AND period = '2019-12'"
+    ).fetchall()[0]
+    con.close()
+    assert district[1] == 423_600 and district[0] == pytest.approx(district[1] / district[2])

@@ -1,0 +1,175 @@
+"""`cockpit refresh`: load, validate, materialise, publish atomically; nothing lost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from pipelines.demo import write_demo
+from pipelines.refresh import run_refresh
+from pipelines.warehouse import current_version
+from tests.conftest import REPO, make_settings, settings_env
+
+import duckdb
+
+
+def test_every_row_is_accounted_for(wh):
+    runs = wh.execute(
+        "SELECT source, rows_in, rows_loaded, rows_rejected FROM meta.load_run WHERE status = 'ok'"
+    ).fetchall()
+    assert {r[0] for r in runs} == {"boundaries", "statistics", "housing", "health", "youth"}
+    for source, rows_in, loaded, rejected in runs:
+        assert rows_in == loaded + rejected, source
+    rejected_counts = dict(
+        wh.execute("SELECT source, count(*) FROM meta.rejected_row GROUP BY source").fetchall()
+    )
+    assert rejected_counts == {"housing": 2}
+
+
+def test_rejected_rows_name_file_row_and_reason(wh):
+    rows = wh.execute(
+        "SELECT file, row_number, reasons, record FROM meta.rejected_row ORDER BY row_number"
+    ).fetchall()
+    assert all(r[0].endswith(".csv") for r in rows)
+    reasons = {r[1]: r[2] for r in rows}
+    # Line 1 is the header; the two bad rows are the last two lines of the ledger.
+    assert reasons[1802] == ["社区: unknown area: 新华社区"]
+    assert reasons[1803] == ["在建工地数: negative count: -2"]
+    # Personal data (the clerk's name and phone) never reaches the warehouse.
+    assert all("联系电话" not in r[3] and "王伟" not in r[3] for r in rows)
+
+
+def test_registered_population_is_the_published_figure(wh):
+    value = wh.execute(
+        "SELECT value FROM ind.indicator_value WHERE indicator_id = 'registered_population' "
+        "AND area_code = '330103000000' AND period = '2019-12'"
+    ).fetchall()[0][0]
+    assert value == 423_600
+
+
+def test_every_indicator_for_every_level_and_month(wh):
+    rows = wh.execute(
+        "SELECT indicator_id, level, count(DISTINCT period), count(DISTINCT area_code) "
+        "FROM ind.indicator_value GROUP BY ALL"
+    ).fetchall()
+    indicators = {r[0] for r in rows}
+    assert len(indicators) >= 8
+    for indicator, level, periods, areas in rows:
+        assert periods == 24, (indicator, level)
+        expected = {"district": 1, "street": 8, "community": 75}[level]
+        if indicator != "renovation_completion_rate":  # communities without a plan are left out
+            assert areas == expected, (indicator, level)
+
+
+def test_district_is_the_sum_of_streets_and_streets_of_communities(wh):
+    additive = [
+        r[0] for r in wh.execute("SELECT indicator_id FROM ind.indicator WHERE rollup = 'sum'").fetchall()
+    ]
+    assert len(additive) >= 5
+    mismatches = wh.execute(
+        """
+        WITH v AS (SELECT * FROM ind.indicator_value WHERE list_contains(?, indicator_id)),
+        streets AS (SELECT indicator_id, period, sum(value) AS total FROM v
+                    WHERE level = 'street' GROUP BY ALL),
+        communities AS (SELECT indicator_id, period, sum(value) AS total FROM v
+                        WHERE level = 'community' GROUP BY ALL)
+        SELECT d.indicator_id, d.period, d.value, s.total, c.total
+        FROM v d JOIN streets s USING (indicator_id, period) JOIN communities c USING (indicator_id, period)
+        WHERE d.level = 'district' AND (abs(d.value - s.total) > 1e-6 OR abs(s.total - c.total) > 1e-6)
+        """,
+        [additive],
+    ).fetchall()
+    assert mismatches == []
+    street_sums = wh.execute(
+        """
+        SELECT s.area_code, s.value, sum(c.value)
+        FROM ind.indicator_value s JOIN ind.indicator_value c
+          ON c.parent_code = s.area_code AND c.indicator_id = s.indicator_id AND c.period = s.period
+        WHERE s.level = 'street' AND s.indicator_id = 'registered_population' AND c.level = 'community'
+        GROUP BY ALL HAVING abs(s.value - sum(c.value)) > 1e-6
+        """
+    ).fetchall()
+    assert street_sums == []
+
+
+def test_ratios_are_recomputed_not_averaged(wh):
+    district, num, den, mean_of_streets = wh.execute(
+        """
+        SELECT d.value, d.numerator, d.denominator, avg(s.value)
+        FROM ind.indicator_value d JOIN ind.indicator_value s
+          ON s.parent_code = d.area_code AND s.indicator_id = d.indicator_id AND s.period = d.period
+        WHERE d.indicator_id = 'family_doctor_coverage' AND d.level = 'district' AND d.period = '2019-12'
+        GROUP BY ALL
+        """
+    ).fetchall()[0]
+    assert district == num / den * 100
+    assert abs(district - mean_of_streets) > 1e-9  # the unweighted mean would differ
+
+
+def test_rerunning_the_same_files_changes_nothing(tmp_path):
+    settings = make_settings(tmp_path)
+    write_demo(settings)
+    first = run_refresh(settings, echo=lambda _l: None)
+    assert first.ok
+    snapshot = _values(settings)
+    write_demo(settings)  # the operator drops the very same files again
+    second = run_refresh(settings, echo=lambda _l: None)
+    assert {f.status for f in second.files} == {"unchanged"}
+    assert _values(settings) == snapshot
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
+    assert con.execute("SELECT count(*) FROM meta.load_run").fetchall()[0][0] == 5
+    con.close()
+    # Processed extracts are archived under their hash and leave the inbox.
+    assert not any(settings.inbox.rglob("*.*"))
+    assert len(list(settings.archive.rglob("*.*"))) == 5
+
+
+def _values(settings):
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
+    try:
+        return con.execute(
+            "SELECT indicator_id, area_code, period, value FROM ind.indicator_value ORDER BY ALL"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_publish_swaps_a_pointer_and_leaves_no_half_written_file(tmp_path):
+    settings = make_settings(tmp_path, keep_versions=1)
+    write_demo(settings)
+    run_refresh(settings, echo=lambda _l: None)
+    for _ in range(3):
+        run_refresh(settings, echo=lambda _l: None)
+    pointer = settings.warehouse
+    assert pointer.is_symlink()
+    versions = sorted((pointer.parent / "versions").iterdir())
+    # The served version plus `keep_versions` older ones; no build or WAL left behind.
+    assert len(versions) == 2
+    assert pointer.resolve() == versions[-1]
+    assert not [p for p in versions if p.suffix != ".duckdb"]
+
+
+def test_a_broken_file_fails_its_source_alone(tmp_path):
+    settings = make_settings(tmp_path)
+    write_demo(settings)
+    broken = settings.inbox / "statistics" / "人口月报_损坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    env = {**os.environ, **settings_env(settings)}
+    result = subprocess.run(
+        [sys.executable, "-m", "cockpit.cli", "refresh"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "人口月报_损坏.xlsx" in result.stdout and "corrupt" in result.stdout
+    assert "source statistics FAILED" in result.stderr
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
+    statuses = dict(con.execute("SELECT source, last_status FROM meta.source").fetchall())
+    assert statuses["statistics"] == "failed"
+    assert statuses["health"] == "ok"
+    # The good statistics file in the same folder still loaded, and everything published.
+    assert con.execute(
+        "SELECT count(*) FROM ind.indicator_value WHERE indicator_id = 'registered_population'"
+    ).fetchall()[0][0] == 24 * 84
+    con.close()
+    assert broken.exists(), "a failed file stays in the inbox for the operator"
