@@ -62,7 +62,9 @@ def _coerce(key: str, raw: object, kind: type, base: Path) -> object:
         raise SettingsError(f"setting {key!r}: cannot use {raw!r} ({exc})") from exc
 
 
-def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    config_file: Path | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     """Read ``cockpit.toml`` and apply ``COCKPIT_<KEY>`` overrides from the environment."""
     environ = os.environ if environ is None else environ
     path = config_file or _default_config_file()

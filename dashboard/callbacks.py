@@ -35,7 +35,9 @@ def recolour_map(indicator_id: str, context: dict) -> Patch:
     indicator = data.indicator(indicator_id)
     if indicator is None:
         return no_update
-    values = data.map_values(context["parent"], context["child_level"], indicator_id, context["period"])
+    values = data.map_values(
+        context["parent"], context["child_level"], indicator_id, context["period"]
+    )
     patch = Patch()
     for key, value in figures.recolour(values, indicator, context["lang"]).items():
         patch["data"][figures.VALUE_TRACE][key] = value

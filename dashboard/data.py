@@ -152,7 +152,9 @@ def indicators(level: str) -> pd.DataFrame:
 
 
 def indicator(indicator_id: str) -> dict | None:
-    return _one(f"SELECT {INDICATOR_COLUMNS} FROM ind.indicator WHERE indicator_id = ?", [indicator_id])
+    return _one(
+        f"SELECT {INDICATOR_COLUMNS} FROM ind.indicator WHERE indicator_id = ?", [indicator_id]
+    )
 
 
 def card_values(code: str, period: str) -> pd.DataFrame:
@@ -184,4 +186,3 @@ def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> 
         """,
         [indicator_id, period, parent_code, level],
     )
-

@@ -108,8 +108,15 @@ def recolour(values: pd.DataFrame, indicator: dict, lang: str) -> dict:
     }
 
 
-def map_figure(shapes: dict[str, dict], values: pd.DataFrame, indicator: dict, lang: str) -> dict:
-    """The children map: every shape drawn, coloured by ``indicator`` where it has a value."""
+def map_figure(
+    shapes: dict[str, dict],
+    values: pd.DataFrame,
+    indicator: dict,
+    lang: str,
+    highlight: str | None = None,
+) -> dict:
+    """The children map: every shape drawn, coloured by ``indicator`` where it has a value;
+    ``highlight`` (the area whose page this is, among its siblings) gets a dark outline."""
     geojson = feature_collection(shapes)
     names = values.set_index("code")[f"name_{lang}"]
     codes = list(shapes)
@@ -136,8 +143,23 @@ def map_figure(shapes: dict[str, dict], values: pd.DataFrame, indicator: dict, l
         ),
         **recolour(values, indicator, lang),
     }
+    traces = [base, layer]
+    if highlight in shapes:
+        traces.append(
+            {
+                "type": "choroplethmap",
+                "geojson": geojson,
+                "featureidkey": "properties.code",
+                "locations": [highlight],
+                "z": [0],
+                "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                "showscale": False,
+                "marker": {"line": {"color": "#12365f", "width": 3.5}},
+                "hoverinfo": "skip",
+            }
+        )
     return {
-        "data": [base, layer],
+        "data": traces,
         "layout": {
             "map": {"style": "white-bg", **view(shapes)},
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},

@@ -61,9 +61,9 @@ def load_area_tree(reference: Path) -> pd.DataFrame:
     tree["name_en"] = tree["code"].map(names_en)
     park_names = parks.set_index("code")["name_en"]
     tree["name_en"] = tree["name_en"].fillna(tree["code"].map(park_names)).fillna(tree["name_zh"])
-    tree["area_km2"] = tree["code"].map(
-        parks.set_index("code")["area_km2"].astype(float)
-    ).astype("Float64")
+    tree["area_km2"] = (
+        tree["code"].map(parks.set_index("code")["area_km2"].astype(float)).astype("Float64")
+    )
     _check_tree(tree)
     return tree[AREA_COLUMNS]
 

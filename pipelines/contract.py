@@ -203,9 +203,7 @@ def validate(
         parsed[f.name] = values
         problems.append(header + ": " + reasons.dropna().astype(str))
     reasons = (
-        pd.concat(problems).groupby(level=0).agg(list)
-        if problems
-        else pd.Series(dtype=object)
+        pd.concat(problems).groupby(level=0).agg(list) if problems else pd.Series(dtype=object)
     )
     reasons = reasons.reindex(frame.index)
     good = reasons.isna()
@@ -229,7 +227,8 @@ def validate(
         {
             "row_number": table.row_number[bad_index].astype("int64"),
             "record": [
-                orjson.dumps(r).decode() for r in frame.loc[bad_index, kept_headers].to_dict("records")
+                orjson.dumps(r).decode()
+                for r in frame.loc[bad_index, kept_headers].to_dict("records")
             ],
             "reasons": reasons[bad_index],
         }

@@ -90,7 +90,8 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
         grid = pd.read_excel(path, engine="calamine", header=None, dtype=str, sheet_name=0)
     except Exception as exc:  # calamine raises its own error types for damaged archives
-        raise ExtractError(path, f"the workbook cannot be read: it is truncated or corrupt ({exc})")
+        reason = f"the workbook cannot be read: it is truncated or corrupt ({exc})"
+        raise ExtractError(path, reason) from exc
     return grid.fillna("")
 
 

@@ -119,11 +119,18 @@ def _load_file(con, source, path, index, refresh_id, today) -> FileResult:
         )
         con.unregister("_rejected")
         result = FileResult(
-            source.id, path, "ok", batch.rows_in, loaded, len(batch.rejected), "; ".join(batch.notes)
+            source.id,
+            path,
+            "ok",
+            batch.rows_in,
+            loaded,
+            len(batch.rejected),
+            "; ".join(batch.notes),
         )
         if result.rows_in != result.rows_loaded + result.rows_rejected:
             raise RuntimeError(
-                f"{path.name}: {result.rows_in} rows in ≠ {loaded} loaded + {len(rejected)} rejected"
+                f"{path.name}: {result.rows_in} rows in ≠ "
+                f"{loaded} loaded + {len(rejected)} rejected"
             )
         _record_run(con, run_id, refresh_id, source.id, result, digest, started, batch.periods)
         con.commit()

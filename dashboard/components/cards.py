@@ -18,17 +18,31 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool) -> dcc.Link:
     status = row["status"] if isinstance(row["status"], str) else "none"
     delta = fmt.change(row["value"], row["prev_value"])
     tone = fmt.change_tone(delta, row["direction"])
+    shown_unit = ""
     if row["suppressed"] is True:
         value_text = t("card.suppressed", lang)
     elif fmt.missing(row["value"]):
         value_text = t("card.nodata", lang)
     else:
-        value_text = fmt.number(row["value"], decimals)
-    footer = [html.Span([t("card.vs_prev", lang), " ", fmt.signed_percent(delta)], className=f"change {tone}")]
+        value_text, shown_unit = fmt.number(row["value"], decimals), unit
+    footer = [
+        html.Span(
+            [t("card.vs_prev", lang), " ", fmt.signed_percent(delta)], className=f"change {tone}"
+        )
+    ]
     if not fmt.missing(row["rank"]) and int(row["rank_of"]) > 1:
-        footer.append(html.Span(f"{t('card.rank', lang)} {int(row['rank'])}/{int(row['rank_of'])}", className="rank"))
+        footer.append(
+            html.Span(
+                f"{t('card.rank', lang)} {int(row['rank'])}/{int(row['rank_of'])}", className="rank"
+            )
+        )
     if not fmt.missing(row["target"]):
-        footer.append(html.Span(f"{t('card.target', lang)} {fmt.with_unit(row['target'], decimals, unit)}", className="target"))
+        footer.append(
+            html.Span(
+                f"{t('card.target', lang)} {fmt.with_unit(row['target'], decimals, unit)}",
+                className="target",
+            )
+        )
     return dcc.Link(
         href=href,
         className=f"kpi-card status-{status}" + (" selected" if selected else ""),
@@ -37,12 +51,21 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool) -> dcc.Link:
         children=[
             html.Div(
                 [
-                    html.Span(className=f"status-dot {status}", title=t(f"status.{status}", lang) if status != "none" else ""),
+                    html.Span(
+                        className=f"status-dot {status}",
+                        title=t(f"status.{status}", lang) if status != "none" else "",
+                    ),
                     html.Span(name(row, lang), className="kpi-name"),
                 ],
                 className="kpi-head",
             ),
-            html.Div([html.Span(value_text, className="kpi-value"), html.Span(unit, className="kpi-unit")], className="kpi-body"),
+            html.Div(
+                [
+                    html.Span(value_text, className="kpi-value"),
+                    html.Span(shown_unit, className="kpi-unit"),
+                ],
+                className="kpi-body",
+            ),
             html.Div(footer, className="kpi-foot"),
         ],
     )
@@ -61,7 +84,10 @@ def card_sections(
         ]
         sections.append(
             html.Section(
-                [html.H2(t(f"domain.{domain}", lang), className="domain-title"), html.Div(cards, className="kpi-grid")],
+                [
+                    html.H2(t(f"domain.{domain}", lang), className="domain-title"),
+                    html.Div(cards, className="kpi-grid"),
+                ],
                 className=f"domain domain-{domain}",
             )
         )

@@ -63,10 +63,20 @@ def area_page(level: str, code: str | None, lang: str | None, indicator: str | N
     main = []
     if indicator is not None:
         values = data.map_values(parent, child_level, indicator, period)
-        figure = figures.map_figure(data.shapes(parent, child_level), values, data.indicator(indicator), lang)
-        main.append(map_panel(figure, options, indicator, lang, area["level"], data.boundaries_synthetic()))
+        figure = figures.map_figure(
+            data.shapes(parent, child_level),
+            values,
+            data.indicator(indicator),
+            lang,
+            highlight=area["code"],
+        )
+        main.append(
+            map_panel(figure, options, indicator, lang, area["level"], data.boundaries_synthetic())
+        )
     if cards is not None:
-        main.append(html.Div(card_sections(cards, lang, href_for, indicator), className="kpi-panel"))
+        main.append(
+            html.Div(card_sections(cards, lang, href_for, indicator), className="kpi-panel")
+        )
     body.append(html.Main(main, className="cockpit-main"))
     body.append(
         dcc.Store(
@@ -74,4 +84,6 @@ def area_page(level: str, code: str | None, lang: str | None, indicator: str | N
             data={"lang": lang, "period": period, "parent": parent, "child_level": child_level},
         )
     )
-    return html.Div(body, className=f"cockpit level-{area['level']}", lang="zh-CN" if lang == "zh" else "en")
+    return html.Div(
+        body, className=f"cockpit level-{area['level']}", lang="zh-CN" if lang == "zh" else "en"
+    )

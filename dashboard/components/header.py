@@ -39,6 +39,8 @@ def header(area: dict, lang: str, as_of: dict, switch_href: str) -> html.Header:
                     ),
                 ],
             ),
-            dcc.Link(t("lang.switch", lang), href=switch_href, className="lang-switch", id="lang-switch"),
+            dcc.Link(
+                t("lang.switch", lang), href=switch_href, className="lang-switch", id="lang-switch"
+            ),
         ],
     )

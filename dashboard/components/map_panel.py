@@ -22,7 +22,9 @@ def map_panel(
 ) -> html.Section:
     dropdown = dcc.Dropdown(
         id=ids.INDICATOR,
-        options=[{"label": name(r, lang), "value": r["indicator_id"]} for r in options.to_dict("records")],
+        options=[
+            {"label": name(r, lang), "value": r["indicator_id"]} for r in options.to_dict("records")
+        ],
         value=selected,
         clearable=False,
         searchable=False,
@@ -30,7 +32,9 @@ def map_panel(
     )
     notes = [html.Span(t("map.hint", lang), className="map-hint")] if level != "community" else []
     if synthetic:
-        notes.append(html.Span(t("map.synthetic", lang), className="synthetic-note", id="synthetic-note"))
+        notes.append(
+            html.Span(t("map.synthetic", lang), className="synthetic-note", id="synthetic-note")
+        )
     return html.Section(
         className="map-panel",
         children=[
@@ -41,7 +45,13 @@ def map_panel(
                 ],
                 className="panel-head",
             ),
-            dcc.Graph(id=ids.MAP, figure=figure, config=GRAPH_CONFIG, className="area-map", style={"height": "var(--map-height)"}),
+            dcc.Graph(
+                id=ids.MAP,
+                figure=figure,
+                config=GRAPH_CONFIG,
+                className="area-map",
+                style={"height": "var(--map-height)"},
+            ),
             html.Div(notes, className="map-notes"),
         ],
     )

@@ -9,4 +9,6 @@ def layout(code: str = "", lang: str | None = None, indicator: str | None = None
     return area_page("community", code, lang, indicator)
 
 
-dash.register_page(__name__, path_template="/community/<code>", name="community", title="社区驾驶舱", layout=layout)
+dash.register_page(
+    __name__, path_template="/community/<code>", name="community", title="社区驾驶舱", layout=layout
+)

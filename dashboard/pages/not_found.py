@@ -10,7 +10,10 @@ from dashboard.urls import area_href
 def layout(lang: str | None = None, **_query: str):
     lang = pick_lang(lang)
     return html.Div(
-        [html.H1(t("notfound.title", lang)), dcc.Link(t("notfound.back", lang), href=area_href("district", "", lang))],
+        [
+            html.H1(t("notfound.title", lang)),
+            dcc.Link(t("notfound.back", lang), href=area_href("district", "", lang)),
+        ],
         className="not-found",
     )
 

@@ -9,4 +9,6 @@ def layout(code: str = "", lang: str | None = None, indicator: str | None = None
     return area_page("street", code, lang, indicator)
 
 
-dash.register_page(__name__, path_template="/street/<code>", name="street", title="街道驾驶舱", layout=layout)
+dash.register_page(
+    __name__, path_template="/street/<code>", name="street", title="街道驾驶舱", layout=layout
+)

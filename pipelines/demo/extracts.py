@@ -62,7 +62,9 @@ def community_panel(areas: pd.DataFrame, seed: int = 2019) -> pd.DataFrame:
                     "aged_60": np.round(pop * (elderly_share + 0.0004 * m)).astype(int),
                     "households": np.round(pop / rng.uniform(2.4, 2.8, n)).astype(int),
                     "planned": planned,
-                    "completed": np.floor(planned * progress * rng.uniform(0.7, 1.0, n)).astype(int),
+                    "completed": np.floor(planned * progress * rng.uniform(0.7, 1.0, n)).astype(
+                        int
+                    ),
                     "sites": np.maximum(0, sites + rng.integers(-1, 2, n)),
                     "visits": np.round(pop * 0.21 * season * rng.uniform(0.9, 1.1, n)).astype(int),
                     "contracts": np.round(pop * (fd_base + 0.0035 * m)).astype(int),
@@ -97,7 +99,16 @@ def write_statistics(panel: pd.DataFrame, streets: dict[str, str], path: Path) -
     wb = Workbook()
     ws = wb.active
     ws.title = "人口月报"
-    header = ["统计月份", "街道", "社区代码", "社区名称", "户籍人口", "常住人口", "60岁及以上人口", "户数"]
+    header = [
+        "统计月份",
+        "街道",
+        "社区代码",
+        "社区名称",
+        "户籍人口",
+        "常住人口",
+        "60岁及以上人口",
+        "户数",
+    ]
     ws.append(["下城区各社区人口统计月报（2018年1月—2019年12月）"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws["A1"].font = Font(bold=True, size=14)

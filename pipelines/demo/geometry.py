@@ -137,4 +137,3 @@ def _park_shape(street: Polygon, km2: float) -> Polygon:
     shape = shapely.affinity.scale(centre.buffer(r, quad_segs=6), 1.3, 0.77)
     shape = shapely.affinity.scale(shape, *(2 * [math.sqrt(km2 * 1e6 / shape.area)]))
     return shape.intersection(street)
-

@@ -83,7 +83,8 @@ def _compare(got: pd.DataFrame, expect: list[dict]) -> str | None:
             if key not in g:
                 return f"row {i + 1}: the SQL returns no column {key!r}"
             if not _same(g[key], value):
-                return f"row {i + 1} ({g.get('area_code')}, {g.get('period')}): {key} = {g[key]!r}, expected {value!r}"
+                where = f"row {i + 1} ({g.get('area_code')}, {g.get('period')})"
+                return f"{where}: {key} = {g[key]!r}, expected {value!r}"
     return None
 
 

@@ -29,9 +29,9 @@ CREATE OR REPLACE TABLE ind.indicator_value (
 );
 """
 
-# Children aggregate into parents, level by level. Parks stand beside their street's
-# communities and are never summed into it.
-_ROLLUP_STEPS = (("community", "street"), ("street", "district"))
+# Children aggregate into their parents, level by level, from these child levels up. Parks
+# stand beside their street's communities and are never summed into it.
+_ROLLUP_FROM = ("community", "street")
 
 
 class LayerRunError(Exception):
@@ -70,9 +70,8 @@ def run_layer_sql(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
     else:
         select = "value::DOUBLE AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE"
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _leaf AS "
-        f"SELECT area_code::VARCHAR AS area_code, period::VARCHAR AS period, {select} AS denominator "
-        "FROM _layer_out"
+        "CREATE OR REPLACE TEMP TABLE _leaf AS SELECT area_code::VARCHAR AS area_code, "
+        f"period::VARCHAR AS period, {select} AS denominator FROM _layer_out"
     )
 
 
@@ -105,7 +104,7 @@ def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str)
     if problem:
         raise LayerRunError(problem)
     con.execute("CREATE OR REPLACE TEMP TABLE _vals AS SELECT * FROM _leaf")
-    for child, parent in _ROLLUP_STEPS:
+    for child in _ROLLUP_FROM:
         con.execute(
             f"INSERT INTO _vals SELECT a.parent_code, v.period, {_aggregate(spec.rollup)} "
             "FROM _vals v JOIN ind.area a ON a.code = v.area_code WHERE a.level = ? "
@@ -176,7 +175,7 @@ def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str)
 def _insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
     s = layer.spec
     con.execute(
-        "INSERT INTO ind.indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 21)})",
         [
             s.id, s.name_zh, s.name_en, s.description_zh, s.description_en, s.domain,
             s.department, s.unit_zh, s.unit_en, s.direction, s.rollup, s.scale, s.decimals,
@@ -243,4 +242,3 @@ def materialise(
     if mismatches:
         raise ConsistencyError("roll-up check failed: " + "; ".join(mismatches))
     return errors
-

@@ -115,17 +115,22 @@ def load_layer(yml_path: Path) -> Layer:
         raise LayerLoadError(LayerError(yml_path, _pydantic_problem(exc))) from exc
     if spec.id != yml_path.stem:
         raise LayerLoadError(
-            LayerError(yml_path, f"field id: {spec.id!r} must match the file name {yml_path.stem!r}")
+            LayerError(
+                yml_path, f"field id: {spec.id!r} must match the file name {yml_path.stem!r}"
+            )
         )
     if spec.domain != yml_path.parent.name:
         raise LayerLoadError(
             LayerError(
-                yml_path, f"field domain: {spec.domain!r} but the file is in {yml_path.parent.name}/"
+                yml_path,
+                f"field domain: {spec.domain!r} but the file is in {yml_path.parent.name}/",
             )
         )
     sql_path = yml_path.with_suffix(".sql")
     if not sql_path.exists():
-        raise LayerLoadError(LayerError(sql_path, "missing: every layer has a .sql beside its .yml"))
+        raise LayerLoadError(
+            LayerError(sql_path, "missing: every layer has a .sql beside its .yml")
+        )
     return Layer(spec, sql_path.read_text(encoding="utf-8"), yml_path, sql_path)
 
 
@@ -147,7 +152,9 @@ def discover(folder: Path) -> tuple[list[Layer], list[LayerError]]:
             errors.append(exc.error)
             continue
         if layer.id in seen:
-            errors.append(LayerError(yml, f"field id: {layer.id!r} is also defined in {seen[layer.id]}"))
+            errors.append(
+                LayerError(yml, f"field id: {layer.id!r} is also defined in {seen[layer.id]}")
+            )
             continue
         seen[layer.id] = yml
         layers.append(layer)

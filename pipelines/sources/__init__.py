@@ -6,4 +6,7 @@ Adding a source: write ``pipelines/sources/<id>.py`` with a ``SOURCE`` and list 
 from pipelines.sources import boundaries, health, housing, statistics, youth
 
 # Boundaries first: every other source's areas are checked against the tree they complete.
-SOURCES = {s.id: s for s in (boundaries.SOURCE, statistics.SOURCE, housing.SOURCE, health.SOURCE, youth.SOURCE)}
+SOURCES = {
+    s.id: s
+    for s in (boundaries.SOURCE, statistics.SOURCE, housing.SOURCE, health.SOURCE, youth.SOURCE)
+}

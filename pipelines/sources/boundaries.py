@@ -90,7 +90,11 @@ class BoundarySource:
                 bad.append({"row_number": number, "record": record, "reasons": problems})
             else:
                 good.append(
-                    {"code": codes.iloc[0], "geometry": geom, "synthetic": props.get("synthetic") is True}
+                    {
+                        "code": codes.iloc[0],
+                        "geometry": geom,
+                        "synthetic": props.get("synthetic") is True,
+                    }
                 )
         rows = pd.DataFrame(good, columns=["code", "geometry", "synthetic"])
         dupes = rows["code"].duplicated()

@@ -22,7 +22,7 @@ def wait_for_map(page, area_name: str | None = None) -> None:
         """() => {
             const gd = document.querySelector('#area-map .js-plotly-plot');
             const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            return map && map.map && map.map.loaded() && gd.data.length === 2;
+            return map && map.map && map.map.loaded() && gd.data.length >= 2;
         }"""
     )
 
@@ -97,7 +97,17 @@ def test_drill_down_to_a_community_and_back_up(server, tracked: TrackedPage, are
     click_area(page, target["lon"], target["lat"])
     page.wait_for_url(f"**/community/{target['code']}**")
     wait_for_map(page, target["name_zh"])
-    assert page.inner_text("#breadcrumb").split() == ["下城区", "›", "武林街道", "›", target["name_zh"]]
+    # A community's map shows its street's communities, with this one outlined.
+    assert map_locations(page) == children(areas, WULIN, "community")
+    outlined = page.evaluate(f"() => document.querySelector('{GRAPH}').data[2].locations")
+    assert outlined == [target["code"]]
+    assert page.inner_text("#breadcrumb").split() == [
+        "下城区",
+        "›",
+        "武林街道",
+        "›",
+        target["name_zh"],
+    ]
     page.click("#breadcrumb >> text=武林街道")
     page.wait_for_url(f"**/street/{WULIN}**")
     wait_for_map(page, "武林街道")
@@ -134,13 +144,13 @@ def test_switching_indicator_recolours_without_resending_geometry(server, tracke
     before = page.evaluate(f"() => document.querySelector('{GRAPH}').data[1].name")
     page.click("#map-indicator")
     page.click(".dash-dropdown-option:has(input[value='registered_population'])")
-    page.wait_for_function(
-        f"() => document.querySelector('{GRAPH}').data[1].name === '户籍人口'"
-    )
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}').data[1].name === '户籍人口'")
     assert before != "户籍人口"
     z = page.evaluate(f"() => document.querySelector('{GRAPH}').data[1].z")
     assert sum(z) == 423_600
-    page.wait_for_function("() => window.location.search.includes('indicator=registered_population')")
+    page.wait_for_function(
+        "() => window.location.search.includes('indicator=registered_population')"
+    )
     updates = [b for b in bodies if '"z"' in b]
     assert updates and all("geojson" not in b for b in updates)
     # The shared URL opens the same view.
@@ -178,7 +188,9 @@ def test_the_page_at_1920x1080_is_not_broken(server, tracked: TrackedPage):
     for i, (name_a, *a) in enumerate(boxes):
         assert a[2] - a[0] > 100 and a[3] - a[1] > 40, f"{name_a} is collapsed"
         for name_b, *b in boxes[i + 1 :]:
-            overlap = min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+            overlap = (
+                min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+            )
             assert not overlap, f"{name_a} overlaps {name_b}"
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     # Chinese text is drawn with real glyphs, not the empty boxes of a missing font.

@@ -7,8 +7,18 @@ import pytest
 
 from dashboard import figures
 
-SQUARE = {"type": "Polygon", "coordinates": [[[120.10, 30.20], [120.20, 30.20], [120.20, 30.30], [120.10, 30.30], [120.10, 30.20]]]}
-NEXT = {"type": "Polygon", "coordinates": [[[120.20, 30.20], [120.30, 30.20], [120.30, 30.30], [120.20, 30.30], [120.20, 30.20]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[120.10, 30.20], [120.20, 30.20], [120.20, 30.30], [120.10, 30.30], [120.10, 30.20]]
+    ],
+}
+NEXT = {
+    "type": "Polygon",
+    "coordinates": [
+        [[120.20, 30.20], [120.30, 30.20], [120.30, 30.30], [120.20, 30.30], [120.20, 30.20]]
+    ],
+}
 INDICATOR = {
     "indicator_id": "family_doctor_coverage", "name_zh": "家庭医生签约率", "name_en": "Family-doctor coverage",
     "unit_zh": "%", "unit_en": "%", "decimals": 1, "direction": "higher_better",
@@ -53,3 +63,12 @@ def test_view_fits_the_shapes():
     view = figures.view({"a": SQUARE, "b": NEXT})
     assert view["center"] == {"lon": pytest.approx(120.2), "lat": pytest.approx(30.25)}
     assert 9 < view["zoom"] < 12
+
+
+def test_the_current_area_is_outlined_among_its_siblings():
+    shapes = {"330103001000": SQUARE, "330103002000": NEXT}
+    fig = figures.map_figure(shapes, _values(30.0), INDICATOR, "zh", highlight="330103002000")
+    assert len(fig["data"]) == 3
+    outline = fig["data"][2]
+    assert outline["locations"] == ["330103002000"] and outline["hoverinfo"] == "skip"
+    assert fig["data"][figures.VALUE_TRACE]["z"] == [36.25, 30.0]

@@ -56,7 +56,7 @@ def test_geometry_is_plausible_and_tiles_exactly(demo_files):
     tree = load_area_tree(REPO / "data" / "reference")
     parents = dict(zip(tree["code"], tree["parent_code"], strict=True))
     tolerance = 1e-6  # of the parent's area: far below a square metre
-    for level, parent_level in (("street", "district"), ("community", "street")):
+    for level in ("street", "community"):
         children = shapes[shapes["level"] == level]
         for parent_code, group in children.groupby(children.index.map(parents)):
             parent = shapes.loc[parent_code].geometry

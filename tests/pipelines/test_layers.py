@@ -79,17 +79,26 @@ def test_an_unknown_field_names_the_file_and_the_field(layers_dir):
 
 def test_a_bad_rollup_and_a_failing_test_are_reported(layers_dir):
     yml = layers_dir / "society" / "clinic_visits.yml"
-    yml.write_text(yml.read_text(encoding="utf-8").replace("rollup: sum", "rollup: average"), encoding="utf-8")
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("rollup: sum", "rollup: average"), encoding="utf-8"
+    )
     vaccine = layers_dir / "society" / "vaccine_doses.yml"
-    vaccine.write_text(vaccine.read_text(encoding="utf-8").replace("value: 88", "value: 89"), encoding="utf-8")
+    vaccine.write_text(
+        vaccine.read_text(encoding="utf-8").replace("value: 88", "value: 89"), encoding="utf-8"
+    )
     _, errors = check_layers(layers_dir)
     problems = {e.path.name: e.problem for e in errors}
     assert "field rollup" in problems["clinic_visits.yml"]
-    assert "value = 88" in problems["vaccine_doses.yml"] and "expected 89" in problems["vaccine_doses.yml"]
+    assert (
+        "value = 88" in problems["vaccine_doses.yml"]
+        and "expected 89" in problems["vaccine_doses.yml"]
+    )
 
 
 def test_an_sql_error_and_a_placeholder_are_reported(layers_dir):
-    (layers_dir / "culture" / "volunteer_hours.sql").write_text("SELEC area_code FROM stg.volunteering")
+    (layers_dir / "culture" / "volunteer_hours.sql").write_text(
+        "SELEC area_code FROM stg.volunteering"
+    )
     (layers_dir / "culture" / "volunteer_activities.sql").write_text(
         "SELECT area_code, period, activities AS value FROM stg.volunteering WHERE period = {period}"
     )
@@ -100,10 +109,16 @@ def test_an_sql_error_and_a_placeholder_are_reported(layers_dir):
 
 
 def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(tmp_path, layers_dir):
-    (layers_dir / "society" / "people_per_household.yml").write_text(GOOD_YML.format(id="people_per_household"), encoding="utf-8")
+    (layers_dir / "society" / "people_per_household.yml").write_text(
+        GOOD_YML.format(id="people_per_household"), encoding="utf-8"
+    )
     (layers_dir / "society" / "people_per_household.sql").write_text(GOOD_SQL, encoding="utf-8")
-    (layers_dir / "society" / "broken.yml").write_text(GOOD_YML.format(id="broken"), encoding="utf-8")
-    (layers_dir / "society" / "broken.sql").write_text("SELECT nope FROM stg.population", encoding="utf-8")
+    (layers_dir / "society" / "broken.yml").write_text(
+        GOOD_YML.format(id="broken"), encoding="utf-8"
+    )
+    (layers_dir / "society" / "broken.sql").write_text(
+        "SELECT nope FROM stg.population", encoding="utf-8"
+    )
     settings = make_settings(tmp_path, layers=layers_dir)
     write_demo(settings)
     lines: list[str] = []

@@ -6,12 +6,12 @@ import os
 import subprocess
 import sys
 
+import duckdb
+
 from pipelines.demo import write_demo
 from pipelines.refresh import run_refresh
 from pipelines.warehouse import current_version
 from tests.conftest import REPO, make_settings, settings_env
-
-import duckdb
 
 
 def test_every_row_is_accounted_for(wh):
@@ -64,7 +64,10 @@ def test_every_indicator_for_every_level_and_month(wh):
 
 def test_district_is_the_sum_of_streets_and_streets_of_communities(wh):
     additive = [
-        r[0] for r in wh.execute("SELECT indicator_id FROM ind.indicator WHERE rollup = 'sum'").fetchall()
+        r[0]
+        for r in wh.execute(
+            "SELECT indicator_id FROM ind.indicator WHERE rollup = 'sum'"
+        ).fetchall()
     ]
     assert len(additive) >= 5
     mismatches = wh.execute(
@@ -168,8 +171,11 @@ def test_a_broken_file_fails_its_source_alone(tmp_path):
     assert statuses["statistics"] == "failed"
     assert statuses["health"] == "ok"
     # The good statistics file in the same folder still loaded, and everything published.
-    assert con.execute(
-        "SELECT count(*) FROM ind.indicator_value WHERE indicator_id = 'registered_population'"
-    ).fetchall()[0][0] == 24 * 84
+    assert (
+        con.execute(
+            "SELECT count(*) FROM ind.indicator_value WHERE indicator_id = 'registered_population'"
+        ).fetchall()[0][0]
+        == 24 * 84
+    )
     con.close()
     assert broken.exists(), "a failed file stays in the inbox for the operator"

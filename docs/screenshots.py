@@ -1,0 +1,45 @@
+"""Regenerate the screenshots in docs/screenshots/ from a running cockpit.
+
+make run                      # in one terminal
+.venv/bin/python docs/screenshots.py http://127.0.0.1:8050
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).parent / "screenshots"
+VIEWS = [
+    ("district-1920x1080.png", "/", (1920, 1080)),
+    ("street-en-1920x1080.png", "/street/330103008?lang=en", (1920, 1080)),
+    ("community-1920x1080.png", "/community/330103002053", (1920, 1080)),
+    ("district-1280x800.png", "/", (1280, 800)),
+]
+
+
+def main(base: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        for name, path, (width, height) in VIEWS:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(base + path)
+            page.wait_for_selector("#area-map .js-plotly-plot canvas")
+            page.wait_for_function(
+                "() => { const m = document.querySelector('#area-map .js-plotly-plot')"
+                "._fullLayout.map._subplot.map; return m.loaded(); }"
+            )
+            page.wait_for_timeout(800)
+            page.screenshot(path=OUT / name)
+            page.close()
+            print(OUT / name)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050")
