@@ -76,7 +76,8 @@ def main() -> None:
         patch = _time(recolour, 200)
         page = _time(full_page, 50)
 
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    python = platform.python_version()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {python}")
     print()
     print("| measure | result |")
     print("|---|---|")
