@@ -1,31 +1,36 @@
 """Source contracts: what a department extract must contain, and how a file is checked
-against it. A source module declares a ``TabularSource``; this module does the rest."""
+against it, inside DuckDB. A source module declares a ``TabularSource``; this module does
+the rest: headers matched through aliases, every cell checked (``pipelines.checks``),
+duplicate keys caught, bad rows kept aside with their reasons, good rows loaded.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 import duckdb
-import orjson
 import pandas as pd
 
-from pipelines import normalise
-from pipelines.readers import ExtractError, Table, header_key, read_table
+from pipelines import checks
+from pipelines.checks import quote
+from pipelines.readers import EXTRACT, ExtractError, Staged, header_key, stage_extract
 
-FieldKind = Literal["area", "month", "date", "count", "number", "text"]
+FieldKind = Literal["area", "month", "datetime", "count", "number", "text"]
 _SQL_TYPES = {
     "area": "VARCHAR",
     "month": "VARCHAR",
-    "date": "TIMESTAMP",
+    "datetime": "TIMESTAMP",
     "count": "BIGINT",
     "number": "DOUBLE",
     "text": "VARCHAR",
 }
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")
+CHECKED = "_checked"
 
 
 def ident(name: str) -> str:
@@ -45,6 +50,7 @@ class Field:
     required: bool = True
     minimum: float | None = None
     maximum: float | None = None
+    choices: tuple[str, ...] = ()
     # For an area: headers of a column naming the area instead of giving its code.
     name_aliases: tuple[str, ...] = ()
     levels: tuple[str, ...] = ("community",)
@@ -53,57 +59,71 @@ class Field:
     def sql_type(self) -> str:
         return _SQL_TYPES[self.kind]
 
+    def stages(self) -> checks.Stages:
+        if self.kind == "area":
+            return checks.area_check(self.name)
+        if self.kind == "month":
+            return checks.month_check()
+        if self.kind == "datetime":
+            return checks.timestamp_check()
+        if self.kind == "count":
+            return checks.count_check()
+        if self.kind == "number":
+            return checks.number_check(
+                self.name, self.minimum is not None, self.maximum is not None
+            )
+        return checks.text_check(self.name, bool(self.choices))
 
-@dataclass(frozen=True)
+    def params(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.kind == "area":
+            out[f"{self.name}_levels"] = list(self.levels)
+        if self.minimum is not None:
+            out[f"{self.name}_min"] = self.minimum
+        if self.maximum is not None:
+            out[f"{self.name}_max"] = self.maximum
+        if self.choices:
+            out[f"{self.name}_choices"] = list(self.choices)
+        return out
+
+
 class AreaIndex:
-    """Resolves codes and names (with or without the 社区 suffix) to area codes."""
+    """Resolves codes and names (with or without the 社区/街道 suffix) to area codes,
+    as the temp table ``_area_key(key, code, level, ambiguous)`` of a connection."""
 
-    level_of: dict[str, str]
-    by_name: dict[str, str]
-    ambiguous: frozenset[str]
+    TABLE = "_area_key"
 
-    @classmethod
-    def from_areas(cls, areas: pd.DataFrame) -> AreaIndex:
-        names: dict[str, list[str]] = {}
+    def __init__(self, areas: pd.DataFrame) -> None:
+        rows = [
+            (code, code, level) for code, level in zip(areas["code"], areas["level"], strict=True)
+        ]
         for row in areas.itertuples():
             short = re.sub(r"(社区|街道|园区)$", "", row.name_zh)
-            for key in {row.name_zh, short}:
-                names.setdefault(key, []).append(row.code)
-        return cls(
-            level_of=dict(zip(areas["code"], areas["level"], strict=True)),
-            by_name={k: v[0] for k, v in names.items() if len(v) == 1},
-            ambiguous=frozenset(k for k, v in names.items() if len(v) > 1),
-        )
+            rows += [(name, row.code, row.level) for name in {row.name_zh, short}]
+        frame = pd.DataFrame(rows, columns=["key", "code", "level"]).drop_duplicates()
+        counts = frame.groupby("key")["code"].transform("nunique")
+        frame["ambiguous"] = counts > 1
+        frame.loc[frame["ambiguous"], ["code", "level"]] = None
+        self.frame = frame.drop_duplicates("key").reset_index(drop=True)
 
-    def resolve(self, raw: pd.Series, levels: tuple[str, ...]) -> normalise.Parsed:
-        text = normalise.parse_code(raw)
-        missing = normalise.is_missing(text)
-        codes = text.where(text.isin(self.level_of.keys()))
-        by_name = text.map(self.by_name)
-        codes = codes.fillna(by_name.where(codes.isna()))
-        level = codes.map(self.level_of)
-        reasons = pd.Series(None, index=raw.index, dtype="object")
-        reasons[missing] = "missing area"
-        ambiguous = reasons.isna() & codes.isna() & text.isin(self.ambiguous)
-        reasons[ambiguous] = "ambiguous area name: " + text[ambiguous]
-        unknown = reasons.isna() & codes.isna()
-        reasons[unknown] = "unknown area: " + text[unknown]
-        wrong = reasons.isna() & ~level.isin(levels)
-        reasons[wrong] = "area " + text[wrong] + " is a " + level[wrong].astype(str) + ", expected "
-        reasons[wrong] += "/".join(levels)
-        return codes.where(reasons.isna()), reasons
+    def install(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.register("_area_frame", self.frame)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {self.TABLE} AS SELECT * FROM _area_frame")
+        finally:
+            con.unregister("_area_frame")
 
 
 @dataclass(frozen=True)
 class Batch:
-    """One extract after validation: the good rows, and the bad ones kept aside."""
+    """One extract after validation. The rows are in the temp table ``_checked`` (typed
+    columns and ``reasons``; a row is good when it has none) beside ``_extract``."""
 
     file: Path
-    rows: pd.DataFrame
-    rejected: pd.DataFrame  # row_number, record (JSON text), reasons (list of text)
     rows_in: int
+    rows_rejected: int
     periods: tuple[str, ...]
-    raw: pd.DataFrame
+    mapping: dict[str, str]
     notes: tuple[str, ...] = ()
 
 
@@ -125,10 +145,11 @@ class TabularSource:
     # Headers whose values must never be stored, not even in rejected records.
     personal_headers: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ("*.xlsx", "*.csv", "*.json")
-    period_field: str = "period"
+    # The month a row belongs to: a month field, or a datetime field it is derived from;
+    # None for a source whose rows have no month.
+    period_field: str | None = "period"
     description_zh: str = ""
     description_en: str = ""
-    extra: dict = field(default_factory=dict)
 
     def known_headers(self) -> list[str]:
         return [h for f in self.fields for h in (f.name, *f.aliases, *f.name_aliases)]
@@ -138,149 +159,197 @@ class TabularSource:
         found = {p for pattern in self.patterns for p in folder.glob(pattern) if p.is_file()}
         return sorted(found)
 
-    def read(self, path: Path, areas: AreaIndex, today: dt.date | None = None) -> Batch:
-        table = read_table(path, self.known_headers())
-        return validate(self, path, table, areas, today)
+    def read(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        today: dt.date | None = None,
+        scratch: Path | None = None,
+    ) -> Batch:
+        staged = stage_extract(con, path, self.known_headers(), scratch or path.parent)
+        return validate(con, self, path, staged, today or dt.date.today())
 
     def write(self, con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> int:
         return write_batch(con, self, batch, run_id)
 
+    def period_sql(self) -> str:
+        """The month of a row, as SQL over the checked columns ('' without a month)."""
+        if self.period_field is None:
+            return "''"
+        field = next(f for f in self.fields if f.name == self.period_field)
+        if field.kind == "month":
+            return ident(field.name)
+        return f"strftime({ident(field.name)}, '%Y-%m')"
 
-def _column_for(table: Table, headers: tuple[str, ...]) -> str | None:
-    wanted = {header_key(h) for h in headers}
-    for column in table.frame.columns:
-        if header_key(column) in wanted:
-            return column
-    return None
 
-
-def _map_columns(source: TabularSource, path: Path, table: Table) -> dict[str, str]:
+def _map_columns(source: TabularSource, path: Path, headers: tuple[str, ...]) -> dict[str, str]:
+    by_key = {}
+    for header in headers:
+        by_key.setdefault(header_key(header), header)
     mapping: dict[str, str] = {}
     missing = []
     for f in source.fields:
-        column = _column_for(table, (f.name, *f.aliases)) or _column_for(table, f.name_aliases)
-        if column is not None:
-            mapping[f.name] = column
+        found = next(
+            (by_key[k] for k in map(header_key, (f.name, *f.aliases)) if k in by_key), None
+        )
+        found = found or next(
+            (by_key[k] for k in map(header_key, f.name_aliases) if k in by_key), None
+        )
+        if found is not None:
+            mapping[f.name] = found
         elif f.required:
             missing.append(f"{f.aliases[0] if f.aliases else f.name} ({f.name})")
     if missing:
-        found = ", ".join(map(str, table.frame.columns))
-        raise ExtractError(path, f"missing column(s) {', '.join(missing)}; found: {found}")
+        raise ExtractError(
+            path, f"missing column(s) {', '.join(missing)}; found: {', '.join(headers)}"
+        )
     return mapping
 
 
-def _parse(f: Field, raw: pd.Series, areas: AreaIndex, today: dt.date) -> normalise.Parsed:
-    if f.kind == "area":
-        return areas.resolve(raw, f.levels)
-    if f.kind == "month":
-        return normalise.parse_month(raw, today)
-    if f.kind == "date":
-        return normalise.parse_date(raw, today)
-    if f.kind == "count":
-        return normalise.parse_count(raw)
-    if f.kind == "number":
-        return normalise.parse_number(raw, f.minimum, f.maximum)
-    text = raw.astype("string").str.strip()
-    return text, pd.Series(None, index=raw.index, dtype="object")
+def _check_sql(source: TabularSource, mapping: dict[str, str]) -> tuple[str, dict[str, object]]:
+    """One query that types every field and lists every reason a row is bad."""
+    prep, parts, values, joins, finals, reasons = [], [], [], [], [], []
+    params: dict[str, object] = {}
+    for f in source.fields:
+        name = ident(f.name)
+        if f.name not in mapping:
+            finals.append(f"NULL::{f.sql_type} AS {name}")
+            continue
+        stages = f.stages()
+        params.update(f.params())
+        params[f"{name}_label"] = mapping[f.name] + ": "
+        p, v, k = f'"p_{name}"', f'"v_{name}"', f'"k_{name}"'
+        xs = {f"x{i}": f'"x{i}_{name}"' for i in range(len(stages.parts))}
+        fill = partial(
+            checks.render, col=checks.folded(quote(mapping[f.name])), p=p, v=v, k=k, **xs
+        )
+        prep.append(f"{fill(stages.prep)} AS {p}")
+        parts += [f"{fill(x)} AS {xs[f'x{i}']}" for i, x in enumerate(stages.parts)]
+        if f.kind == "area":
+            # The lookup row travels on as a struct, for the reasons stage to read.
+            joins.append(f"LEFT JOIN {AreaIndex.TABLE} AS {k} ON {k}.key = {p}")
+            values.append(f"{k} AS {k}")
+        values.append(f"{fill(stages.value)} AS {v}")
+        reason = fill(stages.reason)
+        if not f.required:
+            reason = f"CASE WHEN list_contains($missing, lower({p})) THEN NULL ELSE {reason} END"
+        reasons.append(f"${name}_label || ({reason})")
+        finals.append(f"{fill(stages.final)} AS {name}")
+    sql = f"""
+        CREATE OR REPLACE TEMP TABLE {CHECKED} AS
+        WITH prep AS (SELECT _row, {", ".join(prep)} FROM {EXTRACT}),
+        parts AS (SELECT * {", " + ", ".join(parts) if parts else ""} FROM prep),
+        val AS (SELECT parts.*, {", ".join(values)} FROM parts {" ".join(joins)})
+        SELECT _row, {", ".join(finals)},
+               list_filter([{", ".join(reasons)}], lambda r: r IS NOT NULL) AS reasons
+        FROM val
+    """
+    return sql, params
+
+
+def _flag_duplicates(con: duckdb.DuckDBPyConnection, source: TabularSource) -> None:
+    """Among otherwise good rows, keep the first of each key and name it in the others."""
+    key = ", ".join(ident(k) for k in source.key)
+    every = ", ".join(ident(f.name) for f in source.fields)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {CHECKED} AS
+        SELECT c.* REPLACE (
+            CASE WHEN d._nth > 1 THEN list_append(c.reasons, $label ||
+                CASE WHEN d._exact THEN 'duplicate of row ' ELSE 'same key as row ' END
+                || d._first) ELSE c.reasons END AS reasons)
+        FROM {CHECKED} c LEFT JOIN (
+            SELECT _row,
+                   row_number() OVER (PARTITION BY {key} ORDER BY _row) AS _nth,
+                   first_value(_row) OVER (PARTITION BY {key} ORDER BY _row) AS _first,
+                   row_number() OVER (PARTITION BY {every} ORDER BY _row) > 1 AS _exact
+            FROM {CHECKED} WHERE len(reasons) = 0
+        ) d USING (_row)
+        """,
+        {"label": "/".join(source.key) + ": "},
+    )
 
 
 def validate(
-    source: TabularSource, path: Path, table: Table, areas: AreaIndex, today: dt.date | None
+    con: duckdb.DuckDBPyConnection,
+    source: TabularSource,
+    path: Path,
+    staged: Staged,
+    today: dt.date,
 ) -> Batch:
-    today = today or dt.date.today()
-    mapping = _map_columns(source, path, table)
-    frame = table.frame
-    parsed = pd.DataFrame(index=frame.index)
-    problems: list[pd.Series] = []
-    for f in source.fields:
-        if f.name not in mapping:
-            parsed[f.name] = pd.Series(pd.NA, index=frame.index)
-            continue
-        header = mapping[f.name]
-        values, reasons = _parse(f, frame[header], areas, today)
-        if not f.required:
-            reasons = reasons.where(~normalise.is_missing(normalise.clean_text(frame[header])))
-        parsed[f.name] = values
-        problems.append(header + ": " + reasons.dropna().astype(str))
-    reasons = (
-        pd.concat(problems).groupby(level=0).agg(list) if problems else pd.Series(dtype=object)
-    )
-    reasons = reasons.reindex(frame.index)
-    good = reasons.isna()
-
-    # Duplicates among otherwise good rows: keep the first, reject the rest, naming it.
-    keyed = parsed[good]
-    dup = keyed.duplicated(list(source.key), keep="first")
-    if dup.any():
-        first_row = keyed.groupby(list(source.key), dropna=False).ngroup()
-        first_of = table.row_number[keyed.index].groupby(first_row.values).transform("first")
-        same = keyed.duplicated(keep="first")
-        for idx in keyed.index[dup]:
-            kind = "duplicate of row" if same[idx] else "same key as row"
-            reasons[idx] = [f"{'/'.join(source.key)}: {kind} {first_of[idx]}"]
-        good = reasons.isna()
-
-    personal = {header_key(h) for h in source.personal_headers}
-    kept_headers = [c for c in frame.columns if header_key(c) not in personal]
-    bad_index = frame.index[~good]
-    rejected = pd.DataFrame(
-        {
-            "row_number": table.row_number[bad_index].astype("int64"),
-            "record": [
-                orjson.dumps(r).decode()
-                for r in frame.loc[bad_index, kept_headers].to_dict("records")
-            ],
-            "reasons": reasons[bad_index],
-        }
-    )
-    rows = parsed[good].reset_index(drop=True)
-    raw = frame.rename(columns={v: k for k, v in mapping.items()})[list(mapping)]
-    raw = raw.reindex(columns=[f.name for f in source.fields]).astype("string")
-    raw.insert(0, "_row", table.row_number.astype("int64"))
+    mapping = _map_columns(source, path, staged.headers)
+    sql, params = _check_sql(source, mapping)
+    con.execute(sql, checks.bind(sql, {**checks.base_params(today), **params}))
+    _flag_duplicates(con, source)
+    rejected, periods = con.execute(
+        f"SELECT count(*) FILTER (WHERE len(reasons) > 0), "
+        f"list_sort(list_distinct(list({source.period_sql()}) FILTER (WHERE len(reasons) = 0))) "
+        f"FROM {CHECKED}"
+    ).fetchall()[0]
     notes = []
-    if table.encoding:
-        notes.append(f"encoding {table.encoding}")
-    extra = [c for c in frame.columns if c not in mapping.values()]
+    if staged.encoding:
+        notes.append(f"encoding {staged.encoding}")
+    extra = [h for h in staged.headers if h not in mapping.values()]
     if extra:
-        notes.append(f"ignored column(s): {', '.join(map(str, extra))}")
-    periods = tuple(sorted(rows[source.period_field].dropna().unique())) if len(rows) else ()
-    return Batch(path, rows, rejected, len(frame), periods, raw, tuple(notes))
+        notes.append(f"ignored column(s): {', '.join(extra)}")
+    periods = tuple(p for p in periods or () if p)
+    return Batch(path, staged.rows, rejected, periods, mapping, tuple(notes))
 
 
 def write_batch(
     con: duckdb.DuckDBPyConnection, source: TabularSource, batch: Batch, run_id: str
 ) -> int:
-    """Replace exactly the periods this extract covers; returns the rows loaded."""
+    """Replace exactly the months this extract covers; returns the rows loaded."""
     table = ident(source.table)
     columns = ", ".join(f"{ident(f.name)} {f.sql_type}" for f in source.fields)
     con.execute(
-        f"CREATE TABLE IF NOT EXISTS stg.{table} ({columns}, _run_id VARCHAR, _file VARCHAR)"
+        f"CREATE TABLE IF NOT EXISTS stg.{table} "
+        f"({columns}, period VARCHAR, _run_id VARCHAR, _file VARCHAR)"
+        if source.period_field != "period"
+        else f"CREATE TABLE IF NOT EXISTS stg.{table} ({columns}, _run_id VARCHAR, _file VARCHAR)"
+    )
+    names = ", ".join(ident(f.name) for f in source.fields)
+    derived = source.period_field != "period"
+    period = source.period_sql()
+    target = f"{names}, period" if derived else names
+    select = f"{names}, {period}" if derived else names
+    args = {"run_id": run_id, "file": batch.file.name}
+    con.execute(
+        f"DELETE FROM stg.{table} WHERE period IN "
+        f"(SELECT DISTINCT {period} FROM {CHECKED} WHERE len(reasons) = 0)"
+    )
+    con.execute(
+        f"INSERT INTO stg.{table} ({target}, _run_id, _file) "
+        f"SELECT {select}, $run_id, $file FROM {CHECKED} WHERE len(reasons) = 0",
+        args,
     )
     raw_cols = ", ".join(f"{ident(f.name)} VARCHAR" for f in source.fields)
     con.execute(
         f"CREATE TABLE IF NOT EXISTS raw.{ident(source.id)} "
         f"(_run_id VARCHAR, _file VARCHAR, _row BIGINT, {raw_cols})"
     )
-    names = ", ".join(ident(f.name) for f in source.fields)
-    period = ident(source.period_field)
-    con.register("_batch_rows", batch.rows[[f.name for f in source.fields]])
-    con.register("_batch_raw", batch.raw)
-    try:
-        con.execute(
-            f"DELETE FROM stg.{table} WHERE {period} IN (SELECT DISTINCT {period} FROM _batch_rows)"
-        )
-        con.execute(
-            f"INSERT INTO stg.{table} ({names}, _run_id, _file) "
-            f"SELECT {names}, ?, ? FROM _batch_rows",
-            [run_id, batch.file.name],
-        )
-        raw_names = ", ".join(ident(c) for c in batch.raw.columns)
-        con.execute(
-            f"INSERT INTO raw.{ident(source.id)} (_run_id, _file, {raw_names}) "
-            f"SELECT ?, ?, {raw_names} FROM _batch_raw",
-            [run_id, batch.file.name],
-        )
-    finally:
-        con.unregister("_batch_rows")
-        con.unregister("_batch_raw")
-    return len(batch.rows)
+    mapped = [f for f in source.fields if f.name in batch.mapping]
+    con.execute(
+        f"INSERT INTO raw.{ident(source.id)} (_run_id, _file, _row, "
+        f"{', '.join(ident(f.name) for f in mapped)}) SELECT $run_id, $file, _row, "
+        f"{', '.join(quote(batch.mapping[f.name]) for f in mapped)} FROM {EXTRACT}",
+        args,
+    )
+    personal = {header_key(h) for h in source.personal_headers}
+    hidden = ["_row"] + [quote(h) for h in _headers(con) if header_key(h) in personal]
+    con.execute(
+        f"""
+        INSERT INTO meta.rejected_row
+        SELECT $run_id, $source, $file, c._row, e.record, c.reasons
+        FROM {CHECKED} c
+        JOIN (SELECT _row, to_json(struct_pack(*COLUMNS(* EXCLUDE ({", ".join(hidden)}))))::VARCHAR
+                     AS record FROM {EXTRACT}) AS e USING (_row)
+        WHERE len(c.reasons) > 0
+        """,
+        {**args, "source": source.id},
+    )
+    return batch.rows_in - batch.rows_rejected
+
+
+def _headers(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {EXTRACT}").fetchall() if r[0] != "_row"]

@@ -95,7 +95,7 @@ def _record_run(con, run_id, refresh_id, source, result: FileResult, digest, sta
     )  # fmt: skip
 
 
-def _load_file(con, source, path, index, refresh_id, today) -> FileResult:
+def _load_file(con, source, path, refresh_id, today, scratch) -> FileResult:
     digest = file_hash(path)
     previous = _loaded_before(con, source.id, digest)
     if previous:
@@ -103,7 +103,7 @@ def _load_file(con, source, path, index, refresh_id, today) -> FileResult:
     run_id = f"{refresh_id}:{source.id}:{digest[:8]}"
     started = _utcnow()
     try:
-        batch = source.read(path, index, today)
+        batch = source.read(con, path, today, scratch)
     except ExtractError as exc:
         result = FileResult(source.id, path, "failed", message=str(exc))
         _record_run(con, run_id, refresh_id, source.id, result, digest, started, ())
@@ -111,26 +111,14 @@ def _load_file(con, source, path, index, refresh_id, today) -> FileResult:
     con.begin()
     try:
         loaded = source.write(con, batch, run_id)
-        rejected = batch.rejected.assign(run_id=run_id, source=source.id, file=path.name)
-        con.register("_rejected", rejected)
-        con.execute(
-            "INSERT INTO meta.rejected_row SELECT run_id, source, file, row_number, record, "
-            "reasons FROM _rejected"
-        )
-        con.unregister("_rejected")
+        notes = "; ".join(batch.notes)
         result = FileResult(
-            source.id,
-            path,
-            "ok",
-            batch.rows_in,
-            loaded,
-            len(batch.rejected),
-            "; ".join(batch.notes),
+            source.id, path, "ok", batch.rows_in, loaded, batch.rows_rejected, notes
         )
         if result.rows_in != result.rows_loaded + result.rows_rejected:
             raise RuntimeError(
                 f"{path.name}: {result.rows_in} rows in ≠ "
-                f"{loaded} loaded + {len(rejected)} rejected"
+                f"{loaded} loaded + {batch.rows_rejected} rejected"
             )
         _record_run(con, run_id, refresh_id, source.id, result, digest, started, batch.periods)
         con.commit()
@@ -221,13 +209,14 @@ def run_refresh(
     report = RefreshReport(new_refresh_id())
     started = _utcnow()
     areas = load_area_tree(settings.reference)
-    index = AreaIndex.from_areas(areas)
     with warehouse.build(settings, report.refresh_id) as con:
+        AreaIndex(areas).install(con)
         _publish_areas(con, areas)
+        scratch = warehouse.versions_dir(settings)
         for source in selected:
             for path in source.files(settings.inbox):
                 t0 = time.perf_counter()
-                result = _load_file(con, source, path, index, report.refresh_id, today)
+                result = _load_file(con, source, path, report.refresh_id, today, scratch)
                 report.files.append(result)
                 echo(_describe(result, time.perf_counter() - t0))
             if source.id == "boundaries":

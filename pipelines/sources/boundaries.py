@@ -1,13 +1,13 @@
 """Area boundaries: a GeoJSON FeatureCollection in WGS84, one feature per area code.
 
 Geometry is data: the demo ships synthetic boundaries through this same source, and a
-district replaces them by dropping its own file into ``inbox/boundaries/``.
+district replaces them by dropping its own file into ``inbox/boundaries/``. Codes are
+checked by the same SQL contract as every other source; geometry by shapely.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,46 +17,89 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from pipelines.contract import AreaIndex, Batch
+from pipelines.contract import CHECKED, Batch, Field, TabularSource, validate
 from pipelines.geo import areas_km2
-from pipelines.readers import ExtractError
+from pipelines.readers import EXTRACT, ExtractError, Staged
 
 # Display tolerance per level, in degrees (1e-5° ≈ 1 m): invisible at the zoom each level is
 # shown at, and it keeps the payload that reaches the browser small.
 DISPLAY_TOLERANCE = {"district": 4e-5, "street": 2e-5, "community": 1e-5, "park": 1e-5}
 CODE_PROPERTIES = ("code", "area_code", "区划代码", "统计用区划代码", "CODE")
 
+# The feature codes go through the same checks as any source's area column.
+_CODES = TabularSource(
+    id="boundaries",
+    department_id="planning",
+    department_zh="区规划和自然资源分局",
+    department_en="Planning & Natural Resources",
+    title_zh="行政区划边界",
+    title_en="Administrative boundaries",
+    table="boundary",
+    fields=(
+        Field(
+            "code",
+            "area",
+            CODE_PROPERTIES,
+            levels=("district", "street", "community", "park"),
+        ),
+    ),
+    key=("code",),
+    cadence="0 5 1 1 *",
+    max_age_days=400,
+    period_field=None,
+)
 
-def _feature_code(props: dict) -> object:
+
+def _feature_code(props: dict) -> str:
     for key in CODE_PROPERTIES:
         if props.get(key) not in (None, ""):
-            return props[key]
-    return None
+            return str(props[key])
+    return ""
+
+
+def _geometry_problems(feature: dict) -> tuple[object, list[str]]:
+    try:
+        geom = shape(feature.get("geometry"))
+    except (AttributeError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        return None, [f"geometry: unreadable ({exc})"]
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None, [f"geometry: a {geom.geom_type}, expected a polygon"]
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        return None, ["geometry: coordinates are not WGS84 longitude/latitude"]
+    return geom, []
 
 
 @dataclass(frozen=True)
 class BoundarySource:
-    id: str = "boundaries"
-    department_id: str = "planning"
-    department_zh: str = "区规划和自然资源分局"
-    department_en: str = "Planning & Natural Resources"
-    title_zh: str = "行政区划边界"
-    title_en: str = "Administrative boundaries"
+    id: str = _CODES.id
+    department_id: str = _CODES.department_id
+    department_zh: str = _CODES.department_zh
+    department_en: str = _CODES.department_en
+    title_zh: str = _CODES.title_zh
+    title_en: str = _CODES.title_en
     description_zh: str = "区、街道、社区和园区边界（GeoJSON，WGS84）。演示数据为合成边界。"
     description_en: str = (
         "District, street, community and park boundaries (GeoJSON, WGS84). "
         "The demo's boundaries are synthetic."
     )
-    table: str = "boundary"
-    cadence: str = "0 5 1 1 *"
-    max_age_days: int = 400
-    period_field: str = ""
+    table: str = _CODES.table
+    cadence: str = _CODES.cadence
+    max_age_days: int = _CODES.max_age_days
 
     def files(self, inbox: Path) -> list[Path]:
         folder = inbox / self.id
         return sorted(p for p in folder.glob("*.geojson") if p.is_file())
 
-    def read(self, path: Path, areas: AreaIndex, today: dt.date | None = None) -> Batch:
+    def read(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        today: dt.date | None = None,
+        scratch: Path | None = None,
+    ) -> Batch:
         try:
             payload = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError as exc:
@@ -64,69 +107,60 @@ class BoundarySource:
         features = payload.get("features") if isinstance(payload, dict) else None
         if not features:
             raise ExtractError(path, "no features: expected a GeoJSON FeatureCollection")
-        good, bad = [], []
+        rows = []
         for number, feature in enumerate(features, start=1):
             props = feature.get("properties") or {}
-            raw_code = _feature_code(props)
-            codes, reasons = areas.resolve(
-                pd.Series([str(raw_code) if raw_code is not None else ""]),
-                ("district", "street", "community", "park"),
-            )
-            problems = [] if pd.isna(reasons.iloc[0]) else [f"code: {reasons.iloc[0]}"]
-            geom = None
-            try:
-                geom = shape(feature.get("geometry"))
-                if geom.geom_type not in ("Polygon", "MultiPolygon"):
-                    problems.append(f"geometry: a {geom.geom_type}, expected a polygon")
-                elif not geom.is_valid:
-                    geom = shapely.make_valid(geom)
-                minx, miny, maxx, maxy = geom.bounds
-                if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-                    problems.append("geometry: coordinates are not WGS84 longitude/latitude")
-            except (AttributeError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
-                problems.append(f"geometry: unreadable ({exc})")
-            if problems:
-                record = json.dumps(props, ensure_ascii=False, default=str)
-                bad.append({"row_number": number, "record": record, "reasons": problems})
-            else:
-                good.append(
-                    {
-                        "code": codes.iloc[0],
-                        "geometry": geom,
-                        "synthetic": props.get("synthetic") is True,
-                    }
-                )
-        rows = pd.DataFrame(good, columns=["code", "geometry", "synthetic"])
-        dupes = rows["code"].duplicated()
-        for idx in rows.index[dupes]:
-            bad.append(
+            geom, problems = _geometry_problems(feature)
+            rows.append(
                 {
-                    "row_number": int(idx) + 1,
-                    "record": json.dumps({"code": rows.at[idx, "code"]}),
-                    "reasons": ["code: a second feature for the same area"],
+                    "_row": number,
+                    "code": _feature_code(props),
+                    "name": str(props.get("name_zh") or props.get("name") or ""),
+                    "_geometry": geom.wkb if geom is not None else None,
+                    "_problems": problems,
+                    "_synthetic": props.get("synthetic") is True,
                 }
             )
-        rows = rows[~dupes].reset_index(drop=True)
-        raw = pd.DataFrame({"_row": range(1, len(features) + 1)})
-        rejected = pd.DataFrame(bad, columns=["row_number", "record", "reasons"])
-        return Batch(path, rows, rejected, len(features), (), raw)
+        frame = pd.DataFrame(rows)
+        con.register("_features", frame)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {EXTRACT} AS SELECT * FROM _features")
+        finally:
+            con.unregister("_features")
+        staged = Staged(("code", "name"), len(frame))
+        batch = validate(con, _CODES, path, staged, today or dt.date.today())
+        # Geometry problems join the code's own reasons.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {CHECKED} AS SELECT c.* REPLACE "
+            f"(list_concat(c.reasons, e._problems) AS reasons) "
+            f"FROM {CHECKED} c JOIN {EXTRACT} e USING (_row)"
+        )
+        rejected = con.execute(f"SELECT count(*) FROM {CHECKED} WHERE len(reasons) > 0").fetchall()[
+            0
+        ][0]
+        return Batch(path, batch.rows_in, rejected, (), batch.mapping)
 
     def write(self, con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> int:
-        level_of = dict(con.execute("SELECT code, level FROM ind.area").fetchall())
+        good = con.execute(
+            f"SELECT c.code, a.level, e._geometry, e._synthetic FROM {CHECKED} c "
+            f"JOIN {EXTRACT} e USING (_row) JOIN ind.area a ON a.code = c.code "
+            "WHERE len(c.reasons) = 0 ORDER BY c._row"
+        ).df()
+        geoms = [shapely.from_wkb(bytes(g)) for g in good["_geometry"]]
         out = pd.DataFrame(
             {
-                "code": batch.rows["code"],
-                "geometry": [orjson.dumps(mapping(g)).decode() for g in batch.rows["geometry"]],
+                "code": good["code"],
+                "geometry": [orjson.dumps(mapping(g)).decode() for g in geoms],
                 "geometry_display": [
                     orjson.dumps(
-                        mapping(g.simplify(DISPLAY_TOLERANCE[level_of[c]], preserve_topology=True))
+                        mapping(g.simplify(DISPLAY_TOLERANCE[level], preserve_topology=True))
                     ).decode()
-                    for c, g in zip(batch.rows["code"], batch.rows["geometry"], strict=True)
+                    for level, g in zip(good["level"], geoms, strict=True)
                 ],
-                "area_km2": [round(a, 4) for a in areas_km2(list(batch.rows["geometry"]))],
-                "centroid_lon": [g.representative_point().x for g in batch.rows["geometry"]],
-                "centroid_lat": [g.representative_point().y for g in batch.rows["geometry"]],
-                "synthetic": batch.rows["synthetic"].astype(bool),
+                "area_km2": [round(a, 4) for a in areas_km2(geoms)] if geoms else [],
+                "centroid_lon": [g.representative_point().x for g in geoms],
+                "centroid_lat": [g.representative_point().y for g in geoms],
+                "synthetic": good["_synthetic"].astype(bool),
             }
         )
         con.execute(
@@ -139,11 +173,21 @@ class BoundarySource:
             # A boundary file describes the areas it names; other areas keep theirs.
             con.execute(
                 "INSERT OR REPLACE INTO stg.boundary SELECT code, geometry, geometry_display, "
-                "area_km2, centroid_lon, centroid_lat, synthetic, ?, ? FROM _boundary_rows",
-                [run_id, batch.file.name],
+                "area_km2, centroid_lon, centroid_lat, synthetic, $run_id, $file "
+                "FROM _boundary_rows",
+                {"run_id": run_id, "file": batch.file.name},
             )
         finally:
             con.unregister("_boundary_rows")
+        con.execute(
+            f"""
+            INSERT INTO meta.rejected_row
+            SELECT $run_id, 'boundaries', $file, c._row,
+                   to_json({{'code': e.code, 'name': e.name}})::VARCHAR, c.reasons
+            FROM {CHECKED} c JOIN {EXTRACT} e USING (_row) WHERE len(c.reasons) > 0
+            """,
+            {"run_id": run_id, "file": batch.file.name},
+        )
         return len(out)
 
 

@@ -1,0 +1,176 @@
+"""What departments really send, fed in as files: codes Excel mangled, dates in every
+form, bad counts, duplicates. Each gets a correct load or a reason naming the column."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from pipelines.areas import load_area_tree
+from pipelines.contract import CHECKED, AreaIndex, Field, TabularSource
+from tests.conftest import REPO
+
+TODAY = dt.date(2025, 1, 1)
+SOURCE = TabularSource(
+    id="probe",
+    department_id="probe",
+    department_zh="测试",
+    department_en="Probe",
+    title_zh="测试",
+    title_en="Probe",
+    table="probe",
+    key=("period", "area_code"),
+    cadence="0 6 * * *",
+    max_age_days=40,
+    fields=(
+        Field("period", "month", ("月份",)),
+        Field("area_code", "area", ("社区代码",), name_aliases=("社区",)),
+        Field("people", "count", ("人数",)),
+        Field("score", "number", ("得分",), required=False, minimum=0, maximum=100),
+    ),
+)
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    AreaIndex(load_area_tree(REPO / "data" / "reference")).install(connection)
+    yield connection
+    connection.close()
+
+
+def checked(con, tmp_path, lines: list[str], encoding: str = "utf-8", name: str = "x.csv"):
+    path = tmp_path / name
+    path.write_bytes("\n".join(lines).encode(encoding))
+    batch = SOURCE.read(con, path, TODAY, tmp_path)
+    rows = con.execute(
+        f"SELECT _row, period, area_code, people, score, reasons FROM {CHECKED} ORDER BY _row"
+    ).fetchall()
+    return batch, {r[0]: r[1:] for r in rows}
+
+
+def test_codes_survive_excel(con, tmp_path):
+    _, rows = checked(
+        con,
+        tmp_path,
+        [
+            "月份,社区代码,人数",
+            "2024-03,3.30103001051E+11,1",
+            "2024-04,330103001051.0,1",
+            "2024-05,３３０１０３００１０５１,1",
+            "2024-06, 330103 001051 ,1",
+        ],
+    )
+    assert {r[1] for r in rows.values()} == {"330103001051"}
+    assert all(r[4] == [] for r in rows.values())
+
+
+def test_names_with_or_without_the_suffix_and_unknown_names(con, tmp_path):
+    _, rows = checked(
+        con,
+        tmp_path,
+        ["月份,社区,人数", "2024-03,吴牙社区,1", "2024-03,柳营,2", "2024-03,新华社区,3"],
+    )
+    assert [r[1] for r in rows.values()][:2] == ["330103001052", "330103001056"]
+    assert rows[4][4] == ["社区: unknown area: 新华社区"]
+
+
+def test_dates_in_every_form_departments_use(con, tmp_path):
+    forms = [
+        "2024年3月1日",
+        "2024/3/1",
+        "20240301",
+        "45352",
+        "2024-03-01 08:30:00",
+        "2024年3月",
+        "202403",
+    ]
+    lines = ["月份,社区代码,人数"] + [
+        f"{form},33010300105{i},1" for i, form in enumerate(forms, start=1)
+    ]
+    _, rows = checked(con, tmp_path, lines)
+    assert [r[0] for r in rows.values()] == ["2024-03"] * 7, [r[4] for r in rows.values()]
+
+
+def test_future_and_nonsense_dates_are_rejected_with_a_reason(con, tmp_path):
+    _, rows = checked(
+        con,
+        tmp_path,
+        [
+            "月份,社区代码,人数",
+            "2030-01-01,330103001051,1",
+            "下个月,330103001052,1",
+            ",330103001055,1",
+        ],
+    )
+    assert [r[4] for r in rows.values()] == [
+        ["月份: date in the future: 2030-01-01"],
+        ["月份: not a date: 下个月"],
+        ["月份: missing date"],
+    ]
+
+
+def test_counts_and_bounded_numbers(con, tmp_path):
+    lines = [
+        "月份,社区代码,人数,得分",
+        '2024-01,330103001051,"1,234",',
+        "2024-02,330103001051,12.0,99.5",
+        "2024-03,330103001051,-3,50",
+        "2024-04,330103001051,abc,50",
+        "2024-05,330103001051,1.5,50",
+        "2024-06,330103001051,４２,101",
+    ]
+    batch, rows = checked(con, tmp_path, lines)
+    assert rows[2][2] == 1234 and rows[3][2:4] == (12, 99.5) and rows[2][3] is None
+    assert [rows[n][4] for n in (4, 5, 6)] == [
+        ["人数: negative count: -3"],
+        ["人数: not a number: abc"],
+        ["人数: not a whole number: 1.5"],
+    ]
+    assert rows[7][4] == ["得分: above 100: 101"]
+    assert batch.rows_in == 6 and batch.rows_rejected == 4
+
+
+def test_every_problem_of_a_row_is_listed(con, tmp_path):
+    _, rows = checked(con, tmp_path, ["月份,社区代码,人数", "someday,999,-1"])
+    assert rows[2][4] == [
+        "月份: not a date: someday",
+        "社区代码: unknown area: 999",
+        "人数: negative count: -1",
+    ]
+
+
+def test_duplicates_keep_the_first_and_name_it(con, tmp_path):
+    lines = [
+        "月份,社区代码,人数",
+        "2024-03,330103001051,5",
+        "2024-03,330103001051,5",
+        "2024-03,330103001051,7",
+    ]
+    batch, rows = checked(con, tmp_path, lines)
+    assert rows[2][4] == []
+    assert rows[3][4] == ["period/area_code: duplicate of row 2"]
+    assert rows[4][4] == ["period/area_code: same key as row 2"]
+    assert batch.rows_rejected == 2
+
+
+def test_gb18030_without_a_declaration_and_title_rows(con, tmp_path):
+    lines = ["下城区某局月报,,", "单位：人,,", "", "月份,社区,人数", "2024年3月,浙大御跸社区,9"]
+    batch, rows = checked(con, tmp_path, lines, encoding="gb18030")
+    assert rows == {5: ("2024-03", "330103001051", 9, None, [])}
+    assert "encoding gb18030" in batch.notes
+
+
+def test_formula_like_cells_stay_text_and_are_never_evaluated(con, tmp_path):
+    lines = [
+        "月份,社区代码,人数",
+        "2024-03,=HYPERLINK(1),1",
+        "2024-03,330103001051,+1",
+        "2024-03,@SUM(A1),1",
+    ]
+    _, rows = checked(con, tmp_path, lines)
+    assert rows[2][4] == ["社区代码: unknown area: =HYPERLINK(1)"]
+    assert rows[3][2] == 1
+    assert rows[4][4] == ["社区代码: unknown area: @SUM(A1)"]
