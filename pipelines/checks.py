@@ -2,13 +2,18 @@
 
 A check runs in stages, each a column computed once from the stage before:
 
-1. ``prep``: the cell as folded text (full-width to ASCII, trimmed);
-2. ``parts``: pieces pulled out by regex (dates only);
+1. ``prep``: the cell, trimmed ('' for an empty cell);
+2. ``parts``: pieces pulled out by regex (dates that are not ISO only);
 3. ``value``: the parsed value, NULL when unusable;
 4. ``reason``: NULL, or a short reason naming what is wrong with the cell.
 
-Only identifiers are spliced into SQL (quoted with ``quote``); every value is a named
-parameter, from ``base_params`` or the field's own (``$<field>_min`` and so on).
+Almost every cell of a real extract is clean, so each kind first tries a fast path on the
+trimmed cell (a cast, a 12-digit match) and only folds full-width characters and tries the
+other forms, inside a lazy CASE, for the cells the fast path cannot read. Reasons test the
+good case first for the same reason.
+
+Only identifiers are spliced into SQL (quoted with ``quote``) besides this module's own
+constants; every value is a named parameter (``$today``, and a field's ``$<field>_min``...).
 """
 
 from __future__ import annotations
@@ -33,15 +38,18 @@ _PARTS = ["year", "month", "day", "hour", "minute", "second"]
 
 
 def base_params(today: dt.date) -> dict[str, object]:
-    params: dict[str, object] = {
-        "fw": _FULL_WIDTH,
-        "hw": _HALF_WIDTH,
-        "missing": MISSING,
-        "today": today,
-        "date_parts": _PARTS,
-    }
-    params.update({f"date_form_{i}": form for i, form in enumerate(DATE_FORMS)})
-    return params
+    return {"today": today}
+
+
+def _literal(text: str) -> str:
+    """A constant of this module (never a data value) as an SQL string literal. Patterns
+    and translation tables must be literals: DuckDB prepares a constant once, but a bound
+    parameter once per row."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+_MISSING_LIST = "[" + ", ".join(_literal(m) for m in MISSING) + "]"
+_PART_NAMES = "[" + ", ".join(_literal(n) for n in _PARTS) + "]"
 
 
 def bind(sql: str, params: dict[str, object]) -> dict[str, object]:
@@ -58,21 +66,33 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def folded(col: str) -> str:
-    """Full-width folded, trimmed, inner runs of space as one; '' for NULL."""
-    return f"regexp_replace(trim(translate(coalesce({col}, ''), $fw, $hw)), '\\s+', ' ', 'g')"
+def trimmed(col: str) -> str:
+    return f"coalesce(trim({col}), '')"
+
+
+def folded(p: str) -> str:
+    """Full-width characters to ASCII, inner runs of space as one."""
+    # translate() with a long table costs per character: only cells that need it pay.
+    table = f"{_literal(_FULL_WIDTH)}, {_literal(_HALF_WIDTH)}"
+    fold = f"CASE WHEN regexp_matches({p}, '[！-～　]') THEN translate({p}, {table}) ELSE {p} END"
+    return f"regexp_replace(trim({fold}), '\\s+', ' ', 'g')"
+
+
+def is_missing(p: str) -> str:
+    return f"list_contains({_MISSING_LIST}, lower({p}))"
 
 
 @dataclass(frozen=True)
 class Stages:
-    """SQL for one field's stages; ``{p}``, ``{x}``, ``{v}`` name its prep, parts and value
-    columns, and ``{k}`` an area field's lookup row."""
+    """SQL for one field's stages. Tokens: ``{col}`` the raw column, ``{p}`` its prep,
+    ``{x0}``… its parts, ``{v}`` its value, ``{k}`` an area field's lookup row."""
 
     prep: str
     value: str
     reason: str
     parts: tuple[str, ...] = ()
     final: str = "{v}"  # the value as stored
+    fast: str = "NULL"  # a cheap first try, ``{f}``, computed once before the parts
 
 
 def render(template: str, col: str, **tokens: str) -> str:
@@ -83,23 +103,21 @@ def render(template: str, col: str, **tokens: str) -> str:
     return template.replace("{col}", col)
 
 
-def _missing(p: str) -> str:
-    return f"list_contains($missing, lower({p}))"
-
-
 def _number(p: str) -> str:
-    return f"TRY_CAST(replace(replace({p}, ',', ''), ' ', '') AS DOUBLE)"
+    slow = f"TRY_CAST(replace(replace({folded(p)}, ',', ''), ' ', '') AS DOUBLE)"
+    return f"coalesce(TRY_CAST({p} AS DOUBLE), CASE WHEN {p} <> '' THEN {slow} END)"
 
 
 def count_check() -> Stages:
     return Stages(
-        prep="{col}",
+        prep=trimmed("{col}"),
         value=_number("{p}"),
         reason=(
-            "CASE WHEN " + _missing("{p}") + " THEN 'missing value' "
+            "CASE WHEN {v} >= 0 AND {v} = floor({v}) THEN NULL "
+            "WHEN " + is_missing("{p}") + " THEN 'missing value' "
             "WHEN {v} IS NULL THEN 'not a number: ' || {p} "
             "WHEN {v} < 0 THEN 'negative count: ' || {p} "
-            "WHEN {v} <> floor({v}) THEN 'not a whole number: ' || {p} END"
+            "ELSE 'not a whole number: ' || {p} END"
         ),
         final="CAST({v} AS BIGINT)",
     )
@@ -112,10 +130,10 @@ def number_check(field: str, has_min: bool, has_max: bool) -> Stages:
     if has_max:
         bounds += f" WHEN {{v}} > ${field}_max THEN 'above ' || ${field}_max || ': ' || {{p}}"
     return Stages(
-        prep="{col}",
+        prep=trimmed("{col}"),
         value=_number("{p}"),
         reason=(
-            "CASE WHEN " + _missing("{p}") + " THEN 'missing value' "
+            "CASE WHEN " + is_missing("{p}") + " THEN 'missing value' "
             "WHEN {v} IS NULL THEN 'not a number: ' || {p}" + bounds + " END"
         ),
     )
@@ -133,9 +151,12 @@ def _timestamp(parts: str) -> str:
 
 
 def timestamp_check() -> Stages:
-    """A date or date-time in any of DATE_FORMS, or an Excel serial number."""
+    """A date or date-time in any of DATE_FORMS, or an Excel serial number. ISO forms take
+    the fast path; the regexes run only for cells it cannot read (CASE is lazy per row)."""
     parts = tuple(
-        f"regexp_extract({{p}}, $date_form_{i}, $date_parts)" for i in range(len(DATE_FORMS))
+        "CASE WHEN {f} IS NULL AND {p} <> '' "
+        f"THEN regexp_extract({folded('{p}')}, {_literal(form)}, {_PART_NAMES}) END"
+        for form in DATE_FORMS
     )
     serial = (
         "CASE WHEN regexp_full_match({p}, '\\d{5}(\\.\\d+)?') THEN TIMESTAMP '1899-12-30' + "
@@ -143,55 +164,63 @@ def timestamp_check() -> Stages:
     )
     tries = [_timestamp(f"{{x{i}}}") for i in range(len(DATE_FORMS))]
     return Stages(
-        prep="{col}",
+        prep=trimmed("{col}"),
+        fast="TRY_CAST({p} AS TIMESTAMP)",
         parts=parts,
-        value="coalesce(" + ", ".join([*tries, serial]) + ")",
+        value=f"coalesce({{f}}, {', '.join([*tries, serial])})",
         reason=(
-            "CASE WHEN " + _missing("{p}") + " THEN 'missing date' "
+            "CASE WHEN CAST({v} AS DATE) <= $today THEN NULL "
+            "WHEN " + is_missing("{p}") + " THEN 'missing date' "
             "WHEN {v} IS NULL THEN 'not a date: ' || {p} "
-            "WHEN CAST({v} AS DATE) > $today THEN 'date in the future: ' || {p} END"
+            "ELSE 'date in the future: ' || {p} END"
         ),
     )
 
 
 def month_check() -> Stages:
     ts = timestamp_check()
-    return Stages(ts.prep, ts.value, ts.reason, ts.parts, final="strftime({v}, '%Y-%m')")
+    return Stages(
+        ts.prep, ts.value, ts.reason, ts.parts, final="strftime({v}, '%Y-%m')", fast=ts.fast
+    )
 
 
-def area_code_sql(p: str) -> str:
+def area_key_sql(p: str) -> str:
     """The lookup key of an area cell: a code whatever Excel did to it (330103001051.0,
-    3.30103001051E+11, spaces; a 9-digit street code gets its 000), or a name."""
+    3.30103001051E+11, spaces, full-width digits; a 9-digit street code gets its 000), or a
+    name. A clean 12-character code is its own key."""
+    f = f"replace({folded(p)}, ' ', '')"
     code = f"""(CASE
-        WHEN regexp_full_match(replace({p}, ' ', ''), '\\d+(\\.0+)?')
-            THEN regexp_replace(replace({p}, ' ', ''), '\\.0+$', '')
-        WHEN regexp_full_match(replace({p}, ' ', ''), '\\d(\\.\\d+)?[eE]\\+?\\d+')
-            THEN CAST(CAST(replace({p}, ' ', '') AS DOUBLE) AS HUGEINT)::VARCHAR
-        ELSE replace({p}, ' ', '') END)"""
-    return f"(CASE WHEN regexp_full_match({code}, '\\d{{9}}') THEN {code} || '000' ELSE {code} END)"
+        WHEN regexp_full_match({f}, '\\d+(\\.0+)?') THEN regexp_replace({f}, '\\.0+$', '')
+        WHEN regexp_full_match({f}, '\\d(\\.\\d+)?[eE]\\+?\\d+')
+            THEN CAST(CAST({f} AS DOUBLE) AS HUGEINT)::VARCHAR
+        ELSE {f} END)"""
+    slow = f"(CASE WHEN regexp_full_match({code}, '\\d{{9}}') THEN {code} || '000' ELSE {code} END)"
+    return f"CASE WHEN regexp_full_match({p}, '[0-9A-Z]{{12}}') THEN {p} ELSE {slow} END"
 
 
 def area_check(field: str) -> Stages:
-    """``{p}`` is the lookup key (``area_code_sql``); ``{k}`` the joined lookup row."""
+    """``{p}`` is the lookup key (``area_key_sql``); ``{k}`` the joined lookup row."""
     return Stages(
-        prep=area_code_sql("{col}"),
+        prep=area_key_sql(trimmed("{col}")),
         value="{k}.code",
         reason=(
-            "CASE WHEN " + _missing("{p}") + " THEN 'missing area' "
+            f"CASE WHEN list_contains(${field}_levels, {{k}}.level) THEN NULL "
+            "WHEN " + is_missing("{p}") + " THEN 'missing area' "
             "WHEN {k}.ambiguous THEN 'ambiguous area name: ' || {p} "
             "WHEN {k}.code IS NULL THEN 'unknown area: ' || {p} "
-            f"WHEN NOT list_contains(${field}_levels, {{k}}.level) THEN 'area ' || {{p}} "
-            "|| ' is a ' || {k}.level || ', expected ' "
+            "ELSE 'area ' || {p} || ' is a ' || {k}.level || ', expected ' "
             f"|| array_to_string(${field}_levels, '/') END"
         ),
     )
 
 
 def text_check(field: str, has_choices: bool) -> Stages:
+    """Text as sent, trimmed. A cell starting with =, +, - or @ stays text: nothing here
+    ever evaluates a cell."""
     reason = "NULL"
     if has_choices:
         reason = (
-            f"CASE WHEN {{v}} IS NOT NULL AND NOT list_contains(${field}_choices, {{v}}) "
-            f"THEN 'not one of ' || array_to_string(${field}_choices, '/') || ': ' || {{v}} END"
+            f"CASE WHEN {{v}} IS NULL OR list_contains(${field}_choices, {{v}}) THEN NULL "
+            f"ELSE 'not one of ' || array_to_string(${field}_choices, '/') || ': ' || {{v}} END"
         )
-    return Stages(prep="{col}", value="nullif({p}, '')", reason=reason)
+    return Stages(prep=trimmed("{col}"), value="nullif({p}, '')", reason=reason)

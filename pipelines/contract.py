@@ -208,7 +208,7 @@ def _map_columns(source: TabularSource, path: Path, headers: tuple[str, ...]) ->
 
 def _check_sql(source: TabularSource, mapping: dict[str, str]) -> tuple[str, dict[str, object]]:
     """One query that types every field and lists every reason a row is bad."""
-    prep, parts, values, joins, finals, reasons = [], [], [], [], [], []
+    prep, fast, parts, values, joins, finals, reasons = [], [], [], [], [], [], []
     params: dict[str, object] = {}
     for f in source.fields:
         name = ident(f.name)
@@ -218,12 +218,11 @@ def _check_sql(source: TabularSource, mapping: dict[str, str]) -> tuple[str, dic
         stages = f.stages()
         params.update(f.params())
         params[f"{name}_label"] = mapping[f.name] + ": "
-        p, v, k = f'"p_{name}"', f'"v_{name}"', f'"k_{name}"'
+        p, v, k, fa = f'"p_{name}"', f'"v_{name}"', f'"k_{name}"', f'"f_{name}"'
         xs = {f"x{i}": f'"x{i}_{name}"' for i in range(len(stages.parts))}
-        fill = partial(
-            checks.render, col=checks.folded(quote(mapping[f.name])), p=p, v=v, k=k, **xs
-        )
+        fill = partial(checks.render, col=quote(mapping[f.name]), p=p, v=v, k=k, f=fa, **xs)
         prep.append(f"{fill(stages.prep)} AS {p}")
+        fast.append(f"{fill(stages.fast)} AS {fa}")
         parts += [f"{fill(x)} AS {xs[f'x{i}']}" for i, x in enumerate(stages.parts)]
         if f.kind == "area":
             # The lookup row travels on as a struct, for the reasons stage to read.
@@ -232,41 +231,52 @@ def _check_sql(source: TabularSource, mapping: dict[str, str]) -> tuple[str, dic
         values.append(f"{fill(stages.value)} AS {v}")
         reason = fill(stages.reason)
         if not f.required:
-            reason = f"CASE WHEN list_contains($missing, lower({p})) THEN NULL ELSE {reason} END"
-        reasons.append(f"${name}_label || ({reason})")
+            reason = f"CASE WHEN {checks.is_missing(p)} THEN NULL ELSE {reason} END"
+        reasons.append((f'"r_{name}"', f"${name}_label || ({reason})"))
         finals.append(f"{fill(stages.final)} AS {name}")
+    clean = " AND ".join(f"{col} IS NULL" for col, _ in reasons) or "true"
+    names = ", ".join(col for col, _ in reasons)
+    # A row whose every mapped cell is empty (the tail of a spreadsheet) is no record.
+    blank = " AND ".join(f"\"p_{ident(f.name)}\" = ''" for f in source.fields if f.name in mapping)
     sql = f"""
         CREATE OR REPLACE TEMP TABLE {CHECKED} AS
         WITH prep AS (SELECT _row, {", ".join(prep)} FROM {EXTRACT}),
-        parts AS (SELECT * {", " + ", ".join(parts) if parts else ""} FROM prep),
-        val AS (SELECT parts.*, {", ".join(values)} FROM parts {" ".join(joins)})
+        fast AS (SELECT *, {", ".join(fast)} FROM prep WHERE NOT ({blank})),
+        parts AS (SELECT * {", " + ", ".join(parts) if parts else ""} FROM fast),
+        val AS (SELECT parts.*, {", ".join(values)} FROM parts {" ".join(joins)}),
+        why AS (SELECT *, {", ".join(f"{sql} AS {col}" for col, sql in reasons)} FROM val)
         SELECT _row, {", ".join(finals)},
-               list_filter([{", ".join(reasons)}], lambda r: r IS NOT NULL) AS reasons
-        FROM val
+               -- the list is built only for the few rows that have something wrong
+               CASE WHEN {clean} THEN []::VARCHAR[]
+                    ELSE list_filter([{names}], lambda r: r IS NOT NULL) END AS reasons
+        FROM why
     """
     return sql, params
 
 
 def _flag_duplicates(con: duckdb.DuckDBPyConnection, source: TabularSource) -> None:
-    """Among otherwise good rows, keep the first of each key and name it in the others."""
+    """Among otherwise good rows, keep the first of each key and name it in the others.
+    Duplicate keys are found by a hash aggregate; only their rows are looked at again."""
     key = ", ".join(ident(k) for k in source.key)
-    every = ", ".join(ident(f.name) for f in source.fields)
+    same = " AND ".join(
+        f"c.{ident(f.name)} IS NOT DISTINCT FROM f.{ident(f.name)}" for f in source.fields
+    )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {CHECKED} AS
-        SELECT c.* REPLACE (
-            CASE WHEN d._nth > 1 THEN list_append(c.reasons, $label ||
-                CASE WHEN d._exact THEN 'duplicate of row ' ELSE 'same key as row ' END
-                || d._first) ELSE c.reasons END AS reasons)
-        FROM {CHECKED} c LEFT JOIN (
-            SELECT _row,
-                   row_number() OVER (PARTITION BY {key} ORDER BY _row) AS _nth,
-                   first_value(_row) OVER (PARTITION BY {key} ORDER BY _row) AS _first,
-                   row_number() OVER (PARTITION BY {every} ORDER BY _row) > 1 AS _exact
-            FROM {CHECKED} WHERE len(reasons) = 0
-        ) d USING (_row)
+        CREATE OR REPLACE TEMP TABLE _duplicate AS
+        WITH good AS (SELECT * FROM {CHECKED} WHERE len(reasons) = 0),
+        keys AS (SELECT {key}, min(_row) AS _first FROM good GROUP BY {key} HAVING count(*) > 1),
+        firsts AS (SELECT g.* FROM good g JOIN keys k USING ({key}) WHERE g._row = k._first)
+        SELECT c._row, $label
+               || CASE WHEN {same} THEN 'duplicate of row ' ELSE 'same key as row ' END
+               || f._row AS reason
+        FROM good c JOIN firsts f USING ({key}) WHERE c._row <> f._row
         """,
         {"label": "/".join(source.key) + ": "},
+    )
+    con.execute(
+        f"UPDATE {CHECKED} SET reasons = list_append(reasons, d.reason) "
+        f"FROM _duplicate d WHERE {CHECKED}._row = d._row"
     )
 
 
@@ -281,8 +291,8 @@ def validate(
     sql, params = _check_sql(source, mapping)
     con.execute(sql, checks.bind(sql, {**checks.base_params(today), **params}))
     _flag_duplicates(con, source)
-    rejected, periods = con.execute(
-        f"SELECT count(*) FILTER (WHERE len(reasons) > 0), "
+    rows_in, rejected, periods = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE len(reasons) > 0), "
         f"list_sort(list_distinct(list({source.period_sql()}) FILTER (WHERE len(reasons) = 0))) "
         f"FROM {CHECKED}"
     ).fetchall()[0]
@@ -293,7 +303,7 @@ def validate(
     if extra:
         notes.append(f"ignored column(s): {', '.join(extra)}")
     periods = tuple(p for p in periods or () if p)
-    return Batch(path, staged.rows, rejected, periods, mapping, tuple(notes))
+    return Batch(path, rows_in, rejected, periods, mapping, tuple(notes))
 
 
 def write_batch(

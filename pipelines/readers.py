@@ -52,14 +52,19 @@ def header_key(text: object) -> str:
     return "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
 
 
-def _detect_encoding(path: Path) -> str:
-    """utf-8-sig, utf-16, utf-8 or gb18030: checked over the whole file, never guessed."""
+def _declared_encoding(path: Path) -> str | None:
+    """The encoding a byte-order mark declares, if any."""
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    return None
+
+
+def _detect_encoding(path: Path) -> str:
+    """utf-8 or gb18030, checked over the whole file, never guessed."""
     for encoding in ("utf-8", "gb18030"):  # GB18030 is a superset of GBK and GB2312
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
@@ -102,49 +107,123 @@ def _header_index(rows: list[list[str]], known: set[str]) -> int | None:
 
 
 def _finish(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None) -> Staged:
-    """Drop blank rows (their numbers stay as they were) and count what is left."""
     columns = [r[0] for r in con.execute(f"DESCRIBE {EXTRACT}").fetchall() if r[0] != "_row"]
     if not columns:
         raise ExtractError(path, "no columns under the header")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _extract_cells AS SELECT * EXCLUDE (_cells) FROM "
-        f"(SELECT *, concat_ws('', *COLUMNS(* EXCLUDE (_row))) AS _cells FROM {EXTRACT}) "
-        "WHERE trim(_cells) <> ''"
-    )
-    con.execute(f"DROP TABLE {EXTRACT}")
-    con.execute(f"ALTER TABLE _extract_cells RENAME TO {EXTRACT}")
     rows = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0]
     if rows == 0:
         raise ExtractError(path, "the file has a header but no data rows")
     return Staged(tuple(columns), rows, encoding)
 
 
+def _count_lines(path: Path) -> int:
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _record_lines(path: Path, skip: int, delimiter: str) -> list[int]:
+    """The line each record starts on, the slow way: only for files whose records and
+    lines differ (blank lines, which DuckDB skips, or cells holding line breaks)."""
+    starts = []
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        for _ in range(skip + 1):
+            handle.readline()
+        reader = csv.reader(handle, delimiter=delimiter)
+        line = skip + 1
+        for record in reader:
+            if record:
+                starts.append(line + 1)
+            line = skip + 1 + reader.line_num
+    return starts
+
+
+def _read_csv(con, path: Path, skip: int, delimiter: str) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {EXTRACT} AS SELECT * FROM read_csv($path, "
+        "header = true, skip = $skip, all_varchar = true, delim = $delim, quote = '\"', "
+        "escape = '\"', null_padding = true, strict_mode = false)",
+        {"path": str(path), "skip": skip, "delim": delimiter},
+    )
+
+
+def _number_rows(con, path: Path, header: int, delimiter: str) -> None:
+    """``_row``: the line a person finds the record on. The table keeps file order, so
+    ``rowid`` counts records; lines differ only where the file has blank lines or cells
+    with line breaks, and then every record's line is looked up."""
+    records = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0]
+    first_line = header + 2
+    if _count_lines(path) - (header + 1) == records:
+        con.execute(f"ALTER TABLE {EXTRACT} ADD COLUMN _row BIGINT")
+        con.execute(f"UPDATE {EXTRACT} SET _row = rowid + $first", {"first": first_line})
+        return
+    lines = pd.DataFrame({"_row": _record_lines(path, header, delimiter)})
+    lines["_index"] = range(len(lines))
+    con.register("_lines", lines)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {EXTRACT} AS SELECT l._row, e.* "
+            f"FROM (SELECT rowid AS _index, * FROM {EXTRACT}) e JOIN _lines l USING (_index) "
+            "ORDER BY l._row"
+        )
+        con.execute(f"ALTER TABLE {EXTRACT} DROP COLUMN _index")
+    finally:
+        con.unregister("_lines")
+
+
 def _stage_csv(con, path: Path, known: set[str], scratch: Path) -> Staged:
     if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip():
         raise ExtractError(path, "the file is empty")
-    encoding = _detect_encoding(path)
+    declared = _declared_encoding(path)
+    # DuckDB reads UTF-8 and refuses invalid UTF-8 itself, so a UTF-8 file is read as it is;
+    # anything else is transcoded first, never read as mojibake.
+    encoding = declared or "utf-8"
     utf8 = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, scratch)
     try:
-        rows, delimiter = _head_lines(utf8, "utf-8-sig")
+        rows, delimiter = _head_lines_or_fail(path, utf8, declared)
         header = _header_index(rows, known)
         if header is None:
             first = rows[0] if rows else []
             raise ExtractError(path, f"no header row with known column names; first row: {first}")
         try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {EXTRACT} AS "
-                "SELECT row_number() OVER () + $first_line - 1 AS _row, * "
-                "FROM read_csv($path, header = true, skip = $skip, all_varchar = true, "
-                "delim = $delim, quote = '\"', escape = '\"', null_padding = true, "
-                "strict_mode = false)",
-                {"path": str(utf8), "skip": header, "delim": delimiter, "first_line": header + 2},
-            )
+            _read_csv(con, utf8, header, delimiter)
+        except duckdb.InvalidInputException as exc:
+            if declared or "unicode" not in str(exc).lower():
+                raise ExtractError(path, f"not a well-formed CSV file ({exc})") from exc
+            encoding = _detect_encoding(path)
+            utf8 = _transcode(path, encoding, scratch)
+            _read_csv(con, utf8, header, delimiter)
         except duckdb.Error as exc:
             raise ExtractError(path, f"not a well-formed CSV file ({exc})") from exc
+        _number_rows(con, utf8, header, delimiter)
     finally:
         if utf8 != path:
             utf8.unlink(missing_ok=True)
     return _finish(con, path, encoding)
+
+
+def _head_lines_or_fail(path: Path, text: Path, declared: str | None):
+    """The first lines, decoded; a file that is not UTF-8 is decoded as GB18030 here."""
+    try:
+        return _head_lines(text, "utf-8-sig")
+    except UnicodeDecodeError:
+        if declared:
+            raise ExtractError(path, f"not valid {declared}") from None
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+        try:
+            # Not final: the sample may end inside a character.
+            sample = codecs.getincrementaldecoder("gb18030")("strict").decode(head)
+        except UnicodeDecodeError as exc:
+            raise ExtractError(
+                path, "cannot decode as UTF-8 or GB18030: is it a text file?"
+            ) from exc
+        lines = sample.splitlines()[:HEADER_SCAN_ROWS]
+        delimiter = max(",\t;|", key="\n".join(lines).count)
+        return list(csv.reader(lines, delimiter=delimiter)), delimiter
 
 
 def _unique(headers: list[str]) -> list[str]:

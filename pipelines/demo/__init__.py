@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from cockpit.settings import Settings
 from pipelines.areas import load_area_tree
 from pipelines.demo.extracts import (
@@ -15,6 +17,9 @@ from pipelines.demo.extracts import (
     write_youth,
 )
 from pipelines.demo.geometry import synthetic_boundaries
+from pipelines.demo.hotline import community_points, tickets, write_tickets
+
+HOTLINE_TICKETS_PER_MONTH = 3_000
 
 
 def write_demo(settings: Settings) -> list[Path]:
@@ -28,6 +33,7 @@ def write_demo(settings: Settings) -> list[Path]:
         "housing": "老旧小区改造及在建工地台账_201801-201912.csv",
         "health": "社区卫生服务月报_201801-201912.csv",
         "youth": "volunteer_platform_export_201801-201912.json",
+        "hotline": "12345热线工单明细_201801-201912.csv",
     }
     paths = {}
     for source, name in targets.items():
@@ -40,4 +46,7 @@ def write_demo(settings: Settings) -> list[Path]:
     write_housing(panel, streets, paths["housing"])
     write_health(panel, paths["health"])
     write_youth(panel, paths["youth"])
+    months = pd.period_range(panel["month"].min(), panel["month"].max(), freq="M")
+    frame = tickets(community_points(boundaries), months, HOTLINE_TICKETS_PER_MONTH * len(months))
+    write_tickets(frame, paths["hotline"])
     return list(paths.values())

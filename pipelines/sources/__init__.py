@@ -3,10 +3,17 @@
 Adding a source: write ``pipelines/sources/<id>.py`` with a ``SOURCE`` and list it here.
 """
 
-from pipelines.sources import boundaries, health, housing, statistics, youth
+from pipelines.sources import boundaries, health, hotline, housing, statistics, youth
 
 # Boundaries first: every other source's areas are checked against the tree they complete.
 SOURCES = {
     s.id: s
-    for s in (boundaries.SOURCE, statistics.SOURCE, housing.SOURCE, health.SOURCE, youth.SOURCE)
+    for s in (
+        boundaries.SOURCE,
+        statistics.SOURCE,
+        housing.SOURCE,
+        health.SOURCE,
+        youth.SOURCE,
+        hotline.SOURCE,
+    )
 }

@@ -174,3 +174,25 @@ def test_formula_like_cells_stay_text_and_are_never_evaluated(con, tmp_path):
     assert rows[2][4] == ["社区代码: unknown area: =HYPERLINK(1)"]
     assert rows[3][2] == 1
     assert rows[4][4] == ["社区代码: unknown area: @SUM(A1)"]
+
+
+def test_a_large_gb18030_file_whose_sample_ends_inside_a_character(con, tmp_path):
+    names = ["浙大御跸社区", "吴牙社区", "王马社区", "柳营社区"]
+    lines = ["月份,社区,人数"] + [f"2024年{1 + i % 12}月,{names[i % 4]},{i}" for i in range(6000)]
+    path = tmp_path / "big.csv"
+    path.write_bytes("\n".join(lines).encode("gb18030"))
+    assert len(path.read_bytes()) > 65536
+    batch = SOURCE.read(con, path, TODAY, tmp_path)
+    assert "encoding gb18030" in batch.notes
+    assert batch.rows_in == 6000
+    # Each (month, community) recurs: the later rows are named as duplicates, not mojibake.
+    assert batch.rows_rejected == 6000 - 12  # 12 distinct (month, community) keys
+    first = con.execute(f"SELECT area_code, people FROM {CHECKED} WHERE _row = 2").fetchall()
+    assert first == [("330103001051", 0)]
+
+
+def test_blank_lines_and_empty_rows_keep_row_numbers_true(con, tmp_path):
+    lines = ["月份,社区代码,人数", "2024-01,330103001051,1", "", ",,", "2024-02,330103001051,x"]
+    batch, rows = checked(con, tmp_path, lines)
+    assert batch.rows_in == 2
+    assert rows[5][4] == ["人数: not a number: x"]  # line 5, blank line 3 counted

@@ -18,7 +18,14 @@ def test_every_row_is_accounted_for(wh):
     runs = wh.execute(
         "SELECT source, rows_in, rows_loaded, rows_rejected FROM meta.load_run WHERE status = 'ok'"
     ).fetchall()
-    assert {r[0] for r in runs} == {"boundaries", "statistics", "housing", "health", "youth"}
+    assert {r[0] for r in runs} == {
+        "boundaries",
+        "statistics",
+        "housing",
+        "health",
+        "youth",
+        "hotline",
+    }
     for source, rows_in, loaded, rejected in runs:
         assert rows_in == loaded + rejected, source
     rejected_counts = dict(
@@ -121,11 +128,11 @@ def test_rerunning_the_same_files_changes_nothing(tmp_path):
     assert {f.status for f in second.files} == {"unchanged"}
     assert _values(settings) == snapshot
     con = duckdb.connect(str(current_version(settings)), read_only=True)
-    assert con.execute("SELECT count(*) FROM meta.load_run").fetchall()[0][0] == 5
+    assert con.execute("SELECT count(*) FROM meta.load_run").fetchall()[0][0] == 6
     con.close()
     # Processed extracts are archived under their hash and leave the inbox.
     assert not any(settings.inbox.rglob("*.*"))
-    assert len(list(settings.archive.rglob("*.*"))) == 5
+    assert len(list(settings.archive.rglob("*.*"))) == 6
 
 
 def _values(settings):
@@ -179,3 +186,16 @@ def test_a_broken_file_fails_its_source_alone(tmp_path):
     )
     con.close()
     assert broken.exists(), "a failed file stays in the inbox for the operator"
+
+
+def test_callers_names_and_phone_numbers_never_reach_the_warehouse(wh):
+    columns = {r[0] for r in wh.execute("SELECT column_name FROM duckdb_columns()").fetchall()}
+    assert not columns & {"诉求人", "联系电话", "填报人"}
+    tickets = wh.execute(
+        "SELECT count(*), count(DISTINCT area_code) FROM stg.hotline_ticket"
+    ).fetchall()[0]
+    assert tickets == (72_000, 75)
+    leaked = wh.execute(
+        "SELECT count(*) FROM meta.rejected_row WHERE record LIKE '%先生%' OR regexp_matches(record, '1[3-9][0-9]{9}')"
+    ).fetchall()[0][0]
+    assert leaked == 0
