@@ -50,6 +50,7 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.hotline
 
 clean:
 	rm -rf $(VENV) data/inbox data/archive data/warehouse .pytest_cache

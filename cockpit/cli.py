@@ -40,6 +40,13 @@ def _status(settings: Settings, args: argparse.Namespace) -> int:
     return print_status(settings)
 
 
+def _schedule(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.schedule import run_schedule
+
+    run_schedule(settings)
+    return 0
+
+
 def _layers(settings: Settings, args: argparse.Namespace) -> int:
     from pipelines.layers.check import check_layers
 
@@ -88,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     layers_sub.add_parser("check", help="validate every layer and run its tests").set_defaults(
         run=_layers
     )
+    sub.add_parser(
+        "schedule", help="refresh each source on its own cron cadence, until stopped"
+    ).set_defaults(run=_schedule)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")
     serve.set_defaults(run=_serve)

@@ -27,6 +27,8 @@ class Settings:
     layers: Path
     reference: Path
     keep_versions: int = 3
+    # DuckDB's memory cap for a refresh; beyond it DuckDB spills to disk beside the warehouse.
+    memory_limit: str = "1GB"
     host: str = "127.0.0.1"
     port: int = 8050
     workers: int = 2

@@ -5,16 +5,25 @@ from __future__ import annotations
 import importlib
 
 import dash
+import flask
 from dash import Dash, dcc, html
 
-from dashboard import ids
+from dashboard import data, ids
 
 PAGE_MODULES = (
     "dashboard.pages.district",
     "dashboard.pages.street",
     "dashboard.pages.community",
+    "dashboard.pages.catalog",
     "dashboard.pages.not_found",
 )
+
+
+def _health() -> flask.Response:
+    try:
+        return flask.jsonify(data.health())
+    except data.NoWarehouse:
+        return flask.jsonify({"status": "no warehouse published yet"}), 503
 
 
 def create_app() -> Dash:
@@ -32,6 +41,7 @@ def create_app() -> Dash:
     for module in PAGE_MODULES:
         importlib.import_module(module)
     importlib.import_module("dashboard.callbacks")
+    app.server.add_url_rule("/api/health", "health", _health)
     app.layout = html.Div(
         [dcc.Location(id=ids.NAV, refresh="callback-nav"), dash.page_container],
         className="app-shell",

@@ -8,6 +8,7 @@ scoping will be one filter added in ``_frame``'s callers' single entry point her
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -73,6 +74,19 @@ def as_of() -> dict:
     else:
         refreshed = None
     return {"period": row["period"] if row else None, "refreshed": refreshed}
+
+
+def health() -> dict:
+    """What a monitor needs to know: which version is served, and how fresh it is."""
+    as_of_now = as_of()
+    areas = _one("SELECT count(*) AS areas FROM ind.area")
+    return {
+        "status": "ok",
+        "version": warehouse_version(),
+        "period": as_of_now["period"],
+        "refreshed": as_of_now["refreshed"].isoformat() if as_of_now["refreshed"] else None,
+        "areas": int(areas["areas"]) if areas else 0,
+    }
 
 
 def find_area(code: str, level: str) -> dict | None:
@@ -185,4 +199,43 @@ def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> 
         ORDER BY a.code
         """,
         [indicator_id, period, parent_code, level],
+    )
+
+
+def catalog(now_utc: dt.datetime) -> pd.DataFrame:
+    """Every source with its owner, schema, cadence, freshness and the quality of its
+    latest load: rows in, loaded and rejected, and which checks the rejected rows failed."""
+    return _frame(
+        """
+        WITH latest AS (
+            SELECT source, run_id, file, rows_in, rows_loaded, rows_rejected,
+                   row_number() OVER (PARTITION BY source ORDER BY finished DESC) AS n
+            FROM meta.load_run WHERE status = 'ok'
+        ),
+        failed AS (
+            -- "社区: unknown area: 新华社区" counts as the check "社区: unknown area"
+            SELECT r.source, regexp_extract(t.reason, '^([^:]+: [^:]+)', 1) AS name,
+                   count(*) AS rows
+            FROM meta.rejected_row r
+            JOIN latest l ON l.run_id = r.run_id AND l.n = 1,
+                 unnest(r.reasons) AS t(reason)
+            GROUP BY ALL
+        ),
+        checks AS (
+            SELECT source, list({'name': name, 'rows': rows} ORDER BY rows DESC, name) AS checks
+            FROM failed GROUP BY source
+        )
+        SELECT s.source, s.department, s.department_zh, s.department_en, s.title_zh,
+               s.title_en, s.description_zh, s.description_en, s.table_name, s.cadence,
+               s.max_age_days, s.last_success, s.last_status, s.last_message, s.schema_json,
+               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks,
+               CASE WHEN s.last_success IS NULL THEN 'never'
+                    WHEN date_diff('day', s.last_success, $now) > s.max_age_days THEN 'stale'
+                    ELSE 'fresh' END AS freshness
+        FROM meta.source s
+        LEFT JOIN latest l ON l.source = s.source AND l.n = 1
+        LEFT JOIN checks c ON c.source = s.source
+        ORDER BY s.department, s.source
+        """,
+        {"now": now_utc},
     )

@@ -35,6 +35,7 @@ def period(value: str | None, lang: str) -> str:
 
 
 def timestamp(value: dt.datetime | None) -> str:
+    """A time as shown everywhere: 2019-12-31 08:30."""
     return "—" if value is None else f"{value:%Y-%m-%d %H:%M}"
 
 
@@ -58,3 +59,34 @@ def signed_percent(delta: float | None) -> str:
         return "—"
     arrow = "▲" if delta > 0.05 else ("▼" if delta < -0.05 else "■")
     return f"{arrow} {abs(delta):.1f}%"
+
+
+_WEEKDAYS_ZH = "日一二三四五六"
+_WEEKDAYS_EN = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+def cadence(cron: str, lang: str) -> str:
+    """A source's cron cadence in words: daily, weekly, monthly or yearly at a time."""
+    try:
+        minute, hour, day, month, weekday = cron.split()
+        at = f"{int(hour):02d}:{int(minute):02d}"
+    except ValueError:
+        return cron
+    zh = lang != "en"
+    if day == "*" and month == "*" and weekday == "*":
+        return f"每天 {at}" if zh else f"daily at {at}"
+    if day == "*" and month == "*" and weekday.isdigit():
+        w = int(weekday) % 7
+        return f"每周{_WEEKDAYS_ZH[w]} {at}" if zh else f"weekly on {_WEEKDAYS_EN[w]} at {at}"
+    if day.isdigit() and month == "*" and weekday == "*":
+        return f"每月{day}日 {at}" if zh else f"monthly on day {day} at {at}"
+    if day.isdigit() and month.isdigit() and weekday == "*":
+        if zh:
+            return f"每年{month}月{day}日 {at}"
+        return f"yearly on {day} {_MONTHS_EN[int(month) - 1]} at {at}"
+    return cron
+
+
+def china_time(utc: dt.datetime) -> dt.datetime:
+    """A naive UTC time from the warehouse as China Standard Time (UTC+8, no DST)."""
+    return utc + dt.timedelta(hours=8)

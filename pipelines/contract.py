@@ -151,6 +151,18 @@ class TabularSource:
     description_zh: str = ""
     description_en: str = ""
 
+    def schema(self) -> list[dict]:
+        """The contract as the data catalog shows it."""
+        return [
+            {
+                "name": f.name,
+                "type": f.kind,
+                "headers": list(f.aliases + f.name_aliases),
+                "required": f.required,
+            }
+            for f in self.fields
+        ]
+
     def known_headers(self) -> list[str]:
         return [h for f in self.fields for h in (f.name, *f.aliases, *f.name_aliases)]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -137,9 +138,13 @@ def _update_catalog(con: duckdb.DuckDBPyConnection, results: list[FileResult]) -
         message = "; ".join(r.message for r in failed) or None
         con.execute(
             """
-            INSERT INTO meta.source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                (SELECT max(finished) FROM meta.load_run WHERE source = ? AND status = 'ok'), ?, ?)
-            ON CONFLICT (source) DO UPDATE SET
+            INSERT INTO meta.source (source, department, department_zh, department_en, title_zh,
+                title_en, description_zh, description_en, table_name, cadence, max_age_days,
+                last_success, last_status, last_message, schema_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                (SELECT max(finished) FROM meta.load_run WHERE source = ? AND status = 'ok'),
+                ?, ?, ?)
+            ON CONFLICT (source) DO UPDATE SET schema_json = excluded.schema_json,
                 department = excluded.department, department_zh = excluded.department_zh,
                 department_en = excluded.department_en, title_zh = excluded.title_zh,
                 title_en = excluded.title_en, description_zh = excluded.description_zh,
@@ -154,7 +159,7 @@ def _update_catalog(con: duckdb.DuckDBPyConnection, results: list[FileResult]) -
                 source.id, source.department_id, source.department_zh, source.department_en,
                 source.title_zh, source.title_en, source.description_zh, source.description_en,
                 f"stg.{source.table}", source.cadence, source.max_age_days, source.id,
-                status, message,
+                status, message, json.dumps(source.schema(), ensure_ascii=False),
             ],
         )  # fmt: skip
 
@@ -212,7 +217,7 @@ def run_refresh(
     with warehouse.build(settings, report.refresh_id) as con:
         AreaIndex(areas).install(con)
         _publish_areas(con, areas)
-        scratch = warehouse.versions_dir(settings)
+        scratch = warehouse.scratch_dir(settings)
         for source in selected:
             for path in source.files(settings.inbox):
                 t0 = time.perf_counter()
@@ -223,11 +228,17 @@ def run_refresh(
                 _publish_areas(con, areas)
         _update_catalog(con, report.files)
         layers, layer_errors = check_layers(settings.layers)
-        layer_errors += materialise(con, layers, report.refresh_id)
+        outcome = materialise(con, layers, report.refresh_id)
+        layer_errors += outcome.errors
         report.layer_errors = layer_errors
         for error in layer_errors:
             echo(f"layer  {error}")
-        echo(f"layers {len(layers) - len(layer_errors)} materialised, {len(layer_errors)} left out")
+        for layer_id, missing in outcome.waiting.items():
+            echo(f"layer  {layer_id}: waiting for {', '.join(missing)} (never loaded)")
+        echo(
+            f"layers {len(outcome.done)} materialised, {len(layer_errors)} left out, "
+            f"{len(outcome.waiting)} waiting for a source"
+        )
         con.execute(
             "INSERT INTO meta.refresh VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS meta.source (
     description_en VARCHAR, table_name VARCHAR, cadence VARCHAR, max_age_days INTEGER,
     last_success TIMESTAMP, last_status VARCHAR, last_message VARCHAR
 );
+-- Columns added after the first release: a copied warehouse gains them here.
+ALTER TABLE meta.source ADD COLUMN IF NOT EXISTS schema_json VARCHAR;
 CREATE TABLE IF NOT EXISTS meta.refresh (
     refresh_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
     sources_ok VARCHAR[], sources_failed VARCHAR[], layers_failed VARCHAR[], message VARCHAR
@@ -90,10 +92,18 @@ def _lock(settings: Settings) -> Iterator[None]:
         yield
 
 
+def scratch_dir(settings: Settings) -> Path:
+    """Where a refresh keeps transcoded copies of extracts while it reads them."""
+    return versions_dir(settings) / "scratch"
+
+
 def _remove_stray_builds(folder: Path) -> list[Path]:
-    stray = [p for p in folder.glob(f"*{BUILDING_SUFFIX}*")]
+    """What a killed refresh leaves: its half-built file, DuckDB's spill, scratch copies."""
+    stray = list(folder.glob(f"*{BUILDING_SUFFIX}*"))
     for path in stray:
         path.unlink(missing_ok=True)
+    for leftover in ("spill", "scratch"):
+        shutil.rmtree(folder / leftover, ignore_errors=True)
     return stray
 
 
@@ -114,9 +124,11 @@ def _prune(settings: Settings, keep: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def connect_build(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_build(path: Path, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), config=DUCKDB_CONFIG)
     con.execute(SESSION_SQL)
+    con.execute("SET memory_limit = $limit", {"limit": memory_limit})
+    con.execute("SET temp_directory = $dir", {"dir": str(path.parent / "spill")})
     con.execute(SCHEMA_SQL)
     return con
 
@@ -128,12 +140,13 @@ def build(settings: Settings, refresh_id: str) -> Iterator[duckdb.DuckDBPyConnec
         folder = versions_dir(settings)
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stray_builds(folder)
+        scratch_dir(settings).mkdir()
         final = folder / f"cockpit-{refresh_id}.duckdb"
         aside = final.with_name(final.name + BUILDING_SUFFIX)
         current = current_version(settings)
         if current is not None:
             shutil.copyfile(current, aside)
-        con = connect_build(aside)
+        con = connect_build(aside, settings.memory_limit)
         try:
             yield con
             con.execute("CHECKPOINT")
@@ -146,3 +159,4 @@ def build(settings: Settings, refresh_id: str) -> Iterator[duckdb.DuckDBPyConnec
         os.replace(aside, final)
         _swap_pointer(settings, final)
         _prune(settings, keep=final)
+        _remove_stray_builds(folder)

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -54,3 +63,45 @@ def wh(demo: Settings):
     con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
     yield con
     con.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_cockpit(settings: Settings) -> Iterator[str]:
+    """`cockpit serve` (gunicorn, two workers) on a free local port; yields its URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        **settings_env(settings),
+        "COCKPIT_PORT": str(port),
+        "COCKPIT_WORKERS": "2",
+    }
+    log_path = settings.warehouse.parent / f"serve-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cockpit.cli", "serve"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("cockpit serve did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+        try:
+            yield url
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)

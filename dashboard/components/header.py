@@ -1,4 +1,5 @@
-"""Page header: area name, level, data period and refresh time, language switch."""
+"""Page header: what the page is, the data's period and refresh time, navigation and the
+language switch. Area cockpits and the catalog share it."""
 
 from __future__ import annotations
 
@@ -6,23 +7,23 @@ from dash import dcc, html
 
 from dashboard import fmt
 from dashboard.i18n import name, t
+from dashboard.urls import area_href, with_lang
 
 
-def header(area: dict, lang: str, as_of: dict, switch_href: str) -> html.Header:
+def page_header(title: list, lang: str, as_of: dict, switch_href: str) -> html.Header:
     return html.Header(
         className="cockpit-header",
         children=[
             html.Div(
                 className="brand",
-                children=[
-                    html.Div(t("app.title", lang), className="brand-title"),
-                    html.H1(
-                        [
-                            html.Span(name(area, lang), className="area-name"),
-                            html.Span(t(f"cockpit.{area['level']}", lang), className="area-level"),
-                        ]
-                    ),
+                children=[html.Div(t("app.title", lang), className="brand-title"), html.H1(title)],
+            ),
+            html.Nav(
+                [
+                    dcc.Link(t("nav.home", lang), href=area_href("district", "", lang)),
+                    dcc.Link(t("nav.catalog", lang), href=with_lang("/catalog", lang)),
                 ],
+                className="top-nav",
             ),
             html.Div(
                 className="as-of",
@@ -44,3 +45,11 @@ def header(area: dict, lang: str, as_of: dict, switch_href: str) -> html.Header:
             ),
         ],
     )
+
+
+def header(area: dict, lang: str, as_of: dict, switch_href: str) -> html.Header:
+    title = [
+        html.Span(name(area, lang), className="area-name"),
+        html.Span(t(f"cockpit.{area['level']}", lang), className="area-level"),
+    ]
+    return page_header(title, lang, as_of, switch_href)

@@ -51,19 +51,18 @@ def tickets(
     still_open = rng.random(count) < 0.03
     responded = accepted + (answer_minutes * 60).astype("int64").astype("timedelta64[s]")
     closed = responded + (close_hours * 3600).astype("int64").astype("timedelta64[s]")
-    fmt = "%Y-%m-%d %H:%M:%S"
     frame = pd.DataFrame(
         {
-            "工单编号": [f"XC{n:09d}" for n in range(1, count + 1)],
-            "受理时间": pd.Series(accepted).dt.strftime(fmt),
+            "工单编号": np.arange(1, count + 1),
+            "受理时间": accepted,
             "诉求类别": np.array(CATEGORIES)[
                 rng.choice(len(CATEGORIES), size=count, p=_CATEGORY_WEIGHTS)
             ],
             "社区代码": points["code"].to_numpy()[which],
             "经度": np.round(points["lon"].to_numpy()[which] + rng.normal(0, 0.0015, count), 6),
             "纬度": np.round(points["lat"].to_numpy()[which] + rng.normal(0, 0.0012, count), 6),
-            "响应时间": pd.Series(responded).dt.strftime(fmt),
-            "办结时间": pd.Series(closed).dt.strftime(fmt).where(~still_open, ""),
+            "响应时间": responded,
+            "办结时间": pd.Series(closed).where(~still_open),
             "诉求人": np.array(_SURNAMES)[rng.integers(0, len(_SURNAMES), count)] + "先生",
             "联系电话": "138" + pd.Series(rng.integers(10_000_000, 99_999_999, count)).astype(str),
         }
@@ -72,10 +71,25 @@ def tickets(
 
 
 def write_tickets(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8 CSV, written by DuckDB (fast enough for millions of rows)."""
+    """UTF-8 CSV as the hotline system exports it, written by DuckDB (fast enough for
+    millions of rows): ticket numbers as XC000000001, times as 2019-03-01 08:30:00."""
     con = duckdb.connect()
     try:
         con.register("_tickets", frame)
-        con.execute("COPY _tickets TO $path (HEADER, DELIMITER ',')", {"path": str(path)})
+        con.execute(
+            f"""COPY (SELECT 'XC' || lpad(工单编号::VARCHAR, 9, '0') AS 工单编号,
+                   strftime(受理时间, '{_TIME}') AS 受理时间, 诉求类别, 社区代码, 经度, 纬度,
+                   strftime(响应时间, '{_TIME}') AS 响应时间,
+                   coalesce(strftime(办结时间, '{_TIME}'), '') AS 办结时间, 诉求人, 联系电话
+                 FROM _tickets) TO '{_path_literal(path)}' (HEADER, DELIMITER ',')"""
+        )
     finally:
         con.close()
+
+
+_TIME = "%Y-%m-%d %H:%M:%S"
+
+
+def _path_literal(path: Path) -> str:
+    # COPY ... TO takes no parameters; the path is ours (the demo's inbox), quoted.
+    return str(path).replace("'", "''")

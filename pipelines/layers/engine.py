@@ -7,6 +7,8 @@ so a ratio is always Σnumerator / Σdenominator at every level, never an averag
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import duckdb
 
 from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError
@@ -221,14 +223,34 @@ def check_rollup_consistency(con: duckdb.DuckDBPyConnection, layer_ids: list[str
     ]
 
 
-def materialise(
-    con: duckdb.DuckDBPyConnection, layers: list[Layer], run_id: str
-) -> list[LayerError]:
+@dataclass
+class Materialised:
+    done: list[str] = field(default_factory=list)
+    errors: list[LayerError] = field(default_factory=list)
+    # Layers whose source tables have never been loaded: not broken, just not yet possible.
+    waiting: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _missing_sources(con: duckdb.DuckDBPyConnection, layer: Layer) -> list[str]:
+    present = {
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary"
+        ).fetchall()
+    }
+    return [s for s in layer.spec.sources if s not in present]
+
+
+def materialise(con: duckdb.DuckDBPyConnection, layers: list[Layer], run_id: str) -> Materialised:
     """Materialise every layer; a broken layer is reported and left out, the rest go on."""
     con.execute(INDICATOR_DDL)
-    errors: list[LayerError] = []
-    done: list[str] = []
+    result = Materialised()
+    errors, done = result.errors, result.done
     for layer in layers:
+        missing = _missing_sources(con, layer)
+        if missing:
+            result.waiting[layer.id] = missing
+            continue
         con.execute("BEGIN TRANSACTION")
         try:
             materialise_layer(con, layer, run_id)
@@ -241,4 +263,4 @@ def materialise(
     mismatches = check_rollup_consistency(con, done)
     if mismatches:
         raise ConsistencyError("roll-up check failed: " + "; ".join(mismatches))
-    return errors
+    return result

@@ -89,6 +89,15 @@ class BoundarySource:
     cadence: str = _CODES.cadence
     max_age_days: int = _CODES.max_age_days
 
+    def schema(self) -> list[dict]:
+        geometry = {
+            "name": "geometry",
+            "type": "polygon",
+            "headers": ["geometry"],
+            "required": True,
+        }
+        return [*_CODES.schema(), geometry]
+
     def files(self, inbox: Path) -> list[Path]:
         folder = inbox / self.id
         return sorted(p for p in folder.glob("*.geojson") if p.is_file())

@@ -162,12 +162,22 @@ def test_switching_indicator_recolours_without_resending_geometry(server, tracke
 def test_no_request_leaves_localhost(server, tracked: TrackedPage, areas):
     page = tracked.page
     community = children(areas, WULIN, "community")[0]
-    for path in ("/", f"/street/{WULIN}", f"/community/{community}", "/?lang=en", "/street/999"):
+    pages = (
+        "/",
+        f"/street/{WULIN}",
+        f"/community/{community}",
+        "/?lang=en",
+        "/street/999",
+        "/catalog",
+    )
+    for path in pages:
         page.goto(server + path)
-        if path != "/street/999":
-            wait_for_map(page)
-        else:
+        if path == "/street/999":
             page.wait_for_selector(".not-found")
+        elif path == "/catalog":
+            page.wait_for_selector(".catalog-table")
+        else:
+            wait_for_map(page)
         page.wait_for_load_state("networkidle")
     assert len(tracked.requests) > 20
     assert tracked.external_requests() == []
@@ -207,3 +217,25 @@ def test_the_page_at_1920x1080_is_not_broken(server, tracked: TrackedPage):
         }"""
     )
     assert tofu == []
+
+
+def test_the_catalog_shows_every_source_its_owner_and_its_quality(server, tracked: TrackedPage):
+    page = tracked.page
+    page.goto(server + "/catalog")
+    page.wait_for_selector(".catalog-table")
+    rows = page.locator(".catalog-table tbody tr")
+    assert rows.count() == 6
+    housing = page.locator(".catalog-table tbody tr", has_text="housing → stg.renovation")
+    assert "区住建局" in housing.inner_text()
+    assert "每月5日 07:00" in housing.inner_text()
+    assert housing.locator(".badge").inner_text() == "新鲜"
+    assert housing.locator(".reject-share").inner_text() == "0.11%"
+    assert housing.locator(".checks li").all_inner_texts() == [
+        "在建工地数: negative count × 1",
+        "社区: unknown area × 1",
+    ]
+    housing.locator("summary").click()
+    assert "计划改造户数" in housing.locator("details").inner_text()
+    page.click("#lang-switch")
+    page.wait_for_selector("text=Public data resource catalog")
+    assert "Housing & Construction Bureau" in page.inner_text(".catalog-table")

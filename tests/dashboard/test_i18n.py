@@ -15,6 +15,7 @@ DYNAMIC = {
     "domain": ("economy", "governance", "culture", "society", "ecology"),
     "status": ("green", "amber", "red"),
     "map.children": ("district", "street", "community"),
+    "fresh": ("fresh", "stale", "never"),
 }
 
 

@@ -1,0 +1,99 @@
+"""The data catalog (公共数据资源目录): one row per source, its owner answering for it."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from dash import html
+
+from dashboard import fmt
+from dashboard.i18n import name, t
+
+
+def _quality(row: dict, lang: str) -> list:
+    if fmt.missing(row["rows_in"]):
+        return ["—"]
+    rows_in, rejected = int(row["rows_in"]), int(row["rows_rejected"])
+    share = rejected / rows_in * 100 if rows_in else 0.0
+    tone = "good" if rejected == 0 else ("bad" if share >= 1 else "warn")
+    return [
+        html.Span(f"{share:.2f}%", className=f"reject-share {tone}"),
+        html.Div(f"{rejected:,} / {rows_in:,} {t('catalog.rows.unit', lang)}", className="muted"),
+    ]
+
+
+def _checks(row: dict, lang: str) -> html.Div:
+    checks = row["checks"]
+    if checks is None or len(checks) == 0:
+        return html.Div(t("catalog.checks.none", lang), className="muted")
+    return html.Ul(
+        [html.Li(f"{c['name']} × {int(c['rows']):,}") for c in checks], className="checks"
+    )
+
+
+def _fields(row: dict, lang: str) -> html.Details:
+    fields = json.loads(row["schema_json"]) if row["schema_json"] else []
+    items = [
+        html.Li(
+            [
+                html.Code(f["name"]),
+                f" {f['type']} · ",
+                t("catalog.required" if f["required"] else "catalog.optional", lang),
+                html.Div(" / ".join(f["headers"]), className="muted"),
+            ]
+        )
+        for f in fields
+    ]
+    return html.Details(
+        [html.Summary(f"{t('catalog.fields', lang)} ({len(fields)})"), html.Ul(items)],
+        className="fields",
+    )
+
+
+def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
+    head = [
+        "catalog.department", "catalog.resource", "catalog.cadence", "catalog.last_success",
+        "catalog.freshness", "catalog.rejected", "catalog.checks",
+    ]  # fmt: skip
+    body = []
+    for row in sources.to_dict("records"):
+        last = None if fmt.missing(row["last_success"]) else row["last_success"]
+        error = []
+        if row["last_status"] == "failed" and row["last_message"]:
+            error = [
+                html.Div(
+                    f"{t('catalog.last_error', lang)}: {row['last_message']}", className="error"
+                )
+            ]
+        body.append(
+            html.Tr(
+                [
+                    html.Td(name(row, lang, "department")),
+                    html.Td(
+                        [
+                            html.Strong(name(row, lang, "title")),
+                            html.Div(f"{row['source']} → {row['table_name']}", className="muted"),
+                            html.Div(name(row, lang, "description"), className="description"),
+                            _fields(row, lang),
+                            *error,
+                        ]
+                    ),
+                    html.Td(fmt.cadence(row["cadence"], lang)),
+                    html.Td(fmt.timestamp(fmt.china_time(last)) if last else "—"),
+                    html.Td(
+                        html.Span(
+                            t(f"fresh.{row['freshness']}", lang),
+                            className=f"badge {row['freshness']}",
+                        )
+                    ),
+                    html.Td(_quality(row, lang)),
+                    html.Td(_checks(row, lang)),
+                ],
+                id={"type": "catalog-row", "source": row["source"]},
+            )
+        )
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(t(h, lang)) for h in head])), html.Tbody(body)],
+        className="catalog-table",
+    )

@@ -1,0 +1,38 @@
+"""``/catalog``: the data catalog and its quality."""
+
+import datetime as dt
+
+import dash
+from dash import html
+
+from dashboard import data
+from dashboard.components.catalog import catalog_table
+from dashboard.components.cockpit import no_data
+from dashboard.components.header import page_header
+from dashboard.i18n import pick_lang, t
+from dashboard.urls import with_lang
+
+
+def layout(lang: str | None = None, **_query: str):
+    lang = pick_lang(lang)
+    try:
+        as_of = data.as_of()
+        sources = data.catalog(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    except data.NoWarehouse:
+        return no_data(lang)
+    other = "en" if lang == "zh" else "zh"
+    title = [html.Span(t("catalog.title", lang), className="area-name")]
+    return html.Div(
+        [
+            page_header(title, lang, as_of, with_lang("/catalog", other)),
+            html.P(t("catalog.subtitle", lang), className="page-subtitle"),
+            html.Main(catalog_table(sources, lang), className="catalog-main"),
+        ],
+        className="cockpit catalog",
+        lang="zh-CN" if lang == "zh" else "en",
+    )
+
+
+dash.register_page(
+    __name__, path="/catalog", name="catalog", title="公共数据资源目录", layout=layout
+)
