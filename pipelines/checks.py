@@ -224,3 +224,45 @@ def text_check(field: str, has_choices: bool) -> Stages:
             f"ELSE 'not one of ' || array_to_string(${field}_choices, '/') || ': ' || {{v}} END"
         )
     return Stages(prep=trimmed("{col}"), value="nullif({p}, '')", reason=reason)
+
+
+# Kinds that DuckDB's CSV reader can type as it reads: their cells arrive typed, and the
+# few that do not cast are set aside by the reader and checked the long way.
+# Counts are read as DOUBLE: the reader would round 1.5 into a BIGINT without a word.
+READ_TYPES = {"count": "DOUBLE", "number": "DOUBLE", "datetime": "TIMESTAMP"}
+# A number as a person wrote it: 3, not 3.0.
+_SHOWN = (
+    "CASE WHEN {v} = floor({v}) THEN CAST(CAST({v} AS HUGEINT) AS VARCHAR) "
+    "ELSE CAST({v} AS VARCHAR) END"
+)
+
+
+def typed_check(kind: str, field: str, has_min: bool, has_max: bool) -> Stages:
+    """Checks for a cell the reader already typed: only NULL and range remain to test."""
+    missing = {"count": "missing value", "number": "missing value", "datetime": "missing date"}
+    final = "{v}"
+    if kind == "count":
+        why = (
+            f"WHEN {{v}} < 0 THEN 'negative count: ' || ({_SHOWN}) "
+            "ELSE 'not a whole number: ' || {v}"
+        )
+        good = "{v} >= 0 AND {v} = floor({v})"
+        final = "CAST({v} AS BIGINT)"
+    elif kind == "number":
+        why, tests = "", []
+        if has_min:
+            why += f" WHEN {{v}} < ${field}_min THEN 'below ' || ${field}_min || ': ' || ({_SHOWN})"
+            tests.append(f"{{v}} >= ${field}_min")
+        if has_max:
+            why += f" WHEN {{v}} > ${field}_max THEN 'above ' || ${field}_max || ': ' || ({_SHOWN})"
+            tests.append(f"{{v}} <= ${field}_max")
+        good = " AND ".join(["{v} IS NOT NULL", *tests])
+    else:
+        why = "WHEN CAST({v} AS DATE) > $today THEN 'date in the future: ' || {v}"
+        good = "CAST({v} AS DATE) <= $today"
+    return Stages(
+        prep="{col}",
+        value="{p}",
+        reason=f"CASE WHEN {good} THEN NULL WHEN {{v}} IS NULL THEN '{missing[kind]}' {why} END",
+        final=final,
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,7 +20,14 @@ import pandas as pd
 
 from pipelines import checks
 from pipelines.checks import quote
-from pipelines.readers import EXTRACT, ExtractError, Staged, header_key, stage_extract
+from pipelines.readers import (
+    EXTRACT,
+    EXTRACT_SLOW,
+    ExtractError,
+    Staged,
+    header_key,
+    stage_extract,
+)
 
 FieldKind = Literal["area", "month", "datetime", "count", "number", "text"]
 _SQL_TYPES = {
@@ -177,9 +186,24 @@ class TabularSource:
         path: Path,
         today: dt.date | None = None,
         scratch: Path | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Batch:
-        staged = stage_extract(con, path, self.known_headers(), scratch or path.parent)
-        return validate(con, self, path, staged, today or dt.date.today())
+        started = time.perf_counter()
+
+        def read_types(headers: tuple[str, ...]) -> dict[str, str]:
+            mapping = _map_columns(self, path, headers)
+            return {
+                mapping[f.name]: checks.READ_TYPES[f.kind]
+                for f in self.fields
+                if f.name in mapping and f.kind in checks.READ_TYPES
+            }
+
+        staged = stage_extract(con, path, self.known_headers(), scratch or path.parent, read_types)
+        _progress(progress, f"{self.id}: read {path.name}", staged.rows, started)
+        started = time.perf_counter()
+        batch = validate(con, self, path, staged, today or dt.date.today())
+        _progress(progress, f"{self.id}: checked", batch.rows_in, started)
+        return batch
 
     def write(self, con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> int:
         return write_batch(con, self, batch, run_id)
@@ -192,6 +216,17 @@ class TabularSource:
         if field.kind == "month":
             return ident(field.name)
         return f"strftime({ident(field.name)}, '%Y-%m')"
+
+
+# Loads at least this long report each stage as it finishes.
+PROGRESS_ROWS = 100_000
+
+
+def _progress(echo: Callable[[str], None] | None, what: str, rows: int, started: float) -> None:
+    if echo is None or rows < PROGRESS_ROWS:
+        return
+    seconds = time.perf_counter() - started
+    echo(f"  {what}: {rows:,} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)")
 
 
 def _map_columns(source: TabularSource, path: Path, headers: tuple[str, ...]) -> dict[str, str]:
@@ -218,16 +253,28 @@ def _map_columns(source: TabularSource, path: Path, headers: tuple[str, ...]) ->
     return mapping
 
 
-def _check_sql(source: TabularSource, mapping: dict[str, str]) -> tuple[str, dict[str, object]]:
-    """One query that types every field and lists every reason a row is bad."""
-    prep, fast, parts, values, joins, finals, reasons = [], [], [], [], [], [], []
+def _check_sql(
+    source: TabularSource,
+    mapping: dict[str, str],
+    extract: str = EXTRACT,
+    out: str = CHECKED,
+    typed: frozenset[str] = frozenset(),
+) -> tuple[str, dict[str, object]]:
+    """One query that types every field and lists every reason a row is bad. Columns in
+    ``typed`` arrived typed from the reader; only their NULLs and ranges are checked."""
+    prep, fast, parts, values, joins, finals, reasons, blank = [], [], [], [], [], [], [], []
     params: dict[str, object] = {}
     for f in source.fields:
         name = ident(f.name)
         if f.name not in mapping:
             finals.append(f"NULL::{f.sql_type} AS {name}")
             continue
-        stages = f.stages()
+        is_typed = mapping[f.name] in typed
+        stages = (
+            checks.typed_check(f.kind, f.name, f.minimum is not None, f.maximum is not None)
+            if is_typed
+            else f.stages()
+        )
         params.update(f.params())
         params[f"{name}_label"] = mapping[f.name] + ": "
         p, v, k, fa = f'"p_{name}"', f'"v_{name}"', f'"k_{name}"', f'"f_{name}"'
@@ -242,18 +289,19 @@ def _check_sql(source: TabularSource, mapping: dict[str, str]) -> tuple[str, dic
             values.append(f"{k} AS {k}")
         values.append(f"{fill(stages.value)} AS {v}")
         reason = fill(stages.reason)
+        missing = f"{p} IS NULL" if is_typed else checks.is_missing(p)
+        blank.append(f"{p} IS NULL" if is_typed else f"{p} = ''")
         if not f.required:
-            reason = f"CASE WHEN {checks.is_missing(p)} THEN NULL ELSE {reason} END"
+            reason = f"CASE WHEN {missing} THEN NULL ELSE {reason} END"
         reasons.append((f'"r_{name}"', f"${name}_label || ({reason})"))
         finals.append(f"{fill(stages.final)} AS {name}")
     clean = " AND ".join(f"{col} IS NULL" for col, _ in reasons) or "true"
     names = ", ".join(col for col, _ in reasons)
     # A row whose every mapped cell is empty (the tail of a spreadsheet) is no record.
-    blank = " AND ".join(f"\"p_{ident(f.name)}\" = ''" for f in source.fields if f.name in mapping)
     sql = f"""
-        CREATE OR REPLACE TEMP TABLE {CHECKED} AS
-        WITH prep AS (SELECT _row, {", ".join(prep)} FROM {EXTRACT}),
-        fast AS (SELECT *, {", ".join(fast)} FROM prep WHERE NOT ({blank})),
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        WITH prep AS (SELECT _row, {", ".join(prep)} FROM {extract}),
+        fast AS (SELECT *, {", ".join(fast)} FROM prep WHERE NOT ({" AND ".join(blank)})),
         parts AS (SELECT * {", " + ", ".join(parts) if parts else ""} FROM fast),
         val AS (SELECT parts.*, {", ".join(values)} FROM parts {" ".join(joins)}),
         why AS (SELECT *, {", ".join(f"{sql} AS {col}" for col, sql in reasons)} FROM val)
@@ -292,6 +340,24 @@ def _flag_duplicates(con: duckdb.DuckDBPyConnection, source: TabularSource) -> N
     )
 
 
+def _keep_bad_records(
+    con: duckdb.DuckDBPyConnection, source: TabularSource, staged: Staged
+) -> None:
+    """``_bad_record``: each rejected row as it arrived (JSON), personal columns left out."""
+    personal = {header_key(h) for h in source.personal_headers}
+    con.execute("CREATE OR REPLACE TEMP TABLE _bad_record (_row BIGINT, record VARCHAR)")
+    extracts = [EXTRACT, EXTRACT_SLOW] if staged.slow_rows else [EXTRACT]
+    for extract in extracts:
+        columns = [r[0] for r in con.execute(f"DESCRIBE {extract}").fetchall()]
+        hidden = ["_row"] + [quote(c) for c in columns if header_key(c) in personal]
+        con.execute(
+            f"INSERT INTO _bad_record SELECT _row, "
+            f"to_json(struct_pack(*COLUMNS(* EXCLUDE ({', '.join(hidden)}))))::VARCHAR "
+            f"FROM {extract} e SEMI JOIN "
+            f"(SELECT _row FROM {CHECKED} WHERE len(reasons) > 0) b USING (_row)"
+        )
+
+
 def validate(
     con: duckdb.DuckDBPyConnection,
     source: TabularSource,
@@ -300,9 +366,16 @@ def validate(
     today: dt.date,
 ) -> Batch:
     mapping = _map_columns(source, path, staged.headers)
-    sql, params = _check_sql(source, mapping)
-    con.execute(sql, checks.bind(sql, {**checks.base_params(today), **params}))
+    base = checks.base_params(today)
+    sql, params = _check_sql(source, mapping, typed=staged.typed)
+    con.execute(sql, checks.bind(sql, {**base, **params}))
+    if staged.slow_rows:
+        # The lines the typed reader set aside get every check, as text.
+        sql, params = _check_sql(source, mapping, EXTRACT_SLOW, "_checked_slow")
+        con.execute(sql, checks.bind(sql, {**base, **params}))
+        con.execute(f"INSERT INTO {CHECKED} SELECT * FROM _checked_slow")
     _flag_duplicates(con, source)
+    _keep_bad_records(con, source, staged)
     rows_in, rejected, periods = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE len(reasons) > 0), "
         f"list_sort(list_distinct(list({source.period_sql()}) FILTER (WHERE len(reasons) = 0))) "
@@ -345,33 +418,13 @@ def write_batch(
         f"SELECT {select}, $run_id, $file FROM {CHECKED} WHERE len(reasons) = 0",
         args,
     )
-    raw_cols = ", ".join(f"{ident(f.name)} VARCHAR" for f in source.fields)
-    con.execute(
-        f"CREATE TABLE IF NOT EXISTS raw.{ident(source.id)} "
-        f"(_run_id VARCHAR, _file VARCHAR, _row BIGINT, {raw_cols})"
-    )
-    mapped = [f for f in source.fields if f.name in batch.mapping]
-    con.execute(
-        f"INSERT INTO raw.{ident(source.id)} (_run_id, _file, _row, "
-        f"{', '.join(ident(f.name) for f in mapped)}) SELECT $run_id, $file, _row, "
-        f"{', '.join(quote(batch.mapping[f.name]) for f in mapped)} FROM {EXTRACT}",
-        args,
-    )
-    personal = {header_key(h) for h in source.personal_headers}
-    hidden = ["_row"] + [quote(h) for h in _headers(con) if header_key(h) in personal]
     con.execute(
         f"""
         INSERT INTO meta.rejected_row
-        SELECT $run_id, $source, $file, c._row, e.record, c.reasons
-        FROM {CHECKED} c
-        JOIN (SELECT _row, to_json(struct_pack(*COLUMNS(* EXCLUDE ({", ".join(hidden)}))))::VARCHAR
-                     AS record FROM {EXTRACT}) AS e USING (_row)
+        SELECT $run_id, $source, $file, c._row, b.record, c.reasons
+        FROM {CHECKED} c JOIN _bad_record b USING (_row)
         WHERE len(c.reasons) > 0
         """,
         {**args, "source": source.id},
     )
     return batch.rows_in - batch.rows_rejected
-
-
-def _headers(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {EXTRACT}").fetchall() if r[0] != "_row"]

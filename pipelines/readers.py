@@ -16,7 +16,7 @@ import io
 import json
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,13 +38,22 @@ class ExtractError(Exception):
         self.reason = reason
 
 
+EXTRACT_SLOW = "_extract_slow"
+ReadTypes = Callable[[tuple[str, ...]], dict[str, str]]
+
+
 @dataclass(frozen=True)
 class Staged:
-    """The extract is in the temp table ``_extract``; ``headers`` in file order."""
+    """The extract is in the temp table ``_extract``; ``headers`` in file order.
+
+    A CSV read with types has those ``typed`` columns typed in ``_extract``; the lines the
+    reader could not cast (``slow_rows`` of them) are in ``_extract_slow`` as text."""
 
     headers: tuple[str, ...]
     rows: int
     encoding: str | None = None
+    typed: frozenset[str] = frozenset()
+    slow_rows: int = 0
 
 
 def header_key(text: object) -> str:
@@ -106,11 +115,13 @@ def _header_index(rows: list[list[str]], known: set[str]) -> int | None:
     return best
 
 
-def _finish(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None) -> Staged:
+def _finish(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, set_aside: int = 0
+) -> Staged:
     columns = [r[0] for r in con.execute(f"DESCRIBE {EXTRACT}").fetchall() if r[0] != "_row"]
     if not columns:
         raise ExtractError(path, "no columns under the header")
-    rows = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0]
+    rows = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0] + set_aside
     if rows == 0:
         raise ExtractError(path, "the file has a header but no data rows")
     return Staged(tuple(columns), rows, encoding)
@@ -141,46 +152,109 @@ def _record_lines(path: Path, skip: int, delimiter: str) -> list[int]:
     return starts
 
 
-def _read_csv(con, path: Path, skip: int, delimiter: str) -> None:
+_CSV_OPTIONS = (
+    "header = true, skip = $skip, delim = $delim, quote = '\"', escape = '\"', "
+    "null_padding = true, strict_mode = false"
+)
+
+
+def _read_csv(con, path: Path, skip: int, delimiter: str, table: str = EXTRACT) -> None:
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {EXTRACT} AS SELECT * FROM read_csv($path, "
-        "header = true, skip = $skip, all_varchar = true, delim = $delim, quote = '\"', "
-        "escape = '\"', null_padding = true, strict_mode = false)",
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv($path, "
+        f"all_varchar = true, {_CSV_OPTIONS})",
         {"path": str(path), "skip": skip, "delim": delimiter},
     )
 
 
-def _number_rows(con, path: Path, header: int, delimiter: str) -> None:
-    """``_row``: the line a person finds the record on. The table keeps file order, so
-    ``rowid`` counts records; lines differ only where the file has blank lines or cells
-    with line breaks, and then every record's line is looked up."""
-    records = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0]
-    first_line = header + 2
-    if _count_lines(path) - (header + 1) == records:
-        con.execute(f"ALTER TABLE {EXTRACT} ADD COLUMN _row BIGINT")
-        con.execute(f"UPDATE {EXTRACT} SET _row = rowid + $first", {"first": first_line})
-        return
-    lines = pd.DataFrame({"_row": _record_lines(path, header, delimiter)})
-    lines["_index"] = range(len(lines))
+def _read_csv_typed(con, path: Path, skip: int, delimiter: str, columns: dict[str, str]) -> list:
+    """Read with types; lines that do not cast are set aside by DuckDB. Returns them as
+    (line, text) in file order."""
+    con.execute("DROP TABLE IF EXISTS _rejects")
+    con.execute("DROP TABLE IF EXISTS _reject_scans")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {EXTRACT} AS SELECT * FROM read_csv($path, "
+        f"columns = $columns, auto_detect = false, store_rejects = true, "
+        f"rejects_table = '_rejects', rejects_scan = '_reject_scans', {_CSV_OPTIONS})",
+        {"path": str(path), "skip": skip, "delim": delimiter, "columns": columns},
+    )
+    return con.execute(
+        "SELECT line, any_value(csv_line) FROM _rejects GROUP BY line ORDER BY line"
+    ).fetchall()
+
+
+def _set_rows(con, table: str, rows: list[int]) -> None:
+    """Give the records of ``table`` (in file order) the line numbers ``rows``."""
+    lines = pd.DataFrame({"_row": rows, "_index": range(len(rows))})
     con.register("_lines", lines)
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {EXTRACT} AS SELECT l._row, e.* "
-            f"FROM (SELECT rowid AS _index, * FROM {EXTRACT}) e JOIN _lines l USING (_index) "
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT l._row, e.* EXCLUDE (_index) "
+            f"FROM (SELECT rowid AS _index, * FROM {table}) e JOIN _lines l USING (_index) "
             "ORDER BY l._row"
         )
-        con.execute(f"ALTER TABLE {EXTRACT} DROP COLUMN _index")
     finally:
         con.unregister("_lines")
 
 
-def _stage_csv(con, path: Path, known: set[str], scratch: Path) -> Staged:
+def _number_rows(con, path: Path, header: int, delimiter: str, set_aside: list[int]) -> None:
+    """``_row``: the line a person finds the record on. The table keeps file order, so
+    ``rowid`` counts the records read; the lines in between are those the reader set aside
+    (``set_aside``), and, where the file has blank lines or cells with line breaks, every
+    record's line is looked up the slow way."""
+    records = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0]
+    first_line = header + 2
+    if _count_lines(path) - (header + 1) != records + len(set_aside):
+        skipped = set(set_aside)
+        starts = [n for n in _record_lines(path, header, delimiter) if n not in skipped]
+        _set_rows(con, EXTRACT, starts)
+        return
+    con.execute(f"ALTER TABLE {EXTRACT} ADD COLUMN _row BIGINT")
+    con.execute(f"UPDATE {EXTRACT} SET _row = rowid + $first", {"first": first_line})
+    if set_aside:
+        # Record i sits below every set-aside line whose "next index" is at most i.
+        gaps = pd.DataFrame(
+            {
+                "threshold": [line - first_line - j for j, line in enumerate(set_aside)],
+                "shift": range(1, len(set_aside) + 1),
+            }
+        )
+        con.register("_gaps", gaps)
+        try:
+            con.execute(
+                f"UPDATE {EXTRACT} SET _row = _row + g.shift FROM ("
+                f"SELECT e.rowid AS id, s.shift FROM {EXTRACT} e "
+                f"ASOF JOIN _gaps s ON e.rowid >= s.threshold) g WHERE {EXTRACT}.rowid = g.id"
+            )
+        finally:
+            con.unregister("_gaps")
+
+
+def _stage_set_aside(con, scratch: Path, header: list[str], delimiter: str, lines: list) -> int:
+    """The lines the typed reader set aside, as text in ``_extract_slow`` with their lines."""
+    con.execute(f"DROP TABLE IF EXISTS {EXTRACT_SLOW}")
+    if not lines:
+        return 0
+    handle, name = tempfile.mkstemp(suffix=".csv", dir=scratch)
+    path = Path(name)
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as out:
+            csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(header)
+            for _, text in lines:
+                out.write(text.rstrip("\r\n") + "\n")
+        _read_csv(con, path, 0, delimiter, EXTRACT_SLOW)
+    finally:
+        path.unlink(missing_ok=True)
+    _set_rows(con, EXTRACT_SLOW, [line for line, _ in lines])
+    return len(lines)
+
+
+def _stage_csv(con, path: Path, known: set[str], scratch: Path, types: ReadTypes | None) -> Staged:
     if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip():
         raise ExtractError(path, "the file is empty")
     declared = _declared_encoding(path)
-    # DuckDB reads UTF-8 and refuses invalid UTF-8 itself, so a UTF-8 file is read as it is;
-    # anything else is transcoded first, never read as mojibake.
-    encoding = declared or "utf-8"
+    # Checked over the whole file first: DuckDB's reader, asked to set bad lines aside,
+    # turns invalid UTF-8 into "?" without a word. Anything not UTF-8 is transcoded.
+    encoding = declared or _detect_encoding(path)
     utf8 = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, scratch)
     try:
         rows, delimiter = _head_lines_or_fail(path, utf8, declared)
@@ -188,42 +262,39 @@ def _stage_csv(con, path: Path, known: set[str], scratch: Path) -> Staged:
         if header is None:
             first = rows[0] if rows else []
             raise ExtractError(path, f"no header row with known column names; first row: {first}")
+        names = [h.strip() for h in rows[header]]
+        wanted = types(tuple(names)) if types else {}
+        # Typed reading needs one name per column; a header with blanks or repeats is read
+        # as text instead.
+        typed = bool(wanted) and len(set(names)) == len(names) and all(names)
+        columns = {n: wanted.get(n, "VARCHAR") for n in names}
+
+        def read(source: Path) -> list:
+            if typed:
+                return _read_csv_typed(con, source, header, delimiter, columns)
+            _read_csv(con, source, header, delimiter)
+            return []
+
         try:
-            _read_csv(con, utf8, header, delimiter)
-        except duckdb.InvalidInputException as exc:
-            if declared or "unicode" not in str(exc).lower():
-                raise ExtractError(path, f"not a well-formed CSV file ({exc})") from exc
-            encoding = _detect_encoding(path)
-            utf8 = _transcode(path, encoding, scratch)
-            _read_csv(con, utf8, header, delimiter)
+            set_aside = read(utf8)
         except duckdb.Error as exc:
             raise ExtractError(path, f"not a well-formed CSV file ({exc})") from exc
-        _number_rows(con, utf8, header, delimiter)
+        _number_rows(con, utf8, header, delimiter, [line for line, _ in set_aside])
+        slow = _stage_set_aside(con, scratch, names, delimiter, set_aside)
     finally:
         if utf8 != path:
             utf8.unlink(missing_ok=True)
-    return _finish(con, path, encoding)
+    staged = _finish(con, path, encoding, slow)
+    typed_columns = frozenset(n for n in wanted if typed)
+    return Staged(staged.headers, staged.rows, encoding, typed_columns, slow)
 
 
 def _head_lines_or_fail(path: Path, text: Path, declared: str | None):
-    """The first lines, decoded; a file that is not UTF-8 is decoded as GB18030 here."""
+    """The first lines, decoded (``text`` is UTF-8 by now)."""
     try:
         return _head_lines(text, "utf-8-sig")
     except UnicodeDecodeError:
-        if declared:
-            raise ExtractError(path, f"not valid {declared}") from None
-        with path.open("rb") as handle:
-            head = handle.read(65536)
-        try:
-            # Not final: the sample may end inside a character.
-            sample = codecs.getincrementaldecoder("gb18030")("strict").decode(head)
-        except UnicodeDecodeError as exc:
-            raise ExtractError(
-                path, "cannot decode as UTF-8 or GB18030: is it a text file?"
-            ) from exc
-        lines = sample.splitlines()[:HEADER_SCAN_ROWS]
-        delimiter = max(",\t;|", key="\n".join(lines).count)
-        return list(csv.reader(lines, delimiter=delimiter)), delimiter
+        raise ExtractError(path, f"not valid {declared or 'UTF-8'}") from None
 
 
 def _unique(headers: list[str]) -> list[str]:
@@ -304,15 +375,20 @@ def _stage_json(con, path: Path) -> Staged:
 
 
 def stage_extract(
-    con: duckdb.DuckDBPyConnection, path: Path, known_headers: Iterable[str], scratch: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    known_headers: Iterable[str],
+    scratch: Path,
+    types: ReadTypes | None = None,
 ) -> Staged:
-    """Load any supported extract into ``_extract``; ExtractError if it cannot be used."""
+    """Load any supported extract into ``_extract``; ExtractError if it cannot be used.
+    ``types`` gives, from a CSV's headers, the DuckDB types to read columns as."""
     known = {header_key(k) for k in known_headers}
     suffix = path.suffix.lower()
     if suffix == ".json":
         return _stage_json(con, path)
     if suffix in (".csv", ".txt"):
-        return _stage_csv(con, path, known, scratch)
+        return _stage_csv(con, path, known, scratch, types)
     if suffix in (".xlsx", ".xlsm"):
         return _stage_xlsx(con, path, known)
     raise ExtractError(path, f"unsupported file type {suffix!r} (use .xlsx, .csv or .json)")

@@ -87,16 +87,19 @@ def _loaded_before(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> 
 
 def _record_run(con, run_id, refresh_id, source, result: FileResult, digest, started, periods):
     con.execute(
-        "INSERT INTO meta.load_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO meta.load_run (run_id, refresh_id, source, file, file_hash, started, "
+        "finished, status, rows_in, rows_loaded, rows_rejected, periods, message, archive_path) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id, refresh_id, source, result.file.name, digest, started, _utcnow(),
             result.status, result.rows_in, result.rows_loaded, result.rows_rejected,
             list(periods), result.message,
+            archive_name(source, digest, result.file) if result.status == "ok" else None,
         ],
     )  # fmt: skip
 
 
-def _load_file(con, source, path, refresh_id, today, scratch) -> FileResult:
+def _load_file(con, source, path, refresh_id, today, scratch, echo: Echo) -> FileResult:
     digest = file_hash(path)
     previous = _loaded_before(con, source.id, digest)
     if previous:
@@ -104,7 +107,7 @@ def _load_file(con, source, path, refresh_id, today, scratch) -> FileResult:
     run_id = f"{refresh_id}:{source.id}:{digest[:8]}"
     started = _utcnow()
     try:
-        batch = source.read(con, path, today, scratch)
+        batch = source.read(con, path, today, scratch, progress=echo)
     except ExtractError as exc:
         result = FileResult(source.id, path, "failed", message=str(exc))
         _record_run(con, run_id, refresh_id, source.id, result, digest, started, ())
@@ -189,13 +192,17 @@ def _publish_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
     )
 
 
+def archive_name(source: str, digest: str, file: Path) -> str:
+    """Where an extract is kept, exactly as received, relative to the archive folder."""
+    return f"{source}/{digest[:16]}-{file.name}"
+
+
 def _archive(settings: Settings, results: list[FileResult]) -> None:
     for result in results:
         if result.status not in ("ok", "unchanged") or not result.file.exists():
             continue
-        folder = settings.archive / result.source
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{file_hash(result.file)[:16]}-{result.file.name}"
+        target = settings.archive / archive_name(result.source, file_hash(result.file), result.file)
+        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
             shutil.copy2(result.file, target)
         result.file.unlink()
@@ -221,7 +228,7 @@ def run_refresh(
         for source in selected:
             for path in source.files(settings.inbox):
                 t0 = time.perf_counter()
-                result = _load_file(con, source, path, report.refresh_id, today, scratch)
+                result = _load_file(con, source, path, report.refresh_id, today, scratch, echo)
                 report.files.append(result)
                 echo(_describe(result, time.perf_counter() - t0))
             if source.id == "boundaries":

@@ -8,6 +8,7 @@ checked by the same SQL contract as every other source; geometry by shapely.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +109,7 @@ class BoundarySource:
         path: Path,
         today: dt.date | None = None,
         scratch: Path | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Batch:
         try:
             payload = orjson.loads(path.read_bytes())

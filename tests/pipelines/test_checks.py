@@ -4,12 +4,16 @@ form, bad counts, duplicates. Each gets a correct load or a reason naming the co
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import duckdb
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import Workbook
 
 from pipelines.areas import load_area_tree
 from pipelines.contract import CHECKED, AreaIndex, Field, TabularSource
+from pipelines.readers import ExtractError
 from tests.conftest import REPO
 
 TODAY = dt.date(2025, 1, 1)
@@ -196,3 +200,72 @@ def test_blank_lines_and_empty_rows_keep_row_numbers_true(con, tmp_path):
     batch, rows = checked(con, tmp_path, lines)
     assert batch.rows_in == 2
     assert rows[5][4] == ["人数: not a number: x"]  # line 5, blank line 3 counted
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fails(con, tmp_path, name: str, content: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ExtractError) as failure:
+        SOURCE.read(con, path, TODAY, tmp_path)
+    assert str(failure.value).startswith(name + ": ")
+    return failure.value.reason
+
+
+def test_renamed_extra_and_missing_columns(con, tmp_path):
+    # 社区 (a name column) stands in for 社区代码; 备注 is extra and noted, not an error.
+    batch, rows = checked(con, tmp_path, ["备注,月份,社区,人数", "x,2024-01,吴牙社区,3"])
+    assert "ignored column(s): 备注" in batch.notes
+    assert rows == {2: ("2024-01", "330103001052", 3, None, [])}
+    reason = _fails(con, tmp_path, "m.csv", "月份,社区代码\n2024-01,330103001051\n".encode())
+    assert reason == "missing column(s) 人数 (people); found: 月份, 社区代码"
+
+
+def test_files_that_cannot_be_used_say_why(con, tmp_path):
+    assert _fails(con, tmp_path, "empty.csv", b"") == "the file is empty"
+    assert _fails(con, tmp_path, "header.csv", "月份,社区代码,人数\n".encode()) == (
+        "the file has a header but no data rows"
+    )
+    assert _fails(con, tmp_path, "empty.xlsx", _xlsx([])) == "the first sheet is empty"
+    whole = _xlsx([["月份", "社区代码", "人数"], ["2024-01", "330103001051", 1]])
+    assert "truncated or corrupt" in _fails(con, tmp_path, "cut.xlsx", whole[: len(whole) // 2])
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(whole)).encrypt("secret", encrypted)
+    assert "password-protected" in _fails(con, tmp_path, "locked.xlsx", encrypted.getvalue())
+    assert "cannot decode" in _fails(con, tmp_path, "binary.csv", bytes(range(128, 256)) * 300)
+
+
+def test_an_xlsx_with_merged_title_rows_and_numeric_codes(con, tmp_path):
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(
+        _xlsx(
+            [
+                ["某局月报"],
+                [None, "单位：人"],
+                ["月份", "社区代码", "人数"],
+                [45292, 330103001051, 7],
+            ]
+        )
+    )
+    batch = SOURCE.read(con, path, TODAY, tmp_path)
+    rows = con.execute(f"SELECT _row, period, area_code, people, reasons FROM {CHECKED}").fetchall()
+    assert rows == [(4, "2024-01", "330103001051", 7, [])]
+    assert batch.rows_in == 1
+
+
+def test_long_loads_report_each_stage_with_its_rate(con, tmp_path):
+    lines = ["月份,社区代码,人数"] + [f"2024-01,330103001051,{i}" for i in range(100_000)]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    said: list[str] = []
+    SOURCE.read(con, path, TODAY, tmp_path, progress=said.append)
+    assert [line.split(":")[1].strip() for line in said] == ["read long.csv", "checked"]
+    assert all("100,000 rows in" in line and "rows/s)" in line for line in said)

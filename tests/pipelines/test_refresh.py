@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -199,3 +200,51 @@ def test_callers_names_and_phone_numbers_never_reach_the_warehouse(wh):
         "SELECT count(*) FROM meta.rejected_row WHERE record LIKE '%先生%' OR regexp_matches(record, '1[3-9][0-9]{9}')"
     ).fetchall()[0][0]
     assert leaked == 0
+
+
+def test_every_loaded_extract_is_archived_exactly_as_received(demo, wh):
+    runs = wh.execute(
+        "SELECT file, file_hash, archive_path FROM meta.load_run WHERE status = 'ok'"
+    ).fetchall()
+    assert len(runs) == 6
+    for file, digest, archive_path in runs:
+        kept = demo.archive / archive_path
+        assert kept.name.endswith(file)
+        assert hashlib.sha256(kept.read_bytes()).hexdigest() == digest
+
+
+def test_a_newer_extract_replaces_its_months_and_no_others(tmp_path):
+    settings = make_settings(tmp_path)
+    write_demo(settings)
+    assert run_refresh(settings, echo=lambda _l: None).ok
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
+    before = dict(
+        con.execute(
+            "SELECT period, sum(clinic_visits) FROM stg.health_services GROUP BY period"
+        ).fetchall()
+    )
+    con.close()
+    # The health commission re-sends December 2019 with corrected numbers for two communities.
+    correction = settings.inbox / "health" / "社区卫生服务月报_201912_更正.csv"
+    correction.write_text(
+        "统计期,社区编码,门诊人次,家庭医生签约人数,疫苗接种剂次\n"
+        "2019-12,330103001051,1000,10,1\n"
+        "2019-12,330103001052,2000,20,2\n",
+        encoding="utf-8-sig",
+    )
+    assert run_refresh(settings, ["health"], echo=lambda _l: None).ok
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
+    after = dict(
+        con.execute(
+            "SELECT period, sum(clinic_visits) FROM stg.health_services GROUP BY period"
+        ).fetchall()
+    )
+    district = con.execute(
+        "SELECT value FROM ind.indicator_value WHERE indicator_id = 'clinic_visits' "
+        "AND level = 'district' AND period = '2019-12'"
+    ).fetchall()[0][0]
+    con.close()
+    assert after["2019-12"] == 3000 and district == 3000
+    assert {p: v for p, v in after.items() if p != "2019-12"} == {
+        p: v for p, v in before.items() if p != "2019-12"
+    }
