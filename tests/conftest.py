@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,13 +46,32 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The demo district, generated and refreshed once for the whole session."""
+def demo_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's extracts, generated once (the demo is the same every run)."""
     from pipelines.demo import write_demo
+
+    settings = make_settings(tmp_path_factory.mktemp("extracts"))
+    write_demo(settings)
+    return settings.inbox
+
+
+@pytest.fixture
+def drop_demo(demo_extracts: Path):
+    """Drop the demo's extracts into a cockpit's inbox, as an operator would."""
+
+    def drop(settings: Settings) -> None:
+        shutil.copytree(demo_extracts, settings.inbox, dirs_exist_ok=True)
+
+    return drop
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_extracts: Path) -> Settings:
+    """The demo district, refreshed once for the whole session."""
     from pipelines.refresh import run_refresh
 
     settings = make_settings(tmp_path_factory.mktemp("demo"))
-    write_demo(settings)
+    shutil.copytree(demo_extracts, settings.inbox)
     report = run_refresh(settings, echo=lambda _line: None)
     assert report.ok, (report.failed_sources, report.layer_errors)
     return settings

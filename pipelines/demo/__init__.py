@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from shapely.geometry import shape
 
 from cockpit.settings import Settings
 from pipelines.areas import load_area_tree
+from pipelines.demo import departments
 from pipelines.demo.extracts import (
     community_panel,
     write_health,
@@ -20,6 +22,12 @@ from pipelines.demo.geometry import synthetic_boundaries
 from pipelines.demo.hotline import community_points, tickets, write_tickets
 
 HOTLINE_TICKETS_PER_MONTH = 3_000
+
+
+def _park_centre(boundaries: dict) -> tuple[float, float]:
+    park = next(f for f in boundaries["features"] if f["properties"]["level"] == "park")
+    point = shape(park["geometry"]).representative_point()
+    return point.x, point.y
 
 
 def write_demo(settings: Settings) -> list[Path]:
@@ -34,6 +42,16 @@ def write_demo(settings: Settings) -> list[Path]:
         "health": "社区卫生服务月报_201801-201912.csv",
         "youth": "volunteer_platform_export_201801-201912.json",
         "hotline": "12345热线工单明细_201801-201912.csv",
+        "civil_affairs": "社区养老服务月报_201801-201912.xlsx",
+        "urban_management": "数字城管案件月报_201801-201912.csv",
+        "market_supervision": "阳光厨房及餐饮检查月报_201801-201912.csv",
+        "gov_items": "最多跑一次事项目录_201801-201912.csv",
+        "gov_cases": "政务服务办件月报_201801-201912.xlsx",
+        "parking": "parking_platform_export_201801-201912.json",
+        "elevators": "智慧电梯运行月报_201801-201912.csv",
+        "tourism": "新天地客流日报_20180101-20191231.csv",
+        "environment": "生活垃圾分类月报_201801-201912.csv",
+        "qinqing": "亲清在线兑付明细_201801-201912.xlsx",
     }
     paths = {}
     for source, name in targets.items():
@@ -41,12 +59,24 @@ def write_demo(settings: Settings) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         paths[source] = folder / name
     boundaries = synthetic_boundaries(areas)
+    points = community_points(boundaries)
+    park = _park_centre(boundaries)
     paths["boundaries"].write_text(json.dumps(boundaries, ensure_ascii=False), encoding="utf-8")
     write_statistics(panel, streets, paths["statistics"])
     write_housing(panel, streets, paths["housing"])
     write_health(panel, paths["health"])
     write_youth(panel, paths["youth"])
     months = pd.period_range(panel["month"].min(), panel["month"].max(), freq="M")
-    frame = tickets(community_points(boundaries), months, HOTLINE_TICKETS_PER_MONTH * len(months))
+    frame = tickets(points, months, HOTLINE_TICKETS_PER_MONTH * len(months))
     write_tickets(frame, paths["hotline"])
+    departments.write_civil_affairs(panel, paths["civil_affairs"])
+    departments.write_urban_management(panel, paths["urban_management"])
+    departments.write_market_supervision(panel, paths["market_supervision"])
+    departments.write_gov_items(panel, paths["gov_items"])
+    departments.write_gov_cases(panel, paths["gov_cases"])
+    departments.write_parking(panel, points, paths["parking"], park)
+    departments.write_elevators(panel, points, paths["elevators"], park)
+    departments.write_tourism(panel, paths["tourism"])
+    departments.write_environment(panel, paths["environment"])
+    departments.write_qinqing(panel, paths["qinqing"])
     return list(paths.values())

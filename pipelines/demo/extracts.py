@@ -94,11 +94,47 @@ def _deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_statistics(panel: pd.DataFrame, streets: dict[str, str], path: Path) -> None:
-    """区统计局: an xlsx with a merged title, a unit line, dates and codes as numbers."""
+def write_workbook(
+    path: Path, title: str, note: list, header: list[str], rows: list[list], sheet: str
+) -> None:
+    """An xlsx as departments make them: a merged title row and a note line above the
+    header; dates as real dates (shown yyyy-mm), the same bytes on every run."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "人口月报"
+    ws.title = sheet
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(note)
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    for row in ws.iter_rows(min_row=4):
+        for cell in row:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm" if cell.value.day == 1 else "yyyy-mm-dd"
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_deterministic_zip(buffer.getvalue()))
+
+
+def write_statistics(panel: pd.DataFrame, streets: dict[str, str], path: Path) -> None:
+    """区统计局: a merged title, a unit line, dates and codes as numbers."""
+    rows = [
+        [
+            dt.datetime.strptime(r.month, "%Y-%m"),
+            streets[r.street],
+            int(r.code),  # as the statistics system exports it: a number, not text
+            r.name,
+            int(r.registered),
+            int(r.resident),
+            int(r.aged_60),
+            int(r.households),
+        ]
+        for r in panel.itertuples()
+    ]
     header = [
         "统计月份",
         "街道",
@@ -109,31 +145,9 @@ def write_statistics(panel: pd.DataFrame, streets: dict[str, str], path: Path) -
         "60岁及以上人口",
         "户数",
     ]
-    ws.append(["下城区各社区人口统计月报（2018年1月—2019年12月）"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(["填报单位：下城区统计局", None, None, None, "单位：人、户"])
-    ws.append(header)
-    for r in panel.itertuples():
-        ws.append(
-            [
-                dt.datetime.strptime(r.month, "%Y-%m"),
-                streets[r.street],
-                int(r.code),  # as the statistics system exports it: a number, not text
-                r.name,
-                int(r.registered),
-                int(r.resident),
-                int(r.aged_60),
-                int(r.households),
-            ]
-        )
-    for row in ws.iter_rows(min_row=4, min_col=1, max_col=1):
-        row[0].number_format = "yyyy-mm"
-    wb.properties.created = wb.properties.modified = _FIXED_TIME
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    path.write_bytes(_deterministic_zip(buffer.getvalue()))
+    title = "下城区各社区人口统计月报（2018年1月—2019年12月）"
+    note = ["填报单位：下城区统计局", None, None, None, "单位：人、户"]
+    write_workbook(path, title, note, header, rows, "人口月报")
 
 
 def write_housing(panel: pd.DataFrame, streets: dict[str, str], path: Path) -> None:

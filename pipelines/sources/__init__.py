@@ -3,7 +3,23 @@
 Adding a source: write ``pipelines/sources/<id>.py`` with a ``SOURCE`` and list it here.
 """
 
-from pipelines.sources import boundaries, health, hotline, housing, statistics, youth
+from pipelines.sources import (
+    boundaries,
+    civil_affairs,
+    elevators,
+    environment,
+    gov_services,
+    health,
+    hotline,
+    housing,
+    market_supervision,
+    parking,
+    qinqing,
+    statistics,
+    tourism,
+    urban_management,
+    youth,
+)
 
 # Boundaries first: every other source's areas are checked against the tree they complete.
 SOURCES = {
@@ -15,5 +31,15 @@ SOURCES = {
         health.SOURCE,
         youth.SOURCE,
         hotline.SOURCE,
+        civil_affairs.SOURCE,
+        urban_management.SOURCE,
+        market_supervision.SOURCE,
+        gov_services.ITEMS,
+        gov_services.CASES,
+        parking.SOURCE,
+        elevators.SOURCE,
+        tourism.SOURCE,
+        environment.SOURCE,
+        qinqing.SOURCE,
     )
 }

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.demo import write_demo
 from pipelines.refresh import run_refresh
 from pipelines.warehouse import current_version, versions_dir
 from tests.conftest import REPO, make_settings, serve_cockpit, settings_env
@@ -76,9 +75,9 @@ def _served_is_whole(settings) -> str:
     return path.name
 
 
-def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Path):
+def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Path, drop_demo):
     settings = make_settings(tmp_path)
-    write_demo(settings)
+    drop_demo(settings)
     assert run_refresh(settings, echo=lambda _l: None).ok
     published = {_served_is_whole(settings)}
 
@@ -88,7 +87,7 @@ def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Pat
         n = 0
         for lines in KILL_AFTER_LINES:
             n += 1
-            write_demo(settings)
+            drop_demo(settings)
             _touch_hotline(settings, n)
             before = _served_is_whole(settings)
             proc = _refresh_process(settings)
@@ -102,7 +101,7 @@ def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Pat
             published.add(after)
         for seconds in KILL_AFTER_SECONDS:
             n += 1
-            write_demo(settings)
+            drop_demo(settings)
             _touch_hotline(settings, n)
             proc = _refresh_process(settings)
             time.sleep(seconds)
@@ -112,7 +111,7 @@ def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Pat
 
         # The next refresh cleans up after the killed ones and succeeds.
         n += 1
-        write_demo(settings)
+        drop_demo(settings)
         _touch_hotline(settings, n)
         proc = _refresh_process(settings)
         output, _ = proc.communicate(timeout=300)

@@ -15,9 +15,8 @@ from tests.conftest import REPO, make_settings
 
 
 @pytest.fixture(scope="module")
-def demo_files(tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("files"))
-    return {p.parent.name: p for p in write_demo(settings)}
+def demo_files(demo_extracts):
+    return {p.parent.name: p for p in demo_extracts.glob("*/*")}
 
 
 def test_area_tree_has_the_real_district():

@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.demo import write_demo
 from pipelines.layers.check import check_layers
 from pipelines.refresh import run_refresh
 from pipelines.warehouse import current_version
@@ -108,7 +107,9 @@ def test_an_sql_error_and_a_placeholder_are_reported(layers_dir):
     assert "placeholder '{period}'" in problems["volunteer_activities.sql"]
 
 
-def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(tmp_path, layers_dir):
+def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(
+    tmp_path, layers_dir, drop_demo
+):
     (layers_dir / "society" / "people_per_household.yml").write_text(
         GOOD_YML.format(id="people_per_household"), encoding="utf-8"
     )
@@ -120,7 +121,7 @@ def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(tmp_pat
         "SELECT nope FROM stg.population", encoding="utf-8"
     )
     settings = make_settings(tmp_path, layers=layers_dir)
-    write_demo(settings)
+    drop_demo(settings)
     lines: list[str] = []
     report = run_refresh(settings, echo=lines.append)
     assert [e.path.name for e in report.layer_errors] == ["broken.sql"]

@@ -9,8 +9,8 @@ import sys
 
 import duckdb
 
-from pipelines.demo import write_demo
 from pipelines.refresh import run_refresh
+from pipelines.sources import SOURCES
 from pipelines.warehouse import current_version
 from tests.conftest import REPO, make_settings, settings_env
 
@@ -19,14 +19,8 @@ def test_every_row_is_accounted_for(wh):
     runs = wh.execute(
         "SELECT source, rows_in, rows_loaded, rows_rejected FROM meta.load_run WHERE status = 'ok'"
     ).fetchall()
-    assert {r[0] for r in runs} == {
-        "boundaries",
-        "statistics",
-        "housing",
-        "health",
-        "youth",
-        "hotline",
-    }
+    assert {r[0] for r in runs} == set(SOURCES)
+    assert len(SOURCES) == 16  # boundaries and fifteen department extracts
     for source, rows_in, loaded, rejected in runs:
         assert rows_in == loaded + rejected, source
     rejected_counts = dict(
@@ -118,22 +112,22 @@ def test_ratios_are_recomputed_not_averaged(wh):
     assert abs(district - mean_of_streets) > 1e-9  # the unweighted mean would differ
 
 
-def test_rerunning_the_same_files_changes_nothing(tmp_path):
+def test_rerunning_the_same_files_changes_nothing(tmp_path, drop_demo):
     settings = make_settings(tmp_path)
-    write_demo(settings)
+    drop_demo(settings)
     first = run_refresh(settings, echo=lambda _l: None)
     assert first.ok
     snapshot = _values(settings)
-    write_demo(settings)  # the operator drops the very same files again
+    drop_demo(settings)  # the operator drops the very same files again
     second = run_refresh(settings, echo=lambda _l: None)
     assert {f.status for f in second.files} == {"unchanged"}
     assert _values(settings) == snapshot
     con = duckdb.connect(str(current_version(settings)), read_only=True)
-    assert con.execute("SELECT count(*) FROM meta.load_run").fetchall()[0][0] == 6
+    assert con.execute("SELECT count(*) FROM meta.load_run").fetchall()[0][0] == len(SOURCES)
     con.close()
     # Processed extracts are archived under their hash and leave the inbox.
     assert not any(settings.inbox.rglob("*.*"))
-    assert len(list(settings.archive.rglob("*.*"))) == 6
+    assert len(list(settings.archive.rglob("*.*"))) == len(SOURCES)
 
 
 def _values(settings):
@@ -146,9 +140,9 @@ def _values(settings):
         con.close()
 
 
-def test_publish_swaps_a_pointer_and_leaves_no_half_written_file(tmp_path):
+def test_publish_swaps_a_pointer_and_leaves_no_half_written_file(tmp_path, drop_demo):
     settings = make_settings(tmp_path, keep_versions=1)
-    write_demo(settings)
+    drop_demo(settings)
     run_refresh(settings, echo=lambda _l: None)
     for _ in range(3):
         run_refresh(settings, echo=lambda _l: None)
@@ -161,9 +155,9 @@ def test_publish_swaps_a_pointer_and_leaves_no_half_written_file(tmp_path):
     assert not [p for p in versions if p.suffix != ".duckdb"]
 
 
-def test_a_broken_file_fails_its_source_alone(tmp_path):
+def test_a_broken_file_fails_its_source_alone(tmp_path, drop_demo):
     settings = make_settings(tmp_path)
-    write_demo(settings)
+    drop_demo(settings)
     broken = settings.inbox / "statistics" / "人口月报_损坏.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
     env = {**os.environ, **settings_env(settings)}
@@ -206,16 +200,16 @@ def test_every_loaded_extract_is_archived_exactly_as_received(demo, wh):
     runs = wh.execute(
         "SELECT file, file_hash, archive_path FROM meta.load_run WHERE status = 'ok'"
     ).fetchall()
-    assert len(runs) == 6
+    assert len(runs) == len(SOURCES)
     for file, digest, archive_path in runs:
         kept = demo.archive / archive_path
         assert kept.name.endswith(file)
         assert hashlib.sha256(kept.read_bytes()).hexdigest() == digest
 
 
-def test_a_newer_extract_replaces_its_months_and_no_others(tmp_path):
+def test_a_newer_extract_replaces_its_months_and_no_others(tmp_path, drop_demo):
     settings = make_settings(tmp_path)
-    write_demo(settings)
+    drop_demo(settings)
     assert run_refresh(settings, echo=lambda _l: None).ok
     con = duckdb.connect(str(current_version(settings)), read_only=True)
     before = dict(
@@ -248,3 +242,26 @@ def test_a_newer_extract_replaces_its_months_and_no_others(tmp_path):
     assert {p: v for p, v in after.items() if p != "2019-12"} == {
         p: v for p, v in before.items() if p != "2019-12"
     }
+
+
+def test_the_government_services_catalog_reproduces_the_published_figures(wh):
+    items, providers, one_trip, online = wh.execute(
+        "SELECT count(*), count(DISTINCT provider), "
+        "round(100.0 * count(*) FILTER (WHERE at_most_one_trip = '是') / count(*), 2), "
+        "round(100.0 * count(*) FILTER (WHERE online = '是') / count(*), 2) "
+        "FROM stg.service_items WHERE period = '2019-12'"
+    ).fetchall()[0]
+    assert (items, providers, one_trip, online) == (358, 42, 100.0, 95.53)
+
+
+def test_event_sources_are_filed_under_the_month_they_happened(wh):
+    months = wh.execute(
+        "SELECT count(DISTINCT period), min(period), max(period) FROM stg.hotline_ticket"
+    ).fetchall()[0]
+    assert months == (24, "2018-01", "2019-12")
+    wrong = wh.execute(
+        "SELECT count(*) FROM stg.policy_payments WHERE period <> strftime(applied_on, '%Y-%m')"
+    ).fetchall()[0][0]
+    assert wrong == 0
+    park = wh.execute("SELECT DISTINCT area_code FROM stg.park_footfall").fetchall()
+    assert park == [("330103008P01",)]

@@ -9,7 +9,6 @@ import logging
 import duckdb
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from pipelines.demo import write_demo
 from pipelines.schedule import TIMEZONE, add_jobs, refresh_source
 from pipelines.sources import SOURCES
 from pipelines.warehouse import current_version
@@ -32,9 +31,9 @@ def test_every_source_runs_on_its_own_cron_cadence(tmp_path):
     )
 
 
-def test_a_failing_source_is_logged_and_the_next_one_still_publishes(tmp_path, caplog):
+def test_a_failing_source_is_logged_and_the_next_one_still_publishes(tmp_path, caplog, drop_demo):
     settings = make_settings(tmp_path)
-    write_demo(settings)
+    drop_demo(settings)
     (settings.inbox / "health" / "损坏.csv").write_bytes(bytes(range(256)) * 4)
     with caplog.at_level(logging.INFO, logger="cockpit.schedule"):
         assert refresh_source(settings, "boundaries") is True

@@ -1,0 +1,28 @@
+"""区生态环境分局 / 区城管局 (垃圾分类): household waste sorted and collected, per community."""
+
+from pipelines.contract import Field, TabularSource
+
+SOURCE = TabularSource(
+    id="environment",
+    department_id="environment",
+    department_zh="区生态环境分局",
+    department_en="Ecology & Environment Bureau",
+    title_zh="生活垃圾分类月报",
+    title_en="Household waste sorting, monthly",
+    description_zh="各社区厨余垃圾、可回收物、有害垃圾和其他垃圾清运量（吨）及分类准确率。",
+    description_en="Kitchen waste, recyclables, hazardous and other waste collected (tonnes) "
+    "and the sorting accuracy found at inspection, per community.",
+    table="waste",
+    key=("period", "area_code"),
+    cadence="0 8 4 * *",
+    max_age_days=45,
+    fields=(
+        Field("period", "month", ("月份", "统计月份")),
+        Field("area_code", "area", ("社区代码",), name_aliases=("社区",)),
+        Field("kitchen_t", "number", ("厨余垃圾(吨)",), minimum=0),
+        Field("recyclable_t", "number", ("可回收物(吨)",), minimum=0),
+        Field("hazardous_t", "number", ("有害垃圾(吨)",), minimum=0),
+        Field("other_t", "number", ("其他垃圾(吨)",), minimum=0),
+        Field("sorting_accuracy_pct", "number", ("分类准确率(%)",), minimum=0, maximum=100),
+    ),
+)
