@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import duckdb
 
@@ -42,6 +43,12 @@ def source_status(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[dict
     return out
 
 
+def _pad(text: str, width: int) -> str:
+    """Pad to a terminal width: a Chinese character takes two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
+
+
 def print_status(settings: Settings) -> int:
     path = current_version(settings)
     if path is None:
@@ -58,13 +65,15 @@ def print_status(settings: Settings) -> int:
     print(f"warehouse {path}")
     for refresh_id, finished, status in refresh:
         print(f"last refresh {refresh_id} finished {finished:%Y-%m-%d %H:%M} UTC ({status})")
-    header = f"{'source':<11} {'department':<12} {'cadence':<11} {'last success (UTC)':<18} "
-    print(header + f"{'freshness':<9} {'status':<7} {'loaded':>9} {'rejected':>8}")
+    header = f"{'source':<18} {_pad('department', 22)} {'cadence':<11} "
+    header += f"{'last success (UTC)':<18} "
+    print(header + f"{'freshness':<9} {'status':<7} {'loaded':>10} {'rejected':>8}")
     for r in rows:
         last = f"{r['last_success']:%Y-%m-%d %H:%M}" if r["last_success"] else "-"
         print(
-            f"{r['source']:<11} {r['department']:<12} {r['cadence']:<11} {last:<18} "
-            f"{r['fresh']:<9} {r['last_status']:<7} {r['rows_loaded']:>9,} {r['rows_rejected']:>8,}"
+            f"{r['source']:<18} {_pad(r['department'], 22)} {r['cadence']:<11} {last:<18} "
+            f"{r['fresh']:<9} {r['last_status']:<7} {r['rows_loaded']:>10,} "
+            f"{r['rows_rejected']:>8,}"
         )
         if r["message"]:
             print(f"    {r['message']}")

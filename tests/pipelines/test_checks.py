@@ -269,3 +269,14 @@ def test_long_loads_report_each_stage_with_its_rate(con, tmp_path):
     SOURCE.read(con, path, TODAY, tmp_path, progress=said.append)
     assert [line.split(":")[1].strip() for line in said] == ["read long.csv", "checked"]
     assert all("100,000 rows in" in line and "rows/s)" in line for line in said)
+
+
+def test_gb18030_without_iconv_on_the_machine(con, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", "")  # a machine with no iconv: Python's codec does it
+    lines = ["月份,社区,人数", "2024年3月,浙大御跸社区,9", "2024年4月,吴牙,8"]
+    batch, rows = checked(con, tmp_path, lines, encoding="gb18030")
+    assert "encoding gb18030" in batch.notes
+    assert [r[1] for r in rows.values()] == ["330103001051", "330103001052"]
+    assert _fails(con, tmp_path, "bad.csv", bytes(range(128, 256)) * 300).startswith(
+        "cannot decode"
+    )

@@ -265,3 +265,19 @@ def test_event_sources_are_filed_under_the_month_they_happened(wh):
     assert wrong == 0
     park = wh.execute("SELECT DISTINCT area_code FROM stg.park_footfall").fetchall()
     assert park == [("330103008P01",)]
+
+
+def test_cockpit_status_lists_every_source_with_freshness_and_rejects(demo):
+    env = {**os.environ, **settings_env(demo)}
+    result = subprocess.run(
+        [sys.executable, "-m", "cockpit.cli", "status"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = {
+        line.split()[0]: line.split() for line in result.stdout.splitlines()[3:] if line.strip()
+    }
+    assert set(lines) == set(SOURCES)
+    assert lines["housing"][1] == "区住建局"
+    assert lines["housing"][-4:] == ["fresh", "ok", "1,800", "2"]
+    assert lines["hotline"][-2:] == ["72,000", "0"]
