@@ -61,6 +61,16 @@ def bind(sql: str, params: dict[str, object]) -> dict[str, object]:
     return {name: params[name] for name in used}
 
 
+_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def ident(name: str) -> str:
+    """A table or column name from a source declaration, checked before it enters SQL."""
+    if not _IDENT.fullmatch(name):
+        raise ValueError(f"not a safe SQL identifier: {name!r}")
+    return name
+
+
 def quote(identifier: str) -> str:
     """An identifier (a header from a department's file) safe to splice into SQL."""
     return '"' + identifier.replace('"', '""') + '"'

@@ -11,7 +11,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -19,14 +18,15 @@ import duckdb
 import pandas as pd
 
 from pipelines import checks
-from pipelines.checks import quote
-from pipelines.readers import (
-    EXTRACT,
-    EXTRACT_SLOW,
-    ExtractError,
-    Staged,
-    header_key,
-    stage_extract,
+from pipelines.checks import ident
+from pipelines.extract import EXTRACT_SLOW, ExtractError, Staged, header_key
+from pipelines.readers import stage_extract
+from pipelines.validation import (
+    AREA_KEYS,
+    CHECKED,
+    check_sql,
+    flag_duplicates,
+    keep_bad_records,
 )
 
 FieldKind = Literal["area", "month", "datetime", "count", "number", "text"]
@@ -39,14 +39,6 @@ _SQL_TYPES = {
     "text": "VARCHAR",
 }
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")
-CHECKED = "_checked"
-
-
-def ident(name: str) -> str:
-    """A table or column name from a source declaration, checked before it enters SQL."""
-    if not _IDENT.fullmatch(name):
-        raise ValueError(f"not a safe SQL identifier: {name!r}")
-    return name
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ class AreaIndex:
     """Resolves codes and names (with or without the 社区/街道 suffix) to area codes,
     as the temp table ``_area_key(key, code, level, ambiguous)`` of a connection."""
 
-    TABLE = "_area_key"
+    TABLE = AREA_KEYS
 
     def __init__(self, areas: pd.DataFrame) -> None:
         rows = [
@@ -253,111 +245,6 @@ def _map_columns(source: TabularSource, path: Path, headers: tuple[str, ...]) ->
     return mapping
 
 
-def _check_sql(
-    source: TabularSource,
-    mapping: dict[str, str],
-    extract: str = EXTRACT,
-    out: str = CHECKED,
-    typed: frozenset[str] = frozenset(),
-) -> tuple[str, dict[str, object]]:
-    """One query that types every field and lists every reason a row is bad. Columns in
-    ``typed`` arrived typed from the reader; only their NULLs and ranges are checked."""
-    prep, fast, parts, values, joins, finals, reasons, blank = [], [], [], [], [], [], [], []
-    params: dict[str, object] = {}
-    for f in source.fields:
-        name = ident(f.name)
-        if f.name not in mapping:
-            finals.append(f"NULL::{f.sql_type} AS {name}")
-            continue
-        is_typed = mapping[f.name] in typed
-        stages = (
-            checks.typed_check(f.kind, f.name, f.minimum is not None, f.maximum is not None)
-            if is_typed
-            else f.stages()
-        )
-        params.update(f.params())
-        params[f"{name}_label"] = mapping[f.name] + ": "
-        p, v, k, fa = f'"p_{name}"', f'"v_{name}"', f'"k_{name}"', f'"f_{name}"'
-        xs = {f"x{i}": f'"x{i}_{name}"' for i in range(len(stages.parts))}
-        fill = partial(checks.render, col=quote(mapping[f.name]), p=p, v=v, k=k, f=fa, **xs)
-        prep.append(f"{fill(stages.prep)} AS {p}")
-        fast.append(f"{fill(stages.fast)} AS {fa}")
-        parts += [f"{fill(x)} AS {xs[f'x{i}']}" for i, x in enumerate(stages.parts)]
-        if f.kind == "area":
-            # The lookup row travels on as a struct, for the reasons stage to read.
-            joins.append(f"LEFT JOIN {AreaIndex.TABLE} AS {k} ON {k}.key = {p}")
-            values.append(f"{k} AS {k}")
-        values.append(f"{fill(stages.value)} AS {v}")
-        reason = fill(stages.reason)
-        missing = f"{p} IS NULL" if is_typed else checks.is_missing(p)
-        blank.append(f"{p} IS NULL" if is_typed else f"{p} = ''")
-        if not f.required:
-            reason = f"CASE WHEN {missing} THEN NULL ELSE {reason} END"
-        reasons.append((f'"r_{name}"', f"${name}_label || ({reason})"))
-        finals.append(f"{fill(stages.final)} AS {name}")
-    clean = " AND ".join(f"{col} IS NULL" for col, _ in reasons) or "true"
-    names = ", ".join(col for col, _ in reasons)
-    # A row whose every mapped cell is empty (the tail of a spreadsheet) is no record.
-    sql = f"""
-        CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH prep AS (SELECT _row, {", ".join(prep)} FROM {extract}),
-        fast AS (SELECT *, {", ".join(fast)} FROM prep WHERE NOT ({" AND ".join(blank)})),
-        parts AS (SELECT * {", " + ", ".join(parts) if parts else ""} FROM fast),
-        val AS (SELECT parts.*, {", ".join(values)} FROM parts {" ".join(joins)}),
-        why AS (SELECT *, {", ".join(f"{sql} AS {col}" for col, sql in reasons)} FROM val)
-        SELECT _row, {", ".join(finals)},
-               -- the list is built only for the few rows that have something wrong
-               CASE WHEN {clean} THEN []::VARCHAR[]
-                    ELSE list_filter([{names}], lambda r: r IS NOT NULL) END AS reasons
-        FROM why
-    """
-    return sql, params
-
-
-def _flag_duplicates(con: duckdb.DuckDBPyConnection, source: TabularSource) -> None:
-    """Among otherwise good rows, keep the first of each key and name it in the others.
-    Duplicate keys are found by a hash aggregate; only their rows are looked at again."""
-    key = ", ".join(ident(k) for k in source.key)
-    same = " AND ".join(
-        f"c.{ident(f.name)} IS NOT DISTINCT FROM f.{ident(f.name)}" for f in source.fields
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _duplicate AS
-        WITH good AS (SELECT * FROM {CHECKED} WHERE len(reasons) = 0),
-        keys AS (SELECT {key}, min(_row) AS _first FROM good GROUP BY {key} HAVING count(*) > 1),
-        firsts AS (SELECT g.* FROM good g JOIN keys k USING ({key}) WHERE g._row = k._first)
-        SELECT c._row, $label
-               || CASE WHEN {same} THEN 'duplicate of row ' ELSE 'same key as row ' END
-               || f._row AS reason
-        FROM good c JOIN firsts f USING ({key}) WHERE c._row <> f._row
-        """,
-        {"label": "/".join(source.key) + ": "},
-    )
-    con.execute(
-        f"UPDATE {CHECKED} SET reasons = list_append(reasons, d.reason) "
-        f"FROM _duplicate d WHERE {CHECKED}._row = d._row"
-    )
-
-
-def _keep_bad_records(
-    con: duckdb.DuckDBPyConnection, source: TabularSource, staged: Staged
-) -> None:
-    """``_bad_record``: each rejected row as it arrived (JSON), personal columns left out."""
-    personal = {header_key(h) for h in source.personal_headers}
-    con.execute("CREATE OR REPLACE TEMP TABLE _bad_record (_row BIGINT, record VARCHAR)")
-    extracts = [EXTRACT, EXTRACT_SLOW] if staged.slow_rows else [EXTRACT]
-    for extract in extracts:
-        columns = [r[0] for r in con.execute(f"DESCRIBE {extract}").fetchall()]
-        hidden = ["_row"] + [quote(c) for c in columns if header_key(c) in personal]
-        con.execute(
-            f"INSERT INTO _bad_record SELECT _row, "
-            f"to_json(struct_pack(*COLUMNS(* EXCLUDE ({', '.join(hidden)}))))::VARCHAR "
-            f"FROM {extract} e SEMI JOIN "
-            f"(SELECT _row FROM {CHECKED} WHERE len(reasons) > 0) b USING (_row)"
-        )
-
-
 def validate(
     con: duckdb.DuckDBPyConnection,
     source: TabularSource,
@@ -367,15 +254,15 @@ def validate(
 ) -> Batch:
     mapping = _map_columns(source, path, staged.headers)
     base = checks.base_params(today)
-    sql, params = _check_sql(source, mapping, typed=staged.typed)
+    sql, params = check_sql(source, mapping, typed=staged.typed)
     con.execute(sql, checks.bind(sql, {**base, **params}))
     if staged.slow_rows:
         # The lines the typed reader set aside get every check, as text.
-        sql, params = _check_sql(source, mapping, EXTRACT_SLOW, "_checked_slow")
+        sql, params = check_sql(source, mapping, EXTRACT_SLOW, "_checked_slow")
         con.execute(sql, checks.bind(sql, {**base, **params}))
         con.execute(f"INSERT INTO {CHECKED} SELECT * FROM _checked_slow")
-    _flag_duplicates(con, source)
-    _keep_bad_records(con, source, staged)
+    flag_duplicates(con, source)
+    keep_bad_records(con, source, staged)
     rows_in, rejected, periods = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE len(reasons) > 0), "
         f"list_sort(list_distinct(list({source.period_sql()}) FILTER (WHERE len(reasons) = 0))) "

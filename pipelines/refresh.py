@@ -23,10 +23,10 @@ from cockpit.settings import Settings
 from pipelines import warehouse
 from pipelines.areas import load_area_tree
 from pipelines.contract import AreaIndex
+from pipelines.extract import ExtractError
 from pipelines.layers.check import check_layers
 from pipelines.layers.engine import materialise
 from pipelines.layers.spec import LayerError
-from pipelines.readers import ExtractError
 from pipelines.sources import SOURCES
 
 Echo = Callable[[str], None]

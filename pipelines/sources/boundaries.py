@@ -18,9 +18,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from pipelines.contract import CHECKED, Batch, Field, TabularSource, validate
+from pipelines.contract import Batch, Field, TabularSource, validate
+from pipelines.extract import EXTRACT, ExtractError, Staged
 from pipelines.geo import areas_km2
-from pipelines.readers import EXTRACT, ExtractError, Staged
+from pipelines.validation import CHECKED
 
 # Display tolerance per level, in degrees (1e-5° ≈ 1 m): invisible at the zoom each level is
 # shown at, and it keeps the payload that reaches the browser small.

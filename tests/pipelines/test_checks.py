@@ -12,8 +12,9 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook
 
 from pipelines.areas import load_area_tree
-from pipelines.contract import CHECKED, AreaIndex, Field, TabularSource
-from pipelines.readers import ExtractError
+from pipelines.contract import AreaIndex, Field, TabularSource
+from pipelines.extract import ExtractError
+from pipelines.validation import CHECKED
 from tests.conftest import REPO
 
 TODAY = dt.date(2025, 1, 1)

@@ -1,0 +1,70 @@
+"""What every reader produces: a staged extract in DuckDB, or a clear reason why not."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+HEADER_SCAN_ROWS = 30
+
+
+EXTRACT = "_extract"
+
+
+EXTRACT_SLOW = "_extract_slow"
+
+
+ReadTypes = Callable[[tuple[str, ...]], dict[str, str]]
+
+
+class ExtractError(Exception):
+    """The file as a whole cannot be used. The message names the file and the reason."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.name}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Staged:
+    """The extract is in the temp table ``_extract``; ``headers`` in file order.
+
+    A CSV read with types has those ``typed`` columns typed in ``_extract``; the lines the
+    reader could not cast (``slow_rows`` of them) are in ``_extract_slow`` as text."""
+
+    headers: tuple[str, ...]
+    rows: int
+    encoding: str | None = None
+    typed: frozenset[str] = frozenset()
+    slow_rows: int = 0
+
+
+def header_key(text: object) -> str:
+    """How headers are compared: full-width folded, no spaces, case-insensitive."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
+
+
+def header_index(rows: list[list[str]], known: set[str]) -> int | None:
+    best, hits_best = None, 0
+    for i, row in enumerate(rows):
+        hits = sum(header_key(v) in known for v in row)
+        if hits > hits_best:
+            best, hits_best = i, hits
+    return best
+
+
+def finish(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, set_aside: int = 0
+) -> Staged:
+    columns = [r[0] for r in con.execute(f"DESCRIBE {EXTRACT}").fetchall() if r[0] != "_row"]
+    if not columns:
+        raise ExtractError(path, "no columns under the header")
+    rows = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0] + set_aside
+    if rows == 0:
+        raise ExtractError(path, "the file has a header but no data rows")
+    return Staged(tuple(columns), rows, encoding)
