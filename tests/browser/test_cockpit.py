@@ -124,12 +124,18 @@ def test_english_on_request_and_a_switch_back(server, tracked: TrackedPage):
     wait_for_map(page)
     assert page.inner_text(".area-name") == "Wulin Subdistrict"
     headings = page.locator(".domain-title").all_inner_texts()
-    assert headings == ["Governance", "Culture", "Society"]
+    assert headings == ["Economy", "Governance", "Culture", "Society", "Ecology"]
     assert page.inner_text("#as-of-period") == "Dec 2019"
     page.click("#lang-switch")
     page.wait_for_function("() => !window.location.search.includes('lang=en')")
     wait_for_map(page, "武林街道")
-    assert page.locator(".domain-title").all_inner_texts() == ["治理", "文化", "社会"]
+    assert page.locator(".domain-title").all_inner_texts() == [
+        "经济",
+        "治理",
+        "文化",
+        "社会",
+        "生态",
+    ]
 
 
 def test_switching_indicator_recolours_without_resending_geometry(server, tracked: TrackedPage):

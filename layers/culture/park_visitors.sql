@@ -1,0 +1,3 @@
+SELECT area_code, period, sum(visitors) AS value
+FROM stg.park_footfall
+GROUP BY area_code, period

@@ -1,0 +1,6 @@
+SELECT area_code, period,
+       sum(date_diff('day', applied_on, paid_on)) AS numerator,
+       count(*) AS denominator
+FROM stg.policy_payments
+WHERE paid_on IS NOT NULL
+GROUP BY area_code, period
