@@ -8,9 +8,9 @@ SOURCE = TabularSource(
     department_zh="区发改经信局",
     department_en="Development, Reform & Economy Bureau",
     title_zh="亲清在线政策兑付明细",
-    title_en="亲清在线 policy payments",
+    title_en="Qinqing Online policy payments",
     description_zh="企业在“亲清在线”申请政策补助的明细：所属社区、政策、申请和兑付日期、兑付金额。",
-    description_en="Firms' applications for policy subsidies on the 亲清在线 platform: "
+    description_en="Firms' applications for policy subsidies on the Qinqing Online platform: "
     "community, policy, dates applied and paid, and amount paid.",
     table="policy_payments",
     key=("application_id",),
