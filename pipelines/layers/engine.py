@@ -93,9 +93,16 @@ def _leaf_problems(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def _aggregate(rollup: str) -> str:
+    # Sums in a fixed order: a parallel sum of doubles adds them in whatever order the
+    # threads finish, and the same data would give a different last digit each refresh.
     if rollup in RATIO_LIKE:
-        return "NULL::DOUBLE, sum(numerator), sum(denominator)"
-    fn = {"sum": "sum", "max": "max", "min": "min"}[rollup]
+        return (
+            "NULL::DOUBLE, sum(numerator ORDER BY v.area_code), "
+            "sum(denominator ORDER BY v.area_code)"
+        )
+    if rollup == "sum":
+        return "sum(value ORDER BY v.area_code), NULL::DOUBLE, NULL::DOUBLE"
+    fn = {"max": "max", "min": "min"}[rollup]
     return f"{fn}(value), NULL::DOUBLE, NULL::DOUBLE"
 
 

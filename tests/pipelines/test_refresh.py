@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from pipelines.refresh import run_refresh
 from pipelines.sources import SOURCES
@@ -126,7 +127,15 @@ def test_rerunning_the_same_files_changes_nothing(tmp_path, drop_demo):
     drop_demo(settings)  # the operator drops the very same files again
     second = run_refresh(settings, echo=lambda _l: None)
     assert {f.status for f in second.files} == {"unchanged"}
-    assert _values(settings) == snapshot
+    again = _values(settings)
+    assert [row[:3] for row in again] == [row[:3] for row in snapshot]
+    # Layer SQL may sum doubles itself; equal to the last bits of double rounding.
+    changed = [
+        (a, b)
+        for a, b in zip(snapshot, again, strict=True)
+        if a[3] != pytest.approx(b[3], rel=1e-12)
+    ]
+    assert changed == []
     con = duckdb.connect(str(current_version(settings)), read_only=True)
     assert con.execute("SELECT count(*) FROM meta.load_run").fetchall()[0][0] == len(SOURCES)
     con.close()
