@@ -10,7 +10,7 @@ from shapely.geometry import shape
 
 from cockpit.settings import Settings
 from pipelines.areas import load_area_tree
-from pipelines.demo import departments
+from pipelines.demo import facilities, reports
 from pipelines.demo.extracts import (
     community_panel,
     write_health,
@@ -69,14 +69,14 @@ def write_demo(settings: Settings) -> list[Path]:
     months = pd.period_range(panel["month"].min(), panel["month"].max(), freq="M")
     frame = tickets(points, months, HOTLINE_TICKETS_PER_MONTH * len(months))
     write_tickets(frame, paths["hotline"])
-    departments.write_civil_affairs(panel, paths["civil_affairs"])
-    departments.write_urban_management(panel, paths["urban_management"])
-    departments.write_market_supervision(panel, paths["market_supervision"])
-    departments.write_gov_items(panel, paths["gov_items"])
-    departments.write_gov_cases(panel, paths["gov_cases"])
-    departments.write_parking(panel, points, paths["parking"], park)
-    departments.write_elevators(panel, points, paths["elevators"], park)
-    departments.write_tourism(panel, paths["tourism"])
-    departments.write_environment(panel, paths["environment"])
-    departments.write_qinqing(panel, paths["qinqing"])
+    reports.write_civil_affairs(panel, paths["civil_affairs"])
+    reports.write_urban_management(panel, paths["urban_management"])
+    reports.write_market_supervision(panel, paths["market_supervision"])
+    reports.write_gov_items(panel, paths["gov_items"])
+    reports.write_gov_cases(panel, paths["gov_cases"])
+    facilities.write_parking(panel, points, paths["parking"], park)
+    facilities.write_elevators(panel, points, paths["elevators"], park)
+    facilities.write_tourism(panel, paths["tourism"])
+    reports.write_environment(panel, paths["environment"])
+    facilities.write_qinqing(panel, paths["qinqing"])
     return list(paths.values())
