@@ -59,6 +59,20 @@ def _layers(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _layers_new(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.layers.scaffold import ScaffoldError, new_layer
+
+    try:
+        paths = new_layer(settings.layers, args.name, args.source, args.department)
+    except ScaffoldError as exc:
+        print(f"layers new: {exc}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"wrote {path}")
+    print("edit both files, then run: cockpit layers check")
+    return 0
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.dev:
         from dashboard.app import create_app
@@ -96,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     layers_sub.add_parser("check", help="validate every layer and run its tests").set_defaults(
         run=_layers
     )
+    new = layers_sub.add_parser("new", help="scaffold <domain>/<id>.yml and .sql with a test")
+    new.add_argument("name", metavar="DOMAIN/ID", help="e.g. governance/hotline_repeat_calls")
+    new.add_argument("--source", default="stg.hotline_ticket", help="the staging table it reads")
+    new.add_argument("--department", default="hotline", help="the owner department's id")
+    new.set_defaults(run=_layers_new)
     sub.add_parser(
         "schedule", help="refresh each source on its own cron cadence, until stopped"
     ).set_defaults(run=_schedule)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -135,3 +136,36 @@ def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(
     ).fetchall()[0]
     con.close()
     assert district[1] == 423_600 and district[0] == pytest.approx(district[1] / district[2])
+
+
+def _cockpit(layers_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COCKPIT_LAYERS": str(layers_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit.cli", "layers", *args],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_layers_new_scaffolds_two_files_whose_test_passes(layers_dir):
+    made = _cockpit(
+        layers_dir, "new", "governance/hotline_count_copy", "--source", "stg.hotline_ticket"
+    )
+    assert made.returncode == 0, made.stderr
+    assert (layers_dir / "governance" / "hotline_count_copy.yml").exists()
+    assert (layers_dir / "governance" / "hotline_count_copy.sql").exists()
+    good, errors = check_layers(layers_dir)
+    assert errors == []
+    assert "hotline_count_copy" in {layer.id for layer in good}
+    checked = _cockpit(layers_dir, "check")
+    assert checked.returncode == 0 and "0 problem(s)" in checked.stdout
+
+
+def test_layers_new_refuses_bad_names_and_existing_ids(layers_dir):
+    for args, reason in (
+        (["new", "politics/x"], "domain must be one of"),
+        (["new", "society/Bad-Name"], "lower-case letters"),
+        (["new", "society/registered_population"], "exists already"),
+        (["new", "society/fine_name", "--source", "population"], "name a staging table"),
+    ):
+        result = _cockpit(layers_dir, *args)
+        assert result.returncode == 2 and reason in result.stderr, (args, result.stderr)
