@@ -15,6 +15,8 @@ PAGE_MODULES = (
     "dashboard.pages.street",
     "dashboard.pages.community",
     "dashboard.pages.catalog",
+    "dashboard.pages.indicators",
+    "dashboard.pages.departments",
     "dashboard.pages.not_found",
 )
 

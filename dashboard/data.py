@@ -1,14 +1,13 @@
 """Read-only queries: the only place the dashboard touches the warehouse.
 
-Reads go through ``_frame``, one cursor per call on a held read-only connection to the
+Reads go through ``frame``, one cursor per call on a held read-only connection to the
 published version the pointer names now. When a refresh publishes, the pointer names a
 new file and the next call opens it; calls under way finish on the old one. Access
-scoping will be one filter added in ``_frame``'s callers' single entry point here.
+scoping will be one filter added in ``frame``'s callers' single entry point here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -44,7 +43,7 @@ def _version() -> Path:
     return pointer.resolve()
 
 
-def _frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
+def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
     cursor = _connection(_version()).cursor()
     try:
         return cursor.execute(sql, params).df()
@@ -52,9 +51,9 @@ def _frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
         cursor.close()
 
 
-def _one(sql: str, params: list | dict | None = None) -> dict | None:
-    frame = _frame(sql, params)
-    return None if frame.empty else frame.iloc[0].to_dict()
+def first_row(sql: str, params: list | dict | None = None) -> dict | None:
+    rows = frame(sql, params)
+    return None if rows.empty else rows.iloc[0].to_dict()
 
 
 def warehouse_version() -> str:
@@ -64,7 +63,7 @@ def warehouse_version() -> str:
 
 def as_of() -> dict:
     """Latest reporting period and when the data was last refreshed (China time)."""
-    row = _one(
+    row = first_row(
         "SELECT (SELECT max(period) FROM ind.indicator_value) AS period, "
         "(SELECT max(finished) FROM meta.refresh) AS refreshed"
     )
@@ -79,7 +78,7 @@ def as_of() -> dict:
 def health() -> dict:
     """What a monitor needs to know: which version is served, and how fresh it is."""
     as_of_now = as_of()
-    areas = _one("SELECT count(*) AS areas FROM ind.area")
+    areas = first_row("SELECT count(*) AS areas FROM ind.area")
     return {
         "status": "ok",
         "version": warehouse_version(),
@@ -91,7 +90,7 @@ def health() -> dict:
 
 def find_area(code: str, level: str) -> dict | None:
     """The area a URL names, by its 12-character code or the short form people type."""
-    return _one(
+    return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
         "WHERE level = ? AND code = rpad(?, 12, '0')",
         [level, code.strip()],
@@ -99,7 +98,7 @@ def find_area(code: str, level: str) -> dict | None:
 
 
 def district() -> dict | None:
-    return _one(
+    return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
         "WHERE level = 'district' LIMIT 1"
     )
@@ -107,7 +106,7 @@ def district() -> dict | None:
 
 def ancestors(code: str) -> pd.DataFrame:
     """The chain from the district down to ``code``, root first."""
-    return _frame(
+    return frame(
         """
         WITH RECURSIVE up(code, parent_code, level, name_zh, name_en, depth) AS (
             SELECT code, parent_code, level, name_zh, name_en, 0 FROM ind.area WHERE code = ?
@@ -132,16 +131,16 @@ def map_areas(area: dict) -> tuple[str, str]:
 
 def shapes(parent_code: str, level: str) -> dict[str, dict]:
     """Display geometry (GeoJSON geometry objects) of ``parent_code``'s ``level`` children."""
-    frame = _frame(
+    rows = frame(
         "SELECT s.code, s.geometry_display FROM ind.area_shape s JOIN ind.area a USING (code) "
         "WHERE a.parent_code = ? AND a.level = ? ORDER BY s.code",
         [parent_code, level],
     )
-    return {row.code: orjson.loads(row.geometry_display) for row in frame.itertuples()}
+    return {row.code: orjson.loads(row.geometry_display) for row in rows.itertuples()}
 
 
 def boundaries_synthetic() -> bool:
-    row = _one("SELECT bool_or(synthetic) AS synthetic FROM ind.area_shape")
+    row = first_row("SELECT bool_or(synthetic) AS synthetic FROM ind.area_shape")
     return bool(row and row["synthetic"])
 
 
@@ -158,7 +157,7 @@ DOMAIN_ORDER = ("economy", "governance", "culture", "society", "ecology")
 
 def indicators(level: str) -> pd.DataFrame:
     """Indicators materialised for ``level``, in the five domains' order, then by id."""
-    return _frame(
+    return frame(
         f"SELECT {INDICATOR_COLUMNS} FROM ind.indicator WHERE list_contains(levels, ?) "
         "ORDER BY list_position(?, domain), indicator_id",
         [level, list(DOMAIN_ORDER)],
@@ -166,17 +165,17 @@ def indicators(level: str) -> pd.DataFrame:
 
 
 def indicator(indicator_id: str) -> dict | None:
-    return _one(
+    return first_row(
         f"SELECT {INDICATOR_COLUMNS} FROM ind.indicator WHERE indicator_id = ?", [indicator_id]
     )
 
 
 def card_values(code: str, period: str) -> pd.DataFrame:
     """Every indicator of one area in one period, with what its card needs."""
-    return _frame(
+    return frame(
         f"""
-        SELECT i.*, v.value, v.status, v.rank, v.rank_of, v.prev_value, v.yoy_value,
-               v.suppressed
+        SELECT i.* EXCLUDE (target), v.target, v.value, v.status, v.rank, v.rank_of,
+               v.prev_value, v.yoy_value, v.suppressed
         FROM (SELECT {INDICATOR_COLUMNS}, levels FROM ind.indicator) i
         LEFT JOIN ind.indicator_value v
           ON v.indicator_id = i.indicator_id AND v.area_code = ? AND v.period = ?
@@ -189,7 +188,7 @@ def card_values(code: str, period: str) -> pd.DataFrame:
 
 def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> pd.DataFrame:
     """One indicator for every child shown on a map, areas without a value included."""
-    return _frame(
+    return frame(
         """
         SELECT a.code, a.name_zh, a.name_en, v.value, v.status, v.rank, v.rank_of
         FROM ind.area a
@@ -199,43 +198,4 @@ def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> 
         ORDER BY a.code
         """,
         [indicator_id, period, parent_code, level],
-    )
-
-
-def catalog(now_utc: dt.datetime) -> pd.DataFrame:
-    """Every source with its owner, schema, cadence, freshness and the quality of its
-    latest load: rows in, loaded and rejected, and which checks the rejected rows failed."""
-    return _frame(
-        """
-        WITH latest AS (
-            SELECT source, run_id, file, rows_in, rows_loaded, rows_rejected,
-                   row_number() OVER (PARTITION BY source ORDER BY finished DESC) AS n
-            FROM meta.load_run WHERE status = 'ok'
-        ),
-        failed AS (
-            -- "社区: unknown area: 新华社区" counts as the check "社区: unknown area"
-            SELECT r.source, regexp_extract(t.reason, '^([^:]+: [^:]+)', 1) AS name,
-                   count(*) AS rows
-            FROM meta.rejected_row r
-            JOIN latest l ON l.run_id = r.run_id AND l.n = 1,
-                 unnest(r.reasons) AS t(reason)
-            GROUP BY ALL
-        ),
-        checks AS (
-            SELECT source, list({'name': name, 'rows': rows} ORDER BY rows DESC, name) AS checks
-            FROM failed GROUP BY source
-        )
-        SELECT s.source, s.department, s.department_zh, s.department_en, s.title_zh,
-               s.title_en, s.description_zh, s.description_en, s.table_name, s.cadence,
-               s.max_age_days, s.last_success, s.last_status, s.last_message, s.schema_json,
-               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks,
-               CASE WHEN s.last_success IS NULL THEN 'never'
-                    WHEN date_diff('day', s.last_success, $now) > s.max_age_days THEN 'stale'
-                    ELSE 'fresh' END AS freshness
-        FROM meta.source s
-        LEFT JOIN latest l ON l.source = s.source AND l.n = 1
-        LEFT JOIN checks c ON c.source = s.source
-        ORDER BY s.department, s.source
-        """,
-        {"now": now_utc},
     )

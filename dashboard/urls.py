@@ -22,3 +22,7 @@ def area_href(level: str, code: str, lang: str, indicator: str | None = None) ->
 
 def with_lang(path: str, lang: str) -> str:
     return path if lang == DEFAULT_LANG else f"{path}?{urlencode({'lang': lang})}"
+
+
+def dept_href(department: str, lang: str) -> str:
+    return with_lang(f"/dept/{department}", lang)

@@ -17,7 +17,13 @@ VIEWS = [
     ("street-en-1920x1080.png", "/street/330103008?lang=en", (1920, 1080)),
     ("community-1920x1080.png", "/community/330103002053", (1920, 1080)),
     ("district-1280x800.png", "/", (1280, 800)),
+    ("catalog-1920x1080.png", "/catalog", (1920, 1080)),
+    ("indicators-1920x1080.png", "/indicators", (1920, 1080)),
+    ("dept-market-supervision-1920x1080.png", "/dept/market_supervision", (1920, 1080)),
 ]
+MAP = "#area-map .js-plotly-plot canvas"
+# Pages without a map are ready when their main table or list is drawn.
+READY = {"/catalog": ".catalog-table", "/indicators": ".dict-entry"}
 
 
 def main(base: str) -> None:
@@ -29,11 +35,16 @@ def main(base: str) -> None:
         for name, path, (width, height) in VIEWS:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(base + path)
-            page.wait_for_selector("#area-map .js-plotly-plot canvas")
-            page.wait_for_function(
-                "() => { const m = document.querySelector('#area-map .js-plotly-plot')"
-                "._fullLayout.map._subplot.map; return m.loaded(); }"
-            )
+            if path.startswith("/dept/"):
+                page.wait_for_selector(".dept-matrix")
+            elif path in READY:
+                page.wait_for_selector(READY[path])
+            else:
+                page.wait_for_selector(MAP)
+                page.wait_for_function(
+                    "() => { const m = document.querySelector('#area-map .js-plotly-plot')"
+                    "._fullLayout.map._subplot.map; return m.loaded(); }"
+                )
             page.wait_for_timeout(800)
             page.screenshot(path=OUT / name)
             page.close()

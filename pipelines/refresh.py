@@ -27,6 +27,7 @@ from pipelines.extract import ExtractError
 from pipelines.layers.check import check_layers
 from pipelines.layers.engine import materialise
 from pipelines.layers.spec import LayerError
+from pipelines.quality import publish_deliveries
 from pipelines.sources import SOURCES
 
 Echo = Callable[[str], None]
@@ -85,16 +86,22 @@ def _loaded_before(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> 
     return row[0][0] if row else None
 
 
+def _received(path: Path) -> dt.datetime:
+    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    return stamp.replace(tzinfo=None)
+
+
 def _record_run(con, run_id, refresh_id, source, result: FileResult, digest, started, periods):
     con.execute(
         "INSERT INTO meta.load_run (run_id, refresh_id, source, file, file_hash, started, "
-        "finished, status, rows_in, rows_loaded, rows_rejected, periods, message, archive_path) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "finished, status, rows_in, rows_loaded, rows_rejected, periods, message, archive_path, "
+        "received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id, refresh_id, source, result.file.name, digest, started, _utcnow(),
             result.status, result.rows_in, result.rows_loaded, result.rows_rejected,
             list(periods), result.message,
             archive_name(source, digest, result.file) if result.status == "ok" else None,
+            _received(result.file),
         ],
     )  # fmt: skip
 
@@ -234,6 +241,7 @@ def run_refresh(
             if source.id == "boundaries":
                 _publish_areas(con, areas)
         _update_catalog(con, report.files)
+        publish_deliveries(con)
         layers, layer_errors = check_layers(settings.layers)
         outcome = materialise(con, layers, report.refresh_id)
         layer_errors += outcome.errors

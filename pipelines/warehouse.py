@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS meta.source (
 ALTER TABLE meta.source ADD COLUMN IF NOT EXISTS schema_json VARCHAR;
 -- The extract exactly as received, under the archive folder (the raw layer).
 ALTER TABLE meta.load_run ADD COLUMN IF NOT EXISTS archive_path VARCHAR;
+-- When the extract reached the inbox (its modification time): what timeliness is judged on.
+ALTER TABLE meta.load_run ADD COLUMN IF NOT EXISTS received TIMESTAMP;
 CREATE TABLE IF NOT EXISTS meta.refresh (
     refresh_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
     sources_ok VARCHAR[], sources_failed VARCHAR[], layers_failed VARCHAR[], message VARCHAR

@@ -25,10 +25,15 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool) -> dcc.Link:
         value_text = t("card.nodata", lang)
     else:
         value_text, shown_unit = fmt.number(row["value"], decimals), unit
+    yoy = fmt.change(row["value"], row["yoy_value"])
     footer = [
         html.Span(
             [t("card.vs_prev", lang), " ", fmt.signed_percent(delta)], className=f"change {tone}"
-        )
+        ),
+        html.Span(
+            [t("card.vs_yoy", lang), " ", fmt.signed_percent(yoy)],
+            className=f"change {fmt.change_tone(yoy, row['direction'])}",
+        ),
     ]
     if not fmt.missing(row["rank"]) and int(row["rank_of"]) > 1:
         footer.append(

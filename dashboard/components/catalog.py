@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard import fmt
 from dashboard.i18n import name, t
+from dashboard.urls import dept_href
 
 
 def _quality(row: dict, lang: str) -> list:
@@ -69,10 +70,14 @@ def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
         body.append(
             html.Tr(
                 [
-                    html.Td(name(row, lang, "department")),
+                    html.Td(
+                        dcc.Link(
+                            name(row, lang, "department"), href=dept_href(row["department"], lang)
+                        )
+                    ),
                     html.Td(
                         [
-                            html.Strong(name(row, lang, "title")),
+                            html.Strong(name(row, lang, "title"), id=f"source-{row['source']}"),
                             html.Div(f"{row['source']} → {row['table_name']}", className="muted"),
                             html.Div(name(row, lang, "description"), className="description"),
                             _fields(row, lang),

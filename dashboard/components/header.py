@@ -21,6 +21,8 @@ def page_header(title: list, lang: str, as_of: dict, switch_href: str) -> html.H
             html.Nav(
                 [
                     dcc.Link(t("nav.home", lang), href=area_href("district", "", lang)),
+                    dcc.Link(t("nav.indicators", lang), href=with_lang("/indicators", lang)),
+                    dcc.Link(t("nav.departments", lang), href=with_lang("/dept", lang)),
                     dcc.Link(t("nav.catalog", lang), href=with_lang("/catalog", lang)),
                 ],
                 className="top-nav",

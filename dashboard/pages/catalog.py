@@ -5,7 +5,7 @@ import datetime as dt
 import dash
 from dash import html
 
-from dashboard import data
+from dashboard import data, metadata
 from dashboard.components.catalog import catalog_table
 from dashboard.components.cockpit import no_data
 from dashboard.components.header import page_header
@@ -17,7 +17,7 @@ def layout(lang: str | None = None, **_query: str):
     lang = pick_lang(lang)
     try:
         as_of = data.as_of()
-        sources = data.catalog(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        sources = metadata.catalog(dt.datetime.now(dt.UTC).replace(tzinfo=None))
     except data.NoWarehouse:
         return no_data(lang)
     other = "en" if lang == "zh" else "zh"

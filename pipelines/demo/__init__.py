@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +21,13 @@ from pipelines.demo.extracts import (
 )
 from pipelines.demo.geometry import synthetic_boundaries
 from pipelines.demo.hotline import community_points, tickets, write_tickets
+from pipelines.sources import SOURCES
 
 HOTLINE_TICKETS_PER_MONTH = 3_000
+# When each extract "arrived": days after the end of its last month. Two departments are
+# late beyond their allowed age, so the timeliness indicator has something to show.
+DELIVERED_DAYS_AFTER = {"civil_affairs": 52, "qinqing": 17}
+DELIVERED_DAYS_DEFAULT = {2: 1, 3: 1, 10: 4, 40: 6, 45: 6, 400: 30}
 
 
 def _park_centre(boundaries: dict) -> tuple[float, float]:
@@ -51,6 +57,7 @@ def write_demo(settings: Settings) -> list[Path]:
         "elevators": "智慧电梯运行月报_201801-201912.csv",
         "tourism": "新天地客流日报_20180101-20191231.csv",
         "environment": "生活垃圾分类月报_201801-201912.csv",
+        "air_quality": "空气质量自动监测站日报_20180101-20191231.csv",
         "qinqing": "亲清在线兑付明细_201801-201912.xlsx",
     }
     paths = {}
@@ -78,5 +85,16 @@ def write_demo(settings: Settings) -> list[Path]:
     facilities.write_elevators(panel, points, paths["elevators"], park)
     facilities.write_tourism(panel, paths["tourism"])
     reports.write_environment(panel, paths["environment"])
+    facilities.write_air_quality(panel, paths["air_quality"])
     facilities.write_qinqing(panel, paths["qinqing"])
+    _stamp_arrival(paths, months[-1].end_time.normalize())
     return list(paths.values())
+
+
+def _stamp_arrival(paths: dict[str, Path], period_end: pd.Timestamp) -> None:
+    """File times as if each department had sent its extract some days after the period."""
+    for source, path in paths.items():
+        allowed = SOURCES[source].max_age_days
+        days = DELIVERED_DAYS_AFTER.get(source, DELIVERED_DAYS_DEFAULT.get(allowed, 1))
+        arrived = (period_end + pd.Timedelta(days=days, hours=9)).tz_localize("UTC")
+        os.utime(path, (arrived.timestamp(), arrived.timestamp()))

@@ -187,3 +187,49 @@ def write_qinqing(panel: pd.DataFrame, path: Path) -> None:
     write_workbook(
         path, "亲清在线政策兑付明细", ["导出自“亲清在线”数字平台"], header, rows, "兑付明细"
     )
+
+
+# Four automatic stations, in the communities they stand in; each publishes its daily
+# report at its own hour the next morning.
+AIR_STATIONS = (
+    ("XC01", "朝晖站", "330103006051", 9),
+    ("XC02", "武林站", "330103002051", 10),
+    ("XC03", "石桥站", "330103009001", 11),
+    ("XC04", "文晖站", "330103007001", 12),
+)
+
+
+def write_air_quality(panel: pd.DataFrame, path: Path) -> None:
+    rng = np.random.default_rng(112)
+    months = months_of(panel)
+    days = pd.date_range(f"{months[0]}-01", pd.Period(months[-1]).end_time.normalize(), freq="D")
+    winter = np.cos((days.day_of_year.to_numpy() - 15) / 365 * 2 * np.pi)  # worse in January
+    rows = []
+    for i, day in enumerate(days):
+        regional = 38 + 22 * winter[i] + rng.normal(0, 9)
+        for station, name, community, hour in AIR_STATIONS:
+            pm25 = max(5.0, regional + rng.normal(0, 4))
+            aqi = _aqi_from_pm25(pm25)
+            published = day + pd.Timedelta(days=1, hours=hour, minutes=int(rng.integers(0, 30)))
+            rows.append(
+                {
+                    "监测日期": day.strftime("%Y-%m-%d"),
+                    "站点编码": station,
+                    "站点名称": name,
+                    "社区代码": community,
+                    "AQI": aqi,
+                    "PM2.5(μg/m³)": round(pm25, 1),
+                    "发布时间": published.strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
+
+
+def _aqi_from_pm25(pm25: float) -> int:
+    """The PM2.5 sub-index of HJ 633-2012 (daily breakpoints), as a whole number."""
+    points = [(0, 0), (35, 50), (75, 100), (115, 150), (150, 200), (250, 300), (350, 400),
+              (500, 500)]  # fmt: skip
+    for (c_lo, i_lo), (c_hi, i_hi) in zip(points, points[1:], strict=False):
+        if pm25 <= c_hi:
+            return round(i_lo + (i_hi - i_lo) * (pm25 - c_lo) / (c_hi - c_lo))
+    return 500

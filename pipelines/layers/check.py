@@ -10,27 +10,11 @@ import duckdb
 import pandas as pd
 
 from pipelines.layers.engine import LayerRunError, run_layer_sql
+from pipelines.layers.portability import lint_sql
 from pipelines.layers.spec import Layer, LayerError, discover
 from pipelines.warehouse import DUCKDB_CONFIG
 
-# Values are bound by the engine as named parameters ($name); text spliced into SQL
-# by Python formatting is how injection and non-portable SQL get in.
-_PLACEHOLDERS = re.compile(r"\{[^}]*\}|%\(\w+\)s|%s")
 _QUALIFIED = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-
-
-def lint_sql(layer: Layer) -> list[LayerError]:
-    errors = []
-    stripped = re.sub(r"'[^']*'", "''", layer.sql)  # ignore literals such as '%Y-%m'
-    found = _PLACEHOLDERS.search(stripped)
-    if found:
-        errors.append(
-            LayerError(
-                layer.sql_path,
-                f"string-formatting placeholder {found.group(0)!r}: use a named parameter ($name)",
-            )
-        )
-    return errors
 
 
 def _given_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
@@ -61,7 +45,9 @@ def run_tests(layer: Layer) -> list[LayerError]:
             for name, rows in test.given.items():
                 _given_table(con, name, rows)
             run_layer_sql(con, layer)
-            got = con.execute("SELECT * FROM _layer_out ORDER BY area_code, period").df()
+            got = con.execute("SELECT * FROM _layer_out").df()
+            keys = [c for c in ("area_code", "period") if c in got.columns]
+            got = got.sort_values(keys, kind="stable").reset_index(drop=True)
         except (LayerRunError, duckdb.Error) as exc:
             errors.append(LayerError(layer.sql_path, f"test {test.name!r}: {exc}"))
             continue

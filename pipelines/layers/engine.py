@@ -1,8 +1,10 @@
 """Materialise layers: run each layer's SQL for the finest level, roll it up the area
 tree, and write status, rank and period-on-period changes to ``ind.indicator_value``.
 
-The layer SQL gives community and park rows only; everything above is the engine's job,
-so a ratio is always Σnumerator / Σdenominator at every level, never an average.
+The layer SQL gives rows at the layer's finest level only (communities and parks for most;
+the district itself for district-wide figures such as the service-item catalogue);
+everything above is the engine's job, so a ratio is always Σnumerator / Σdenominator at
+every level, never an average.
 """
 
 from __future__ import annotations
@@ -11,25 +13,17 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError
+from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError, LayerSpec
+from pipelines.layers.values import (
+    INDICATOR_DDL,
+    ConsistencyError,
+    check_rollup_consistency,
+    insert_indicator,
+    write_values,
+)
 
-INDICATOR_DDL = """
-CREATE OR REPLACE TABLE ind.indicator (
-    indicator_id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR,
-    description_zh VARCHAR, description_en VARCHAR, domain VARCHAR, department VARCHAR,
-    unit VARCHAR, unit_en VARCHAR, direction VARCHAR, rollup VARCHAR, scale DOUBLE,
-    decimals INTEGER, levels VARCHAR[], cadence VARCHAR, threshold_green DOUBLE,
-    threshold_amber DOUBLE, target DOUBLE, suppress_below INTEGER, sources VARCHAR[],
-    layer_file VARCHAR
-);
-CREATE OR REPLACE TABLE ind.indicator_value (
-    indicator_id VARCHAR, area_code VARCHAR, level VARCHAR, parent_code VARCHAR,
-    period VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, status VARCHAR,
-    rank INTEGER, rank_of INTEGER, prev_value DOUBLE, yoy_value DOUBLE,
-    suppressed BOOLEAN, run_id VARCHAR,
-    PRIMARY KEY (indicator_id, area_code, period)
-);
-"""
+__all__ = ["ConsistencyError", "LayerRunError", "Materialised", "materialise", "run_layer_sql"]
+
 
 # Children aggregate into their parents, level by level, from these child levels up. Parks
 # stand beside their street's communities and are never summed into it.
@@ -40,50 +34,60 @@ class LayerRunError(Exception):
     pass
 
 
-class ConsistencyError(Exception):
-    """A parent's value differs from the sum of its children: the refresh must not publish."""
+def _needed_columns(spec: LayerSpec) -> set[str]:
+    needed = {"period"} if spec.finest_level == "district" else {"area_code", "period"}
+    return needed | {
+        "ratio": {"numerator", "denominator"},
+        "weighted_mean": {"value", "weight"},
+        "latest": {"value", "as_of"},
+    }.get(spec.rollup, {"value"})
 
 
-def run_layer_sql(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
-    """Run the analyst's SQL into the temp table ``_leaf`` with the engine's columns."""
+def run_layer_sql(
+    con: duckdb.DuckDBPyConnection, layer: Layer, district_code: str | None = None
+) -> None:
+    """Run the analyst's SQL into the temp table ``_leaf`` with the engine's columns.
+    A district-wide layer may leave the area out; its rows get ``district_code``."""
+    spec = layer.spec
     sql = layer.sql.strip().rstrip(";")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _layer_out AS {sql}")
     except duckdb.Error as exc:
         raise LayerRunError(f"SQL error: {str(exc).splitlines()[0]}") from exc
     columns = {row[0] for row in con.execute("DESCRIBE _layer_out").fetchall()}
-    rollup = layer.spec.rollup
-    needed = {"area_code", "period"}
-    if rollup == "ratio":
-        needed |= {"numerator", "denominator"}
-    elif rollup == "weighted_mean":
-        needed |= {"value", "weight"}
-    else:
-        needed |= {"value"}
+    needed = _needed_columns(spec)
     missing = needed - columns
     if missing:
         raise LayerRunError(
             f"the SQL must return {', '.join(sorted(needed))}; missing {', '.join(sorted(missing))}"
         )
+    rollup = spec.rollup
     if rollup == "ratio":
         select = "NULL::DOUBLE AS value, numerator::DOUBLE AS numerator, denominator::DOUBLE"
     elif rollup == "weighted_mean":
         select = "NULL::DOUBLE AS value, (value * weight)::DOUBLE AS numerator, weight::DOUBLE"
     else:
         select = "value::DOUBLE AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE"
+    as_of = "as_of::TIMESTAMP" if rollup == "latest" else "NULL::TIMESTAMP"
+    area = "area_code::VARCHAR" if "area_code" in columns else "$district::VARCHAR"
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _leaf AS SELECT area_code::VARCHAR AS area_code, "
-        f"period::VARCHAR AS period, {select} AS denominator FROM _layer_out"
+        f"CREATE OR REPLACE TEMP TABLE _leaf AS SELECT {area} AS area_code, "
+        f"period::VARCHAR AS period, {select} AS denominator, {as_of} AS as_of FROM _layer_out",
+        {"district": district_code} if area.startswith("$") else None,
     )
 
 
-def _leaf_problems(con: duckdb.DuckDBPyConnection) -> str | None:
+def _leaf_problems(con: duckdb.DuckDBPyConnection, spec: LayerSpec) -> str | None:
+    finest = spec.finest_level
+    allowed = ["community", "park"] if finest == "community" else [finest]
     unknown = con.execute(
         "SELECT DISTINCT l.area_code FROM _leaf l LEFT JOIN ind.area a ON a.code = l.area_code "
-        "WHERE a.code IS NULL OR a.level NOT IN ('community', 'park') LIMIT 5"
+        "WHERE a.code IS NULL OR NOT list_contains(?, a.level) LIMIT 5",
+        [allowed],
     ).fetchall()
     if unknown:
-        return f"rows for areas that are not communities or parks: {[u[0] for u in unknown]}"
+        what = " or ".join(f"{lvl} codes" for lvl in allowed)
+        return f"rows for areas that are not {what}: {[u[0] for u in unknown]}"
     dupes = con.execute(
         "SELECT area_code, period FROM _leaf GROUP BY ALL HAVING count(*) > 1 LIMIT 3"
     ).fetchall()
@@ -98,18 +102,25 @@ def _aggregate(rollup: str) -> str:
     if rollup in RATIO_LIKE:
         return (
             "NULL::DOUBLE, sum(numerator ORDER BY v.area_code), "
-            "sum(denominator ORDER BY v.area_code)"
+            "sum(denominator ORDER BY v.area_code), NULL::TIMESTAMP"
         )
     if rollup == "sum":
-        return "sum(value ORDER BY v.area_code), NULL::DOUBLE, NULL::DOUBLE"
+        return "sum(value ORDER BY v.area_code), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP"
+    if rollup == "latest":
+        # The most recent report among the children; equal times go to the lowest code.
+        return (
+            "first(value ORDER BY as_of DESC NULLS LAST, v.area_code), NULL::DOUBLE, "
+            "NULL::DOUBLE, max(as_of)"
+        )
     fn = {"max": "max", "min": "min"}[rollup]
-    return f"{fn}(value), NULL::DOUBLE, NULL::DOUBLE"
+    return f"{fn}(value), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP"
 
 
 def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> int:
     spec = layer.spec
-    run_layer_sql(con, layer)
-    problem = _leaf_problems(con)
+    district = con.execute("SELECT code FROM ind.area WHERE level = 'district'").fetchall()
+    run_layer_sql(con, layer, district[0][0] if district else None)
+    problem = _leaf_problems(con, spec)
     if problem:
         raise LayerRunError(problem)
     con.execute("CREATE OR REPLACE TEMP TABLE _vals AS SELECT * FROM _leaf")
@@ -120,114 +131,11 @@ def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str)
             "GROUP BY a.parent_code, v.period",
             [child],
         )
-    t = spec.thresholds
-    order = "ASC" if spec.direction == "lower_better" else "DESC"
-    con.execute(
-        f"""
-        INSERT INTO ind.indicator_value
-        WITH v AS (
-            SELECT v.area_code, a.level, a.parent_code, v.period,
-                   CASE WHEN $rollup IN ('ratio', 'weighted_mean')
-                        THEN CASE WHEN v.denominator <> 0
-                                  THEN v.numerator / v.denominator * $scale END
-                        ELSE v.value END AS value,
-                   v.numerator, v.denominator
-            FROM _vals v JOIN ind.area a ON a.code = v.area_code
-            WHERE list_contains($levels, a.level)
-        ),
-        shown AS (
-            SELECT *, coalesce(CASE WHEN $rollup IN ('ratio', 'weighted_mean')
-                                    THEN denominator ELSE value END < $suppress, false)
-                      AS suppressed
-            FROM v
-        )
-        SELECT $id, s.area_code, s.level, s.parent_code, s.period,
-               CASE WHEN s.suppressed THEN NULL ELSE s.value END,
-               s.numerator, s.denominator,
-               CASE WHEN s.suppressed OR s.value IS NULL OR $green IS NULL THEN NULL
-                    WHEN $direction = 'higher_better' THEN
-                        CASE WHEN s.value >= $green THEN 'green'
-                             WHEN s.value >= $amber THEN 'amber' ELSE 'red' END
-                    ELSE CASE WHEN s.value <= $green THEN 'green'
-                              WHEN s.value <= $amber THEN 'amber' ELSE 'red' END
-               END,
-               CASE WHEN s.value IS NOT NULL AND NOT s.suppressed THEN
-                   rank() OVER (PARTITION BY s.parent_code, s.level, s.period,
-                                s.value IS NULL OR s.suppressed ORDER BY s.value {order}) END,
-               count(CASE WHEN NOT s.suppressed THEN s.value END)
-                   OVER (PARTITION BY s.parent_code, s.level, s.period),
-               prev.value, yoy.value, s.suppressed, $run_id
-        FROM shown s
-        LEFT JOIN shown prev ON prev.area_code = s.area_code AND NOT prev.suppressed
-             AND prev.period = strftime(strptime(s.period, '%Y-%m') - INTERVAL 1 MONTH, '%Y-%m')
-        LEFT JOIN shown yoy ON yoy.area_code = s.area_code AND NOT yoy.suppressed
-             AND yoy.period = strftime(strptime(s.period, '%Y-%m') - INTERVAL 12 MONTH, '%Y-%m')
-        """,
-        {
-            "id": spec.id,
-            "rollup": spec.rollup,
-            "scale": spec.scale,
-            "levels": list(spec.levels),
-            "suppress": spec.suppress_below,
-            "green": t.green if t else None,
-            "amber": t.amber if t else None,
-            "direction": spec.direction,
-            "run_id": run_id,
-        },
-    )
-    _insert_indicator(con, layer)
+    write_values(con, layer, run_id)
+    insert_indicator(con, layer)
     return con.execute(
         "SELECT count(*) FROM ind.indicator_value WHERE indicator_id = ?", [spec.id]
     ).fetchall()[0][0]
-
-
-def _insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
-    s = layer.spec
-    con.execute(
-        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 21)})",
-        [
-            s.id, s.name_zh, s.name_en, s.description_zh, s.description_en, s.domain,
-            s.department, s.unit_zh, s.unit_en, s.direction, s.rollup, s.scale, s.decimals,
-            list(s.levels), s.cadence, s.thresholds.green if s.thresholds else None,
-            s.thresholds.amber if s.thresholds else None, s.target, s.suppress_below,
-            list(s.sources), f"{layer.yml_path.parent.name}/{layer.yml_path.name}",
-        ],
-    )  # fmt: skip
-
-
-def check_rollup_consistency(con: duckdb.DuckDBPyConnection, layer_ids: list[str]) -> list[str]:
-    """Parent = Σ children for every additive indicator (and for both parts of a ratio)."""
-    if not layer_ids:
-        return []
-    rows = con.execute(
-        """
-        WITH parts AS (
-            SELECT v.indicator_id, v.period, v.parent_code, i.rollup,
-                   sum(v.value) AS value, sum(v.numerator) AS numerator,
-                   sum(v.denominator) AS denominator
-            FROM ind.indicator_value v JOIN ind.indicator i USING (indicator_id)
-            WHERE v.level IN ('street', 'community') AND list_contains($ids, v.indicator_id)
-              AND i.rollup IN ('sum', 'ratio', 'weighted_mean')
-            GROUP BY ALL
-        )
-        SELECT p.indicator_id, p.parent_code, p.period, 'value' AS part, p.value, v.value
-        FROM parts p JOIN ind.indicator_value v
-          ON v.indicator_id = p.indicator_id AND v.area_code = p.parent_code AND v.period = p.period
-        WHERE p.rollup = 'sum' AND abs(p.value - v.value) > 1e-6 * greatest(1, abs(v.value))
-        UNION ALL
-        SELECT p.indicator_id, p.parent_code, p.period, 'numerator', p.numerator, v.numerator
-        FROM parts p JOIN ind.indicator_value v
-          ON v.indicator_id = p.indicator_id AND v.area_code = p.parent_code AND v.period = p.period
-        WHERE p.rollup <> 'sum'
-          AND abs(p.numerator - v.numerator) > 1e-6 * greatest(1, abs(v.numerator))
-        LIMIT 20
-        """,
-        {"ids": layer_ids},
-    ).fetchall()
-    return [
-        f"{ind} {area} {period}: {part} {parent} ≠ Σ children {children}"
-        for ind, area, period, part, children, parent in rows
-    ]
 
 
 @dataclass

@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 Domain = Literal["economy", "governance", "culture", "society", "ecology"]
 Level = Literal["district", "street", "community", "park"]
-Rollup = Literal["sum", "ratio", "weighted_mean", "max", "min"]
+Rollup = Literal["sum", "ratio", "weighted_mean", "max", "min", "latest"]
+# Finest first: a layer's SQL returns rows at the finest of its levels, the engine the rest.
+LEVEL_ORDER: tuple[Level, ...] = ("park", "community", "street", "district")
 ADDITIVE: tuple[str, ...] = ("sum",)
 RATIO_LIKE: tuple[str, ...] = ("ratio", "weighted_mean")
 
@@ -20,11 +22,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Thresholds(_Strict):
+class Bounds(_Strict):
     """Boundaries of green and amber; the indicator's direction says which side is good."""
 
     green: float
     amber: float
+
+
+class Thresholds(Bounds):
+    """``basis: target`` reads green and amber as multiples of the target (1.0 = on
+    target); ``by_level`` gives some levels bounds of their own."""
+
+    basis: Literal["absolute", "target"] = "absolute"
+    by_level: dict[Level, Bounds] = {}
+
+    def for_level(self, level: str) -> Bounds:
+        return self.by_level.get(level, self)  # type: ignore[arg-type]
 
 
 class LayerTest(_Strict):
@@ -53,7 +66,7 @@ class LayerSpec(_Strict):
     levels: list[Level] = ["district", "street", "community"]
     cadence: Literal["monthly"] = "monthly"
     thresholds: Thresholds | None = None
-    target: float | None = None
+    target: float | dict[Level, float] | None = None
     suppress_below: int | None = Field(default=None, ge=1)
     tests: list[LayerTest] = Field(min_length=1)
 
@@ -62,12 +75,39 @@ class LayerSpec(_Strict):
         if self.thresholds is not None and self.direction == "neutral":
             raise ValueError("thresholds need a direction (higher_better or lower_better)")
         if self.thresholds is not None:
-            t = self.thresholds
-            if self.direction == "higher_better" and t.green < t.amber:
-                raise ValueError("higher_better: thresholds.green must be ≥ thresholds.amber")
-            if self.direction == "lower_better" and t.green > t.amber:
-                raise ValueError("lower_better: thresholds.green must be ≤ thresholds.amber")
+            self._check_thresholds(self.thresholds)
+        for where, keyed in (("target", self.target), ("thresholds.by_level", self._by_level())):
+            stray = set(keyed) - set(self.levels) if isinstance(keyed, dict) else set()
+            if stray:
+                raise ValueError(f"{where}: {sorted(stray)} not among levels {self.levels}")
         return self
+
+    def _by_level(self) -> dict:
+        return self.thresholds.by_level if self.thresholds else {}
+
+    def _check_thresholds(self, t: Thresholds) -> None:
+        for where, bounds in [("thresholds", t)] + [
+            (f"thresholds.by_level.{lvl}", b) for lvl, b in t.by_level.items()
+        ]:
+            if self.direction == "higher_better" and bounds.green < bounds.amber:
+                raise ValueError(f"higher_better: {where}.green must be ≥ {where}.amber")
+            if self.direction == "lower_better" and bounds.green > bounds.amber:
+                raise ValueError(f"lower_better: {where}.green must be ≤ {where}.amber")
+        if t.basis == "target":
+            lacking = [lvl for lvl in self.levels if self.target_for(lvl) is None]
+            if lacking:
+                raise ValueError(f"thresholds.basis target: no target for level(s) {lacking}")
+
+    def target_for(self, level: str) -> float | None:
+        if isinstance(self.target, dict):
+            return self.target.get(level)  # type: ignore[call-overload]
+        return self.target
+
+    @property
+    def finest_level(self) -> Level:
+        """The level the SQL returns rows for; parks count with communities."""
+        finest = min(self.levels, key=LEVEL_ORDER.index)
+        return "community" if finest == "park" else finest
 
 
 @dataclass(frozen=True)

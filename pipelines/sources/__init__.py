@@ -40,6 +40,7 @@ SOURCES = {
         elevators.SOURCE,
         tourism.SOURCE,
         environment.SOURCE,
+        environment.AIR,
         qinqing.SOURCE,
     )
 }

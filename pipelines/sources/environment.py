@@ -26,3 +26,31 @@ SOURCE = TabularSource(
         Field("sorting_accuracy_pct", "number", ("分类准确率(%)",), minimum=0, maximum=100),
     ),
 )
+
+# The district's automatic air-quality stations publish one daily report each; the
+# published time matters, because the cockpit shows the latest reading.
+AIR = TabularSource(
+    id="air_quality",
+    department_id="environment",
+    department_zh="区生态环境分局",
+    department_en="Ecology & Environment Bureau",
+    title_zh="空气质量自动监测站日报",
+    title_en="Air-quality monitoring stations, daily",
+    description_zh="辖区空气质量自动监测站每日空气质量指数（AQI）和 PM2.5 浓度日均值及发布时间。",
+    description_en="Each automatic air-quality station's daily air-quality index (AQI) and "
+    "mean PM2.5 concentration, with the time the reading was published.",
+    table="air_quality",
+    key=("day", "station_id"),
+    cadence="0 10 * * *",
+    max_age_days=2,
+    period_field="day",
+    fields=(
+        Field("day", "datetime", ("监测日期", "日期")),
+        Field("station_id", "text", ("站点编码",)),
+        Field("station_name", "text", ("站点名称",), required=False),
+        Field("area_code", "area", ("社区代码",), name_aliases=("所在社区",)),
+        Field("aqi", "number", ("AQI", "空气质量指数"), minimum=0, maximum=500),
+        Field("pm25", "number", ("PM2.5(μg/m³)", "PM2.5"), minimum=0, maximum=1000),
+        Field("published_at", "datetime", ("发布时间",)),
+    ),
+)

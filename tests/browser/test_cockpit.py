@@ -230,7 +230,7 @@ def test_the_catalog_shows_every_source_its_owner_and_its_quality(server, tracke
     page.goto(server + "/catalog")
     page.wait_for_selector(".catalog-table")
     rows = page.locator(".catalog-table tbody tr")
-    assert rows.count() == 16
+    assert rows.count() == 17
     housing = page.locator(".catalog-table tbody tr", has_text="housing → stg.renovation")
     assert "区住建局" in housing.inner_text()
     assert "每月5日 07:00" in housing.inner_text()

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 from dashboard.i18n import LANGS, catalog
+from pipelines.layers.spec import LayerSpec, Rollup
+
+
+def _choices(field: str) -> tuple[str, ...]:
+    return get_args(LayerSpec.model_fields[field].annotation)
+
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 # Keys whose last part is chosen at run time (a level, a domain, a status).
@@ -16,6 +23,10 @@ DYNAMIC = {
     "status": ("green", "amber", "red"),
     "map.children": ("district", "street", "community"),
     "fresh": ("fresh", "stale", "never"),
+    # Every value a layer spec may declare has a label in both languages.
+    "direction": _choices("direction"),
+    "rollup": get_args(Rollup),
+    "cadence": _choices("cadence"),
 }
 
 

@@ -104,7 +104,7 @@ def test_an_sql_error_and_a_placeholder_are_reported(layers_dir):
     )
     _, errors = check_layers(layers_dir)
     problems = {e.path.name: e.problem for e in errors}
-    assert "SQL error" in problems["volunteer_hours.sql"]
+    assert "SQL does not parse" in problems["volunteer_hours.sql"]
     assert "placeholder '{period}'" in problems["volunteer_activities.sql"]
 
 

@@ -1,0 +1,2 @@
+SELECT area_code, period, households AS value
+FROM stg.population

@@ -1,0 +1,156 @@
+"""What a materialised layer publishes: ``ind.indicator`` (the spec, for the dictionary and
+the cockpits) and ``ind.indicator_value`` (every area, level and period, with status, rank,
+target and changes), and the check that parents add up to their children."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.layers.spec import LEVEL_ORDER, Layer
+
+INDICATOR_DDL = """
+CREATE OR REPLACE TABLE ind.indicator (
+    indicator_id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR,
+    description_zh VARCHAR, description_en VARCHAR, domain VARCHAR, department VARCHAR,
+    unit VARCHAR, unit_en VARCHAR, direction VARCHAR, rollup VARCHAR, scale DOUBLE,
+    decimals INTEGER, levels VARCHAR[], cadence VARCHAR, threshold_green DOUBLE,
+    threshold_amber DOUBLE, target DOUBLE, suppress_below INTEGER, sources VARCHAR[],
+    layer_file VARCHAR, threshold_basis VARCHAR,
+    bounds STRUCT(level VARCHAR, green DOUBLE, amber DOUBLE, target DOUBLE)[]
+);
+CREATE OR REPLACE TABLE ind.indicator_value (
+    indicator_id VARCHAR, area_code VARCHAR, level VARCHAR, parent_code VARCHAR,
+    period VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, status VARCHAR,
+    rank INTEGER, rank_of INTEGER, prev_value DOUBLE, yoy_value DOUBLE,
+    suppressed BOOLEAN, run_id VARCHAR, target DOUBLE,
+    PRIMARY KEY (indicator_id, area_code, period)
+);
+"""
+
+
+class ConsistencyError(Exception):
+    """A parent's value differs from the sum of its children: the refresh must not publish."""
+
+
+def level_bounds(layer: Layer) -> list[dict]:
+    """Per level: the green and amber boundaries in the indicator's unit, and the target."""
+    spec, rows = layer.spec, []
+    for level in spec.levels:
+        target = spec.target_for(level)
+        green = amber = None
+        if spec.thresholds is not None:
+            bounds = spec.thresholds.for_level(level)
+            factor = target if spec.thresholds.basis == "target" else 1.0
+            green, amber = bounds.green * factor, bounds.amber * factor
+        rows.append({"level": level, "green": green, "amber": amber, "target": target})
+    return rows
+
+
+def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> None:
+    """From ``_vals`` (every area's aggregate) to the published rows of one indicator."""
+    spec = layer.spec
+    order = "ASC" if spec.direction == "lower_better" else "DESC"
+    con.execute(
+        f"""
+        INSERT INTO ind.indicator_value
+        WITH bounds AS (SELECT unnest($bounds, recursive := true)),
+        v AS (
+            SELECT v.area_code, a.level, a.parent_code, v.period,
+                   CASE WHEN $rollup IN ('ratio', 'weighted_mean')
+                        THEN CASE WHEN v.denominator <> 0
+                                  THEN v.numerator / v.denominator * $scale END
+                        ELSE v.value END AS value,
+                   v.numerator, v.denominator, b.green, b.amber, b.target
+            FROM _vals v JOIN ind.area a ON a.code = v.area_code
+            JOIN bounds b ON b.level = a.level
+        ),
+        shown AS (
+            SELECT *, coalesce(CASE WHEN $rollup IN ('ratio', 'weighted_mean')
+                                    THEN denominator ELSE value END < $suppress, false)
+                      AS suppressed
+            FROM v
+        )
+        SELECT $id, s.area_code, s.level, s.parent_code, s.period,
+               CASE WHEN s.suppressed THEN NULL ELSE s.value END,
+               s.numerator, s.denominator,
+               CASE WHEN s.suppressed OR s.value IS NULL OR s.green IS NULL THEN NULL
+                    WHEN $direction = 'higher_better' THEN
+                        CASE WHEN s.value >= s.green THEN 'green'
+                             WHEN s.value >= s.amber THEN 'amber' ELSE 'red' END
+                    ELSE CASE WHEN s.value <= s.green THEN 'green'
+                              WHEN s.value <= s.amber THEN 'amber' ELSE 'red' END
+               END,
+               CASE WHEN s.value IS NOT NULL AND NOT s.suppressed THEN
+                   rank() OVER (PARTITION BY s.parent_code, s.level, s.period,
+                                s.value IS NULL OR s.suppressed ORDER BY s.value {order}) END,
+               count(CASE WHEN NOT s.suppressed THEN s.value END)
+                   OVER (PARTITION BY s.parent_code, s.level, s.period),
+               prev.value, yoy.value, s.suppressed, $run_id, s.target
+        FROM shown s
+        LEFT JOIN shown prev ON prev.area_code = s.area_code AND NOT prev.suppressed
+             AND prev.period = strftime(strptime(s.period, '%Y-%m') - INTERVAL 1 MONTH, '%Y-%m')
+        LEFT JOIN shown yoy ON yoy.area_code = s.area_code AND NOT yoy.suppressed
+             AND yoy.period = strftime(strptime(s.period, '%Y-%m') - INTERVAL 12 MONTH, '%Y-%m')
+        """,
+        {
+            "id": spec.id,
+            "rollup": spec.rollup,
+            "scale": spec.scale,
+            "bounds": level_bounds(layer),
+            "suppress": spec.suppress_below,
+            "direction": spec.direction,
+            "run_id": run_id,
+        },
+    )
+
+
+def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
+    s = layer.spec
+    # The headline boundaries are those of the highest level the indicator is shown at.
+    top = max(level_bounds(layer), key=lambda b: LEVEL_ORDER.index(b["level"]))
+    con.execute(
+        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 23)})",
+        [
+            s.id, s.name_zh, s.name_en, s.description_zh, s.description_en, s.domain,
+            s.department, s.unit_zh, s.unit_en, s.direction, s.rollup, s.scale, s.decimals,
+            list(s.levels), s.cadence, top["green"], top["amber"], top["target"],
+            s.suppress_below, list(s.sources),
+            f"{layer.yml_path.parent.name}/{layer.yml_path.name}",
+            s.thresholds.basis if s.thresholds else None, level_bounds(layer),
+        ],
+    )  # fmt: skip
+
+
+def check_rollup_consistency(con: duckdb.DuckDBPyConnection, layer_ids: list[str]) -> list[str]:
+    """Parent = Σ children for every additive indicator (and for both parts of a ratio)."""
+    if not layer_ids:
+        return []
+    rows = con.execute(
+        """
+        WITH parts AS (
+            SELECT v.indicator_id, v.period, v.parent_code, i.rollup,
+                   sum(v.value) AS value, sum(v.numerator) AS numerator,
+                   sum(v.denominator) AS denominator
+            FROM ind.indicator_value v JOIN ind.indicator i USING (indicator_id)
+            WHERE v.level IN ('street', 'community') AND list_contains($ids, v.indicator_id)
+              AND i.rollup IN ('sum', 'ratio', 'weighted_mean')
+            GROUP BY ALL
+        )
+        SELECT p.indicator_id, p.parent_code, p.period, 'value' AS part, p.value, v.value
+        FROM parts p JOIN ind.indicator_value v
+          ON v.indicator_id = p.indicator_id AND v.area_code = p.parent_code AND v.period = p.period
+        WHERE p.rollup = 'sum' AND abs(p.value - v.value) > 1e-6 * greatest(1, abs(v.value))
+        UNION ALL
+        SELECT p.indicator_id, p.parent_code, p.period, 'numerator', p.numerator, v.numerator
+        FROM parts p JOIN ind.indicator_value v
+          ON v.indicator_id = p.indicator_id AND v.area_code = p.parent_code AND v.period = p.period
+        WHERE p.rollup <> 'sum'
+          AND abs(p.numerator - v.numerator) > 1e-6 * greatest(1, abs(v.numerator))
+        LIMIT 20
+        """,
+        {"ids": layer_ids},
+    ).fetchall()
+    return [
+        f"{ind} {area} {period}: {part} {parent} ≠ Σ children {children}"
+        for ind, area, period, part, children, parent in rows
+    ]

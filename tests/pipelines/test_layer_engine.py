@@ -1,0 +1,207 @@
+"""The layer engine on the real demo warehouse: roll-up rules, per-level thresholds,
+district-wide layers, data-quality layers, portability, and the (indicator, level) list."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from pipelines.layers.engine import materialise
+from pipelines.layers.portability import lint_sql
+from pipelines.layers.spec import LayerLoadError, load_layer
+from tests.conftest import REPO
+
+SNAPSHOT = REPO / "tests" / "snapshots" / "indicator_levels.txt"
+STREET = "330103001000"  # 长庆街道
+COMMUNITIES = ("330103001051", "330103001052")
+
+
+def _spec(layer_id: str, **fields: object) -> dict:
+    spec = {
+        "id": layer_id, "name_zh": "测试", "name_en": "Test", "description_zh": "测试指标。",
+        "description_en": "A test indicator.", "domain": "society", "department": "statistics",
+        "sources": ["stg.reading"], "unit_zh": "个", "unit_en": "units",
+        "direction": "higher_better", "rollup": "sum",
+        "tests": [{"name": "t", "given": {"stg.reading": [{"area_code": "x", "period": "2019-12",
+                                                             "value": 1}]},
+                   "expect": [{"area_code": "x", "period": "2019-12", "value": 1}]}],
+    }  # fmt: skip
+    spec.update(fields)
+    return spec
+
+
+def _write_layer(folder: Path, spec: dict, sql: str) -> Path:
+    domain = folder / str(spec["domain"])
+    domain.mkdir(parents=True, exist_ok=True)
+    yml = domain / f"{spec['id']}.yml"
+    yml.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    yml.with_suffix(".sql").write_text(sql, encoding="utf-8")
+    return yml
+
+
+@pytest.fixture
+def scratch_wh(demo, tmp_path) -> duckdb.DuckDBPyConnection:
+    """A writable copy of the published demo warehouse, with a reading table to roll up."""
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(demo.warehouse.resolve(), path)
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE stg.reading (area_code VARCHAR, period VARCHAR, value DOUBLE, "
+        "as_of TIMESTAMP)"
+    )
+    con.execute(
+        "INSERT INTO stg.reading VALUES (?, '2019-12', 10, '2019-12-30 09:00'), "
+        "(?, '2019-12', 30, '2019-12-31 08:00')",
+        list(COMMUNITIES),
+    )
+    yield con
+    con.close()
+
+
+def _value(con, indicator: str, code: str) -> tuple:
+    return con.execute(
+        "SELECT value, status, target FROM ind.indicator_value "
+        "WHERE indicator_id = ? AND area_code = ? AND period = '2019-12'",
+        [indicator, code],
+    ).fetchall()[0]
+
+
+def test_latest_takes_the_most_recent_report_among_the_children(scratch_wh, tmp_path):
+    yml = _write_layer(
+        tmp_path,
+        _spec("latest_reading", rollup="latest"),
+        "SELECT area_code, period, value, as_of FROM stg.reading",
+    )
+    done = materialise(scratch_wh, [load_layer(yml)], "run")
+    assert done.done == ["latest_reading"] and not done.errors
+    # 052 reported last (31 Dec): its 30 is the street's and the district's value, not 40 or 20.
+    assert _value(scratch_wh, "latest_reading", STREET)[0] == 30
+    assert _value(scratch_wh, "latest_reading", "330103000000")[0] == 30
+
+
+def test_thresholds_per_level_and_against_a_target(scratch_wh, tmp_path):
+    spec = _spec(
+        "targeted",
+        target={"district": 100, "street": 50, "community": 20},
+        thresholds={"basis": "target", "green": 1.0, "amber": 0.5,
+                    "by_level": {"community": {"green": 2.0, "amber": 1.0}}},
+    )  # fmt: skip
+    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    materialise(scratch_wh, [load_layer(yml)], "run")
+    # community: green from 2 × 20 = 40, amber from 20; street: green from 50, amber from 25
+    assert _value(scratch_wh, "targeted", COMMUNITIES[0]) == (10, "red", 20)
+    assert _value(scratch_wh, "targeted", COMMUNITIES[1]) == (30, "amber", 20)
+    assert _value(scratch_wh, "targeted", STREET) == (40, "amber", 50)
+    assert _value(scratch_wh, "targeted", "330103000000") == (40, "red", 100)
+
+
+def test_spec_errors_name_the_field(tmp_path):
+    cases = [
+        (_spec("a", thresholds={"basis": "target", "green": 1, "amber": 0.5}), "no target"),
+        (
+            _spec("b", thresholds={"green": 5, "amber": 1, "by_level": {"park": {"green": 1,
+                                                                              "amber": 2}}}),
+            "thresholds.by_level.park.green must be ≥",
+        ),
+        (_spec("c", target={"park": 3}), "target: ['park'] not among levels"),
+        (_spec("d", rollup="median"), "field rollup"),
+    ]  # fmt: skip
+    for spec, expected in cases:
+        yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+        with pytest.raises(LayerLoadError) as caught:
+            load_layer(yml)
+        assert str(yml) in str(caught.value) and expected in str(caught.value), caught.value
+
+
+@pytest.mark.parametrize(
+    ("sql", "problem"),
+    [
+        ("SELECT area_code, period, value FROM read_csv('/etc/passwd')", "stg tables only"),
+        ("SELECT code AS area_code, '2019-12' AS period, 1 AS value FROM ind.area", "ind.area"),
+        ("SELECT area_code, period, list_sum([value]) AS value FROM stg.reading", "list_sum"),
+        (
+            "SELECT p.area_code, p.period, 1 AS value FROM stg.reading p JOIN stg.population q "
+            "ON p.area_code = q.area_code",
+            "stg.population but sources does not list it",
+        ),
+        ("CREATE TABLE stg.x AS SELECT 1", "exactly one SELECT"),
+        ("SELECT area_code, period, value FROM stg.reading WHERE period = %s", "placeholder"),
+    ],
+)
+def test_sql_that_will_not_port_is_refused_naming_the_file(tmp_path, sql, problem):
+    yml = _write_layer(tmp_path, _spec("portable"), sql)
+    errors = lint_sql(load_layer(yml))
+    assert errors, sql
+    assert all(e.path == yml.with_suffix(".sql") for e in errors)
+    assert any(problem in e.problem for e in errors), [e.problem for e in errors]
+
+
+def test_district_wide_layers_reproduce_the_service_catalogue(wh):
+    rows = dict(
+        wh.execute(
+            "SELECT indicator_id, round(value, 2) FROM ind.indicator_value "
+            "WHERE period = '2019-12' AND indicator_id IN ('gov_one_trip_rate', 'gov_online_rate')"
+        ).fetchall()
+    )
+    assert rows == {"gov_one_trip_rate": 100.0, "gov_online_rate": 95.53}
+    levels = wh.execute(
+        "SELECT DISTINCT level FROM ind.indicator_value WHERE indicator_id = 'gov_online_rate'"
+    ).fetchall()
+    assert levels == [("district",)]
+
+
+def test_data_quality_layers_count_late_deliveries_and_rejected_rows(wh):
+    late = wh.execute(
+        "SELECT list(source ORDER BY source) FROM stg.data_delivery WHERE NOT on_time"
+    ).fetchall()[0][0]
+    assert late == ["civil_affairs", "qinqing"]  # the demo's two late departments
+    due, on_time = wh.execute(
+        "SELECT count(*), count(*) FILTER (on_time) FROM stg.data_delivery"
+    ).fetchall()[0]
+    rejected, rows_in = wh.execute(
+        "SELECT sum(rows_rejected), sum(rows_in) FROM meta.load_run "
+        "WHERE status = 'ok' AND len(periods) > 0"
+    ).fetchall()[0]
+    values = dict(
+        wh.execute(
+            "SELECT indicator_id, value FROM ind.indicator_value WHERE level = 'district' "
+            "AND indicator_id IN ('data_timeliness', 'data_rejected_share')"
+        ).fetchall()
+    )
+    assert values["data_timeliness"] == pytest.approx(on_time / due * 100)
+    assert values["data_rejected_share"] == pytest.approx(rejected / rows_in * 100)
+
+
+def test_every_indicator_and_level_is_listed_in_the_snapshot(wh):
+    pairs = wh.execute(
+        "SELECT DISTINCT indicator_id || ' ' || level FROM ind.indicator_value ORDER BY 1"
+    ).fetchall()
+    got = "".join(f"{p[0]}\n" for p in pairs)
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(got, encoding="utf-8")
+    assert got == SNAPSHOT.read_text(encoding="utf-8"), (
+        "the (indicator, level) pairs changed; if that is intended, run "
+        "UPDATE_SNAPSHOTS=1 pytest tests/pipelines/test_layer_engine.py and commit the diff"
+    )
+
+
+def test_at_least_forty_indicators_across_the_five_domains_and_every_department(wh):
+    count, domains = wh.execute(
+        "SELECT count(*), list(DISTINCT domain) FROM ind.indicator"
+    ).fetchall()[0]
+    assert count >= 40
+    assert set(domains) == {"economy", "governance", "culture", "society", "ecology"}
+    owners = {r[0] for r in wh.execute("SELECT DISTINCT department FROM ind.indicator").fetchall()}
+    senders = {
+        r[0]
+        for r in wh.execute(
+            "SELECT DISTINCT department FROM meta.source WHERE source <> 'boundaries'"
+        ).fetchall()
+    }
+    assert senders <= owners
