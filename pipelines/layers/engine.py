@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from pipelines.checks import quote
 from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError, LayerSpec
 from pipelines.layers.values import (
     INDICATOR_DDL,
@@ -43,6 +44,33 @@ def _needed_columns(spec: LayerSpec) -> set[str]:
     }.get(spec.rollup, {"value"})
 
 
+def column_problems(
+    con: duckdb.DuckDBPyConnection, spec: LayerSpec, columns: set[str]
+) -> str | None:
+    """The first column check that ``_layer_out`` breaks, with how many rows and an example."""
+    for column, check in spec.column_checks.items():
+        if column not in columns:
+            return f"column_checks: the SQL returns no column {column!r}"
+        rules = [
+            ("is null", check.not_null, f"{quote(column)} IS NULL"),
+            (f"below min {check.min}", check.min is not None, f"{quote(column)} < $min"),
+            (f"above max {check.max}", check.max is not None, f"{quote(column)} > $max"),
+        ]
+        for what, wanted, condition in rules:
+            if not wanted:
+                continue
+            params = {"min": check.min} if "$min" in condition else {}
+            params |= {"max": check.max} if "$max" in condition else {}
+            keys = [quote(c) for c in ("area_code", "period") if c in columns]
+            rows = con.execute(
+                f"SELECT {', '.join(keys + [quote(column)])} FROM _layer_out WHERE {condition}",
+                params or None,
+            ).fetchall()
+            if rows:
+                return f"column check failed: {column} {what} in {len(rows)} row(s), e.g. {rows[0]}"
+    return None
+
+
 def run_layer_sql(
     con: duckdb.DuckDBPyConnection, layer: Layer, district_code: str | None = None
 ) -> None:
@@ -61,6 +89,9 @@ def run_layer_sql(
         raise LayerRunError(
             f"the SQL must return {', '.join(sorted(needed))}; missing {', '.join(sorted(missing))}"
         )
+    problem = column_problems(con, spec, columns)
+    if problem:
+        raise LayerRunError(problem)
     rollup = spec.rollup
     if rollup == "ratio":
         select = "NULL::DOUBLE AS value, numerator::DOUBLE AS numerator, denominator::DOUBLE"

@@ -40,6 +40,15 @@ class Thresholds(Bounds):
         return self.by_level.get(level, self)  # type: ignore[arg-type]
 
 
+class ColumnCheck(_Strict):
+    """Checks on one output column of the layer's SQL, run on the real data at every
+    refresh (and on the tests' output): a layer that breaks one is left out."""
+
+    not_null: bool = False
+    min: float | None = None
+    max: float | None = None
+
+
 class LayerTest(_Strict):
     """Given these source rows, the layer's SQL returns exactly these rows."""
 
@@ -69,6 +78,7 @@ class LayerSpec(_Strict):
     target: float | dict[Level, float] | None = None
     suppress_below: int | None = Field(default=None, ge=1)
     tests: list[LayerTest] = Field(min_length=1)
+    column_checks: dict[str, ColumnCheck] = {}
 
     @model_validator(mode="after")
     def _coherent(self) -> LayerSpec:

@@ -100,6 +100,16 @@ def test_thresholds_per_level_and_against_a_target(scratch_wh, tmp_path):
     assert _value(scratch_wh, "targeted", "330103000000") == (40, "red", 100)
 
 
+def test_a_column_check_broken_by_real_data_leaves_the_layer_out(scratch_wh, tmp_path):
+    spec = _spec("checked", column_checks={"value": {"not_null": True, "max": 20}})
+    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    done = materialise(scratch_wh, [load_layer(yml)], "run")
+    assert done.done == []
+    assert [e.path for e in done.errors] == [yml.with_suffix(".sql")]
+    assert "value above max 20.0 in 1 row(s)" in done.errors[0].problem
+    assert COMMUNITIES[1] in done.errors[0].problem  # the example names the row
+
+
 def test_spec_errors_name_the_field(tmp_path):
     cases = [
         (_spec("a", thresholds={"basis": "target", "green": 1, "amber": 0.5}), "no target"),
