@@ -30,6 +30,14 @@ _DEPARTMENTS_SQL = """
 """
 
 
+# A source is stale once its last success is older than its cadence allows; $now binds it.
+_FRESHNESS = """
+    CASE WHEN s.last_success IS NULL THEN 'never'
+         WHEN date_diff('day', s.last_success, $now) > s.max_age_days THEN 'stale'
+         ELSE 'fresh' END AS freshness
+"""
+
+
 def catalog(now_utc: dt.datetime) -> pd.DataFrame:
     """Every source with its owner, schema, cadence, freshness and the quality of its
     latest load: rows in, loaded and rejected, and which checks the rejected rows failed."""
@@ -56,10 +64,9 @@ def catalog(now_utc: dt.datetime) -> pd.DataFrame:
         SELECT s.source, s.department, s.department_zh, s.department_en, s.title_zh,
                s.title_en, s.description_zh, s.description_en, s.table_name, s.cadence,
                s.max_age_days, s.last_success, s.last_status, s.last_message, s.schema_json,
-               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks,
-               CASE WHEN s.last_success IS NULL THEN 'never'
-                    WHEN date_diff('day', s.last_success, $now) > s.max_age_days THEN 'stale'
-                    ELSE 'fresh' END AS freshness
+               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks, """
+        + _FRESHNESS
+        + """
         FROM meta.source s
         LEFT JOIN latest l ON l.source = s.source AND l.n = 1
         LEFT JOIN checks c ON c.source = s.source
@@ -83,7 +90,7 @@ def dictionary() -> pd.DataFrame:
     """Every materialised indicator with its whole definition, in the domains' order."""
     return frame(
         """
-        SELECT i.*, v.first_period, v.last_period
+        SELECT i.* RENAME (unit AS unit_zh), v.first_period, v.last_period
         FROM ind.indicator i
         LEFT JOIN (
             SELECT indicator_id, min(period) AS first_period, max(period) AS last_period
@@ -127,11 +134,8 @@ def department_deliveries(department_id: str, now_utc: dt.datetime) -> pd.DataFr
     """How the department's own sources are doing: freshness, the latest load's rejected
     share, and whether its latest delivery came on time."""
     return frame(
-        """
-        SELECT s.source, s.title_zh, s.title_en, s.last_success,
-               CASE WHEN s.last_success IS NULL THEN 'never'
-                    WHEN date_diff('day', s.last_success, $now) > s.max_age_days THEN 'stale'
-                    ELSE 'fresh' END AS freshness,
+        f"""
+        SELECT s.source, s.title_zh, s.title_en, s.last_success, {_FRESHNESS},
                d.period, d.received, d.due, d.on_time, d.rows_in, d.rows_rejected
         FROM meta.source s
         LEFT JOIN (

@@ -14,7 +14,8 @@ WITH runs AS (
     WHERE l.status = 'ok' AND len(l.periods) > 0
 ),
 per_period AS (
-    SELECT source, department, period, max_age_days,
+    SELECT source, department, period,
+           last_day(strptime(period, '%Y-%m')) + to_days(max_age_days) AS due,
            -- A late first delivery stays late, whatever corrections follow it.
            min(coalesce(received, finished)) AS received,
            -- Quality is that of the extract now in force: the newest one.
@@ -22,10 +23,8 @@ per_period AS (
            arg_max(rows_rejected, finished) AS rows_rejected
     FROM runs GROUP BY ALL
 )
-SELECT source, department, period, received,
-       last_day(strptime(period, '%Y-%m')) + to_days(max_age_days) AS due,
-       received <= last_day(strptime(period, '%Y-%m')) + to_days(max_age_days) + INTERVAL 1 DAY
-           AS on_time,
+SELECT source, department, period, received, due,
+       received < due + INTERVAL 1 DAY AS on_time,  -- any time on the due day itself
        rows_in, rows_rejected
 FROM per_period
 """

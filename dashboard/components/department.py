@@ -82,7 +82,7 @@ def indicator_matrix(matrix: pd.DataFrame, lang: str) -> html.Table:
 
 
 def _on_time(row: dict, lang: str) -> html.Span:
-    if fmt.missing(row["on_time"]) or row["on_time"] is None:
+    if fmt.missing(row["on_time"]):
         return html.Span("—", className="muted")
     key = "dept.on_time" if row["on_time"] else "dept.late"
     return html.Span(t(key, lang), className=f"badge {'fresh' if row['on_time'] else 'stale'}")

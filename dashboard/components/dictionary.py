@@ -24,7 +24,7 @@ def _bounds_text(row: dict, lang: str) -> list:
     bounds = _listed(row["bounds"])
     if not bounds or all(fmt.missing(b["green"]) for b in bounds):
         return [html.Span(t("dict.no_thresholds", lang), className="muted")]
-    unit = row[f"unit_{lang}"] if lang == "en" else row["unit"]
+    unit = row[f"unit_{lang}"]
     decimals = int(row["decimals"])
     better = "≥" if row["direction"] == "higher_better" else "≤"
     items = []
@@ -40,7 +40,7 @@ def _bounds_text(row: dict, lang: str) -> list:
 
 
 def _target_text(row: dict, lang: str) -> str:
-    unit = row[f"unit_{lang}"] if lang == "en" else row["unit"]
+    unit = row[f"unit_{lang}"]
     targets = {b["level"]: b["target"] for b in _listed(row["bounds"])}
     values = {v for v in targets.values() if not fmt.missing(v)}
     if not values:
@@ -93,7 +93,7 @@ def _lineage(row: dict, lang: str, sources: dict[str, dict], dept_name: str) -> 
 def _entry(
     row: dict, lang: str, sources: dict[str, dict], dept_names: dict[str, str]
 ) -> html.Article:
-    unit = row[f"unit_{lang}"] if lang == "en" else row["unit"]
+    unit = row[f"unit_{lang}"]
     dept_name = dept_names.get(row["department"], row["department"])
     facts = [
         ("dict.unit", unit or "—"),

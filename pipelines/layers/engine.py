@@ -48,23 +48,22 @@ def column_problems(
     con: duckdb.DuckDBPyConnection, spec: LayerSpec, columns: set[str]
 ) -> str | None:
     """The first column check that ``_layer_out`` breaks, with how many rows and an example."""
+    keys = [quote(c) for c in ("area_code", "period") if c in columns]
     for column, check in spec.column_checks.items():
         if column not in columns:
             return f"column_checks: the SQL returns no column {column!r}"
-        rules = [
-            ("is null", check.not_null, f"{quote(column)} IS NULL"),
-            (f"below min {check.min}", check.min is not None, f"{quote(column)} < $min"),
-            (f"above max {check.max}", check.max is not None, f"{quote(column)} > $max"),
-        ]
-        for what, wanted, condition in rules:
-            if not wanted:
-                continue
-            params = {"min": check.min} if "$min" in condition else {}
-            params |= {"max": check.max} if "$max" in condition else {}
-            keys = [quote(c) for c in ("area_code", "period") if c in columns]
+        col = quote(column)
+        rules = []
+        if check.not_null:
+            rules.append(("is null", f"{col} IS NULL", None))
+        if check.min is not None:
+            rules.append((f"below min {check.min}", f"{col} < $bound", check.min))
+        if check.max is not None:
+            rules.append((f"above max {check.max}", f"{col} > $bound", check.max))
+        for what, condition, bound in rules:
             rows = con.execute(
-                f"SELECT {', '.join(keys + [quote(column)])} FROM _layer_out WHERE {condition}",
-                params or None,
+                f"SELECT {', '.join([*keys, col])} FROM _layer_out WHERE {condition}",
+                None if bound is None else {"bound": bound},
             ).fetchall()
             if rows:
                 return f"column check failed: {column} {what} in {len(rows)} row(s), e.g. {rows[0]}"

@@ -106,8 +106,9 @@ def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> N
 
 def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
     s = layer.spec
+    bounds = level_bounds(layer)
     # The headline boundaries are those of the highest level the indicator is shown at.
-    top = max(level_bounds(layer), key=lambda b: LEVEL_ORDER.index(b["level"]))
+    top = max(bounds, key=lambda b: LEVEL_ORDER.index(b["level"]))
     con.execute(
         f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 23)})",
         [
@@ -116,7 +117,7 @@ def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
             list(s.levels), s.cadence, top["green"], top["amber"], top["target"],
             s.suppress_below, list(s.sources),
             f"{layer.yml_path.parent.name}/{layer.yml_path.name}",
-            s.thresholds.basis if s.thresholds else None, level_bounds(layer),
+            s.thresholds.basis if s.thresholds else None, bounds,
         ],
     )  # fmt: skip
 
