@@ -82,7 +82,6 @@ def main(rows: int = 5_000_000) -> list[str]:
         for label, path in (("UTF-8", utf8), ("GB18030", gb)):
             work = root / label
             (work / "inbox" / "hotline").mkdir(parents=True)
-            shutil.copy(path, work / "inbox" / "hotline" / path.name)
             env = {
                 **os.environ,
                 "COCKPIT_CONFIG": str(REPO / "cockpit.toml"),
@@ -90,6 +89,10 @@ def main(rows: int = 5_000_000) -> list[str]:
                 "COCKPIT_ARCHIVE": str(work / "archive"),
                 "COCKPIT_WAREHOUSE": str(work / "warehouse" / "cockpit.duckdb"),
             }
+            # The operator's warehouse already exists (and has checked its layers once):
+            # what is timed is the refresh that loads the extract.
+            _run([sys.executable, "-m", "cockpit.cli", "refresh", "hotline"], env)
+            shutil.copy(path, work / "inbox" / "hotline" / path.name)
             seconds, mb, code = _run(
                 [sys.executable, "-m", "cockpit.cli", "refresh", "hotline"], env
             )

@@ -265,7 +265,7 @@ def validate(
     keep_bad_records(con, source, staged)
     rows_in, rejected, periods = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE len(reasons) > 0), "
-        f"list_sort(list_distinct(list({source.period_sql()}) FILTER (WHERE len(reasons) = 0))) "
+        f"list_sort(list(DISTINCT {source.period_sql()}) FILTER (WHERE len(reasons) = 0)) "
         f"FROM {CHECKED}"
     ).fetchall()[0]
     notes = []
@@ -297,8 +297,9 @@ def write_batch(
     select = f"{names}, {period}" if derived else names
     args = {"run_id": run_id, "file": batch.file.name}
     con.execute(
-        f"DELETE FROM stg.{table} WHERE period IN "
-        f"(SELECT DISTINCT {period} FROM {CHECKED} WHERE len(reasons) = 0)"
+        f"DELETE FROM stg.{table} WHERE list_contains($periods, period)",
+        # A source without a month replaces its one unnamed period, ''.
+        {"periods": list(batch.periods) if source.period_field else [""]},
     )
     con.execute(
         f"INSERT INTO stg.{table} ({target}, _run_id, _file) "

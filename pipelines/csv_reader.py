@@ -21,6 +21,7 @@ from pipelines.extract import (
     ExtractError,
     ReadTypes,
     Staged,
+    file_facts,
     finish,
     header_index,
 )
@@ -39,18 +40,24 @@ def _declared_encoding(path: Path) -> str | None:
     return None
 
 
-def _detect_encoding(path: Path) -> str:
-    """utf-8 when the whole file is valid UTF-8; otherwise gb18030 (a superset of GBK and
-    GB2312), which the transcode then checks strictly."""
+def _is_utf8(path: Path, limit: int | None = None) -> bool:
+    """Whether the file (or its first ``limit`` bytes) is valid UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
         with path.open("rb") as handle:
+            if limit is not None:
+                decoder.decode(handle.read(limit))
+                return True
             while chunk := handle.read(_CHUNK):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+        return False
+    return True
+
+
+class _NotUtf8(Exception):
+    """A file taken for UTF-8 turned out not to be: read it again as GB18030."""
 
 
 def _transcode(path: Path, encoding: str, folder: Path) -> Path:
@@ -99,15 +106,6 @@ def _head_lines_or_fail(path: Path, text: Path, declared: str | None):
         raise ExtractError(path, f"not valid {declared or 'UTF-8'}") from None
 
 
-def _count_lines(path: Path) -> int:
-    lines, last = 0, b"\n"
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return lines + (last != b"\n")
-
-
 def _record_lines(path: Path, skip: int, delimiter: str) -> list[int]:
     """The line each record starts on, the slow way: only for files whose records and
     lines differ (blank lines, which DuckDB skips, or cells holding line breaks)."""
@@ -138,9 +136,11 @@ def _read_csv(con, path: Path, skip: int, delimiter: str, table: str = EXTRACT) 
     )
 
 
-def _read_csv_typed(con, path: Path, skip: int, delimiter: str, columns: dict[str, str]) -> list:
+def _read_csv_typed(
+    con, path: Path, skip: int, delimiter: str, columns: dict[str, str]
+) -> tuple[list, bool]:
     """Read with types; lines that do not cast are set aside by DuckDB. Returns them as
-    (line, text) in file order."""
+    (line, text) in file order, and whether any of them is not valid UTF-8."""
     con.execute("DROP TABLE IF EXISTS _rejects")
     con.execute("DROP TABLE IF EXISTS _reject_scans")
     con.execute(
@@ -149,9 +149,13 @@ def _read_csv_typed(con, path: Path, skip: int, delimiter: str, columns: dict[st
         f"rejects_table = '_rejects', rejects_scan = '_reject_scans', {_CSV_OPTIONS})",
         {"path": str(path), "skip": skip, "delim": delimiter, "columns": columns},
     )
-    return con.execute(
+    lines = con.execute(
         "SELECT line, any_value(csv_line) FROM _rejects GROUP BY line ORDER BY line"
     ).fetchall()
+    invalid = con.execute(
+        "SELECT count(*) FROM _rejects WHERE error_type = 'INVALID ENCODING'"
+    ).fetchall()[0][0]
+    return lines, invalid > 0
 
 
 def _set_rows(con, table: str, rows: list[int]) -> None:
@@ -168,14 +172,16 @@ def _set_rows(con, table: str, rows: list[int]) -> None:
         con.unregister("_lines")
 
 
-def _number_rows(con, path: Path, header: int, delimiter: str, set_aside: list[int]) -> None:
+def _number_rows(
+    con, path: Path, lines: int, header: int, delimiter: str, set_aside: list[int]
+) -> None:
     """``_row``: the line a person finds the record on. The table keeps file order, so
     ``rowid`` counts the records read; the lines in between are those the reader set aside
     (``set_aside``), and, where the file has blank lines or cells with line breaks, every
     record's line is looked up the slow way."""
     records = con.execute(f"SELECT count(*) FROM {EXTRACT}").fetchall()[0][0]
     first_line = header + 2
-    if _count_lines(path) - (header + 1) != records + len(set_aside):
+    if lines - (header + 1) != records + len(set_aside):
         skipped = set(set_aside)
         starts = [n for n in _record_lines(path, header, delimiter) if n not in skipped]
         _set_rows(con, EXTRACT, starts)
@@ -221,12 +227,22 @@ def _stage_set_aside(con, scratch: Path, header: list[str], delimiter: str, line
 
 
 def stage_csv(con, path: Path, known: set[str], scratch: Path, types: ReadTypes | None) -> Staged:
-    if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip():
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if not head.strip():
         raise ExtractError(path, "the file is empty")
     declared = _declared_encoding(path)
-    # Checked over the whole file first: DuckDB's reader, asked to set bad lines aside,
-    # turns invalid UTF-8 into "?" without a word. Anything not UTF-8 is transcoded.
-    encoding = declared or _detect_encoding(path)
+    # Without a byte-order mark: UTF-8 when the head reads as UTF-8, GB18030 (a superset
+    # of GBK and GB2312) otherwise. The rest of the file is judged as it is read.
+    guess = declared or ("utf-8" if _is_utf8(path, len(head)) else "gb18030")
+    try:
+        return _stage(con, path, guess, known, scratch, types)
+    except _NotUtf8:
+        return _stage(con, path, "gb18030", known, scratch, types)
+
+
+def _stage(con, path, encoding, known, scratch, types) -> Staged:
+    declared = _declared_encoding(path)
     utf8 = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, scratch)
     try:
         rows, delimiter = _head_lines_or_fail(path, utf8, declared)
@@ -240,18 +256,26 @@ def stage_csv(con, path: Path, known: set[str], scratch: Path, types: ReadTypes 
         # as text instead.
         typed = bool(wanted) and len(set(names)) == len(names) and all(names)
         columns = {n: wanted.get(n, "VARCHAR") for n in names}
-
-        def read(source: Path) -> list:
-            if typed:
-                return _read_csv_typed(con, source, header, delimiter, columns)
-            _read_csv(con, source, header, delimiter)
-            return []
-
+        guessed = encoding == "utf-8"
         try:
-            set_aside = read(utf8)
+            if typed:
+                set_aside, invalid = _read_csv_typed(con, utf8, header, delimiter, columns)
+                # DuckDB names the lines it cannot decode, but a bad byte in a typed cell
+                # shows as a failed cast (and "?"): any set-aside line on a guessed UTF-8
+                # file has the whole file checked.
+                if guessed and (invalid or (set_aside and not _is_utf8(path))):
+                    raise _NotUtf8
+            else:
+                if guessed and not _is_utf8(path):
+                    raise _NotUtf8
+                _read_csv(con, utf8, header, delimiter)
+                set_aside = []
         except duckdb.Error as exc:
             raise ExtractError(path, f"not a well-formed CSV file ({exc})") from exc
-        _number_rows(con, utf8, header, delimiter, [line for line, _ in set_aside])
+        # A GB18030 file has the same line breaks as its UTF-8 copy (0x0A is never part of
+        # a multi-byte character there); a UTF-16 one is counted after transcoding.
+        lines = file_facts(path if encoding != "utf-16" else utf8).lines
+        _number_rows(con, utf8, lines, header, delimiter, [line for line, _ in set_aside])
         slow = _stage_set_aside(con, scratch, names, delimiter, set_aside)
     finally:
         if utf8 != path:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +45,43 @@ class Staged:
     encoding: str | None = None
     typed: frozenset[str] = frozenset()
     slow_rows: int = 0
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one pass over a file's bytes tells: its SHA-256 (the extract's identity) and
+    its line count (which tells a CSV reader whether records and lines coincide)."""
+
+    digest: str
+    lines: int
+
+
+_CHUNK = 16 << 20
+
+
+@functools.lru_cache(maxsize=32)
+def _file_facts(path: str, size: int, mtime_ns: int) -> FileFacts:
+    digest = hashlib.sha256()
+    newlines, last = 0, b"\n"
+    # hashlib lets go of the GIL on large buffers: the hash of one chunk runs beside the
+    # newline count of the next.
+    with ThreadPoolExecutor(1) as pool, open(path, "rb") as handle:
+        pending = None
+        while chunk := handle.read(_CHUNK):
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(digest.update, chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+        if pending is not None:
+            pending.result()
+    return FileFacts(digest.hexdigest(), newlines + (last != b"\n"))
+
+
+def file_facts(path: Path) -> FileFacts:
+    """Read once per version of a file (path, size and modification time)."""
+    stat = path.stat()
+    return _file_facts(str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def header_key(text: object) -> str:

@@ -7,7 +7,6 @@ message naming it and the reason, and the other files and sources still publish.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -23,8 +22,8 @@ from cockpit.settings import Settings
 from pipelines import warehouse
 from pipelines.areas import load_area_tree
 from pipelines.contract import AreaIndex
-from pipelines.extract import ExtractError
-from pipelines.layers.check import check_layers
+from pipelines.extract import ExtractError, file_facts
+from pipelines.layers.check import check_layers, layer_digest
 from pipelines.layers.engine import materialise
 from pipelines.layers.spec import LayerError
 from pipelines.quality import publish_deliveries
@@ -42,6 +41,7 @@ class FileResult:
     rows_loaded: int = 0
     rows_rejected: int = 0
     message: str = ""
+    digest: str = ""
 
 
 @dataclass
@@ -69,14 +69,6 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _loaded_before(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> str | None:
     row = con.execute(
         "SELECT run_id FROM meta.load_run WHERE source = ? AND file_hash = ? AND status = 'ok' "
@@ -91,52 +83,56 @@ def _received(path: Path) -> dt.datetime:
     return stamp.replace(tzinfo=None)
 
 
-def _record_run(con, run_id, refresh_id, source, result: FileResult, digest, started, periods):
+def _record_run(con, run_id, refresh_id, source, result: FileResult, started, periods):
     con.execute(
         "INSERT INTO meta.load_run (run_id, refresh_id, source, file, file_hash, started, "
         "finished, status, rows_in, rows_loaded, rows_rejected, periods, message, archive_path, "
         "received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            run_id, refresh_id, source, result.file.name, digest, started, _utcnow(),
+            run_id, refresh_id, source, result.file.name, result.digest, started, _utcnow(),
             result.status, result.rows_in, result.rows_loaded, result.rows_rejected,
             list(periods), result.message,
-            archive_name(source, digest, result.file) if result.status == "ok" else None,
+            archive_name(source, result.digest, result.file) if result.status == "ok" else None,
             _received(result.file),
         ],
     )  # fmt: skip
 
 
 def _load_file(con, source, path, refresh_id, today, scratch, echo: Echo) -> FileResult:
-    digest = file_hash(path)
+    digest = file_facts(path).digest
     previous = _loaded_before(con, source.id, digest)
     if previous:
-        return FileResult(source.id, path, "unchanged", message=f"already loaded by {previous}")
+        return FileResult(
+            source.id, path, "unchanged", message=f"already loaded by {previous}", digest=digest
+        )
     run_id = f"{refresh_id}:{source.id}:{digest[:8]}"
     started = _utcnow()
     try:
         batch = source.read(con, path, today, scratch, progress=echo)
     except ExtractError as exc:
-        result = FileResult(source.id, path, "failed", message=str(exc))
-        _record_run(con, run_id, refresh_id, source.id, result, digest, started, ())
+        result = FileResult(source.id, path, "failed", message=str(exc), digest=digest)
+        _record_run(con, run_id, refresh_id, source.id, result, started, ())
         return result
     con.begin()
     try:
         loaded = source.write(con, batch, run_id)
         notes = "; ".join(batch.notes)
         result = FileResult(
-            source.id, path, "ok", batch.rows_in, loaded, batch.rows_rejected, notes
+            source.id, path, "ok", batch.rows_in, loaded, batch.rows_rejected, notes, digest
         )
         if result.rows_in != result.rows_loaded + result.rows_rejected:
             raise RuntimeError(
                 f"{path.name}: {result.rows_in} rows in ≠ "
                 f"{loaded} loaded + {batch.rows_rejected} rejected"
             )
-        _record_run(con, run_id, refresh_id, source.id, result, digest, started, batch.periods)
+        _record_run(con, run_id, refresh_id, source.id, result, started, batch.periods)
         con.commit()
     except duckdb.Error as exc:
         con.rollback()
-        result = FileResult(source.id, path, "failed", message=f"{path.name}: cannot load ({exc})")
-        _record_run(con, run_id, refresh_id, source.id, result, digest, started, ())
+        result = FileResult(
+            source.id, path, "failed", message=f"{path.name}: cannot load ({exc})", digest=digest
+        )
+        _record_run(con, run_id, refresh_id, source.id, result, started, ())
     return result
 
 
@@ -208,11 +204,13 @@ def _archive(settings: Settings, results: list[FileResult]) -> None:
     for result in results:
         if result.status not in ("ok", "unchanged") or not result.file.exists():
             continue
-        target = settings.archive / archive_name(result.source, file_hash(result.file), result.file)
+        target = settings.archive / archive_name(result.source, result.digest, result.file)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            shutil.copy2(result.file, target)
-        result.file.unlink()
+        if target.exists():
+            result.file.unlink()
+        else:
+            # A rename where inbox and archive share a file system: no second copy to write.
+            shutil.move(result.file, target)
 
 
 def run_refresh(
@@ -242,7 +240,12 @@ def run_refresh(
                 _publish_areas(con, areas)
         _update_catalog(con, report.files)
         publish_deliveries(con)
-        layers, layer_errors = check_layers(settings.layers)
+        passed = [r[0] for r in con.execute("SELECT digest FROM meta.layer_check").fetchall()]
+        layers, layer_errors = check_layers(settings.layers, passed)
+        con.executemany(
+            "INSERT OR IGNORE INTO meta.layer_check VALUES (?, ?)",
+            [[layer_digest(layer), layer.id] for layer in layers],
+        )
         outcome = materialise(con, layers, report.refresh_id)
         layer_errors += outcome.errors
         report.layer_errors = layer_errors

@@ -54,6 +54,9 @@ ALTER TABLE meta.source ADD COLUMN IF NOT EXISTS schema_json VARCHAR;
 ALTER TABLE meta.load_run ADD COLUMN IF NOT EXISTS archive_path VARCHAR;
 -- When the extract reached the inbox (its modification time): what timeliness is judged on.
 ALTER TABLE meta.load_run ADD COLUMN IF NOT EXISTS received TIMESTAMP;
+-- Layers whose lint and YAML tests passed, by ``layer_digest``: not re-run until a file
+-- of the layer or the engine changes.
+CREATE TABLE IF NOT EXISTS meta.layer_check (digest VARCHAR PRIMARY KEY, layer VARCHAR);
 CREATE TABLE IF NOT EXISTS meta.refresh (
     refresh_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
     sources_ok VARCHAR[], sources_failed VARCHAR[], layers_failed VARCHAR[], message VARCHAR

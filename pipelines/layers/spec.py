@@ -16,6 +16,8 @@ Rollup = Literal["sum", "ratio", "weighted_mean", "max", "min", "latest"]
 LEVEL_ORDER: tuple[Level, ...] = ("park", "community", "street", "district")
 ADDITIVE: tuple[str, ...] = ("sum",)
 RATIO_LIKE: tuple[str, ...] = ("ratio", "weighted_mean")
+# libyaml's parser where PyYAML was built with it: a refresh parses every spec.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Strict(BaseModel):
@@ -154,7 +156,7 @@ def _pydantic_problem(exc: ValidationError) -> str:
 def load_layer(yml_path: Path) -> Layer:
     """Load one layer; raises LayerLoadError naming the file and field at fault."""
     try:
-        data = yaml.safe_load(yml_path.read_text(encoding="utf-8"))
+        data = yaml.load(yml_path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise LayerLoadError(LayerError(yml_path, f"not valid YAML ({exc})")) from exc
     if not isinstance(data, dict):

@@ -196,6 +196,34 @@ def test_a_large_gb18030_file_whose_sample_ends_inside_a_character(con, tmp_path
     assert first == [("330103001051", 0)]
 
 
+@pytest.mark.parametrize(
+    ("late_cells", "expected"),
+    [
+        ("浙大御跸社区,7", ("330103001051", 7)),  # Chinese in a text cell
+        ("330103001051,１２", ("330103001051", 12)),  # full-width digits in a typed cell
+    ],
+)
+def test_gb18030_whose_head_is_plain_ascii(con, tmp_path, late_cells, expected):
+    """The first part read is plain ASCII, so the file passes for UTF-8 until a GB18030
+    character appears far down: it is then read again as GB18030, never loaded as '?'."""
+    areas = load_area_tree(REPO / "data" / "reference")
+    others = areas.query("level == 'community' and code != '330103001051'")["code"]
+    lines = ["period,area_code,people"]
+    for i in range(4000):
+        month = f"{2000 + i // 12 % 25}-{1 + i % 12:02d}"
+        lines.append(f"{month},{others.iloc[i // 300]},{i}")
+    lines.append(f"2024-12,{late_cells}")
+    body = "\n".join(lines).encode("gb18030")
+    assert body[:65536].isascii()
+    path = tmp_path / "late.csv"
+    path.write_bytes(body)
+    batch = SOURCE.read(con, path, TODAY, tmp_path)
+    assert "encoding gb18030" in batch.notes
+    assert (batch.rows_in, batch.rows_rejected) == (4001, 0)
+    last = con.execute(f"SELECT area_code, people FROM {CHECKED} WHERE _row = 4002").fetchall()
+    assert last == [expected]
+
+
 def test_blank_lines_and_empty_rows_keep_row_numbers_true(con, tmp_path):
     lines = ["月份,社区代码,人数", "2024-01,330103001051,1", "", ",,", "2024-02,330103001051,x"]
     batch, rows = checked(con, tmp_path, lines)

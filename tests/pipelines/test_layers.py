@@ -169,3 +169,25 @@ def test_layers_new_refuses_bad_names_and_existing_ids(layers_dir):
     ):
         result = _cockpit(layers_dir, *args)
         assert result.returncode == 2 and reason in result.stderr, (args, result.stderr)
+
+
+def test_a_passed_layer_is_not_retested_until_one_of_its_files_changes(layers_dir):
+    from pipelines.layers.check import layer_digest
+
+    good, errors = check_layers(layers_dir)
+    assert not errors
+    passed = {layer_digest(layer) for layer in good}
+    # A spec whose test now fails: the digest of the changed file is new, so it runs again.
+    vaccine = layers_dir / "society" / "vaccine_doses.yml"
+    vaccine.write_text(
+        vaccine.read_text(encoding="utf-8").replace("value: 88", "value: 89"), encoding="utf-8"
+    )
+    again, errors = check_layers(layers_dir, passed)
+    assert [e.path.name for e in errors] == ["vaccine_doses.yml"]
+    assert len(again) == len(good) - 1
+    # Put back, its files match the recorded pass again.
+    vaccine.write_text(
+        vaccine.read_text(encoding="utf-8").replace("value: 89", "value: 88"), encoding="utf-8"
+    )
+    restored, errors = check_layers(layers_dir, passed)
+    assert not errors and len(restored) == len(good)
