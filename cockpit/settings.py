@@ -33,6 +33,10 @@ class Settings:
     port: int = 8050
     workers: int = 2
     lang: str = "zh"
+    # The wall screen's playlist: seconds on each area, and how far it goes down the tree.
+    wall_dwell_seconds: int = 20
+    wall_streets: int = 3
+    wall_communities: int = 2
 
     def with_overrides(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -85,7 +89,7 @@ def load_settings(
         override = environ.get(ENV_PREFIX + name.upper())
         if override is not None:
             values[name] = override
-    kinds = {"keep_versions": int, "port": int, "workers": int}
+    kinds = {f.name: int for f in fields(Settings) if f.type in (int, "int")}
     resolved: dict[str, object] = {}
     for name, value in values.items():
         resolved[name] = _coerce(name, value, kinds.get(name, str), base)

@@ -8,12 +8,15 @@ import dash
 import flask
 from dash import Dash, dcc, html
 
-from dashboard import data, ids
+from dashboard import data, exports, ids
 
 PAGE_MODULES = (
     "dashboard.pages.district",
     "dashboard.pages.street",
     "dashboard.pages.community",
+    "dashboard.pages.park",
+    "dashboard.pages.brief",
+    "dashboard.pages.wall",
     "dashboard.pages.catalog",
     "dashboard.pages.indicators",
     "dashboard.pages.departments",
@@ -43,7 +46,9 @@ def create_app() -> Dash:
     for module in PAGE_MODULES:
         importlib.import_module(module)
     importlib.import_module("dashboard.callbacks")
+    importlib.import_module("dashboard.wall_callbacks")
     app.server.add_url_rule("/api/health", "health", _health)
+    exports.register(app.server)
     app.layout = html.Div(
         [dcc.Location(id=ids.NAV, refresh="callback-nav"), dash.page_container],
         className="app-shell",

@@ -97,6 +97,14 @@ def find_area(code: str, level: str) -> dict | None:
     )
 
 
+def area(code: str) -> dict | None:
+    """Any area by its full code, whatever its level."""
+    return first_row(
+        "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area WHERE code = ?",
+        [code],
+    )
+
+
 def district() -> dict | None:
     return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "

@@ -16,13 +16,26 @@ from dashboard import fmt
 from dashboard.i18n import t
 
 VALUE_TRACE = 1  # index of the value layer in ``data``
+HIGHLIGHT_TRACE = 2
+# Point layers sit in fixed slots after the areas, empty until switched on, so that a
+# toggle is a partial update of one trace and the geometry is never sent again.
+POINT_LAYERS = ("hotline", "elevators", "parking", "kitchens")
+POINT_TRACE = {layer: 3 + i for i, layer in enumerate(POINT_LAYERS)}
+_POINT_COLOURS = {
+    "hotline": ("#1f5fa8", "#d64545"),  # (usual, flagged)
+    "elevators": ("#6b4fa0", "#d64545"),
+    "parking": ("#2f8f83", "#e08a1e"),
+    "kitchens": ("#b8860b", "#d64545"),
+}
 
 _SCALES = {
     "higher_better": [[0, "#fde2d4"], [0.5, "#9fd3c7"], [1, "#16796f"]],
     "lower_better": [[0, "#16796f"], [0.5, "#9fd3c7"], [1, "#fde2d4"]],
     "neutral": [[0, "#e3edf9"], [0.5, "#86b2e0"], [1, "#1f5fa8"]],
+    # The wall's map: areas by how many red values they have.
+    "alerts": [[0, "#2e9d6a"], [0.35, "#e0a21e"], [1, "#d64545"]],
 }
-_MAP_PIXELS = (760, 620)  # the map's size on a laptop; the wall screen is larger
+MAP_PIXELS = (760, 620)  # the map's size on a laptop; the wall screen is larger
 
 
 def feature_collection(shapes: dict[str, dict]) -> dict:
@@ -55,7 +68,7 @@ def view(shapes: dict[str, dict]) -> dict:
 
     lon_span = max(max(lons) - min(lons), 1e-4)
     y_span = max(merc(max(lats)) - merc(min(lats)), 1e-6)
-    width, height = _MAP_PIXELS
+    width, height = MAP_PIXELS
     zoom_x = math.log2(width * 0.92 * 360 / (512 * lon_span))
     zoom_y = math.log2(height * 0.92 * 2 * math.pi / (512 * y_span))
     return {
@@ -143,21 +156,18 @@ def map_figure(
         ),
         **recolour(values, indicator, lang),
     }
-    traces = [base, layer]
-    if highlight in shapes:
-        traces.append(
-            {
-                "type": "choroplethmap",
-                "geojson": geojson,
-                "featureidkey": "properties.code",
-                "locations": [highlight],
-                "z": [0],
-                "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                "showscale": False,
-                "marker": {"line": {"color": "#12365f", "width": 3.5}},
-                "hoverinfo": "skip",
-            }
-        )
+    outline = {
+        "type": "choroplethmap",
+        "geojson": geojson,
+        "featureidkey": "properties.code",
+        "locations": [highlight] if highlight in shapes else [],
+        "z": [0] if highlight in shapes else [],
+        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        "showscale": False,
+        "marker": {"line": {"color": "#12365f", "width": 3.5}},
+        "hoverinfo": "skip",
+    }
+    traces = [base, layer, outline, *(empty_points(name) for name in POINT_LAYERS)]
     return {
         "data": traces,
         "layout": {
@@ -169,3 +179,55 @@ def map_figure(
             "dragmode": False,
         },
     }
+
+
+def empty_points(layer: str) -> dict:
+    return {
+        "type": "scattermap",
+        "mode": "markers",
+        "lon": [],
+        "lat": [],
+        "visible": False,
+        "name": layer,
+        "showlegend": False,
+    }
+
+
+def points_trace(points: pd.DataFrame, layer: str, lang: str) -> dict:
+    """The fields of one point layer's trace: apply them to ``POINT_TRACE[layer]``."""
+    usual, flagged = _POINT_COLOURS[layer]
+    flags = points["flag"].fillna(False).astype(bool).tolist()
+    flag_text = t(f"points.{layer}.flag", lang)
+    return {
+        "lon": points["lon"].astype(float).tolist(),
+        "lat": points["lat"].astype(float).tolist(),
+        "visible": True,
+        "marker": {
+            "size": [11 if f else 7 for f in flags],
+            "color": [flagged if f else usual for f in flags],
+            "opacity": 0.85,
+        },
+        "customdata": [
+            [label, fmt.number(value, 1), flag_text if f else ""]
+            for label, value, f in zip(points["label"], points["value"], flags, strict=True)
+        ],
+        "hovertemplate": (
+            f"<b>{t(f'points.{layer}', lang)}</b><br>%{{customdata[0]}}"
+            f"<br>{t(f'points.{layer}.value', lang)}: %{{customdata[1]}}"
+            "<br>%{customdata[2]}<extra></extra>"
+        ),
+    }
+
+
+def alert_map_values(counts: pd.DataFrame) -> pd.DataFrame:
+    """Areas' red and amber counts as map values: the number of reds, with the status of
+    the worst among them."""
+    out = counts[["code", "name_zh", "name_en"]].copy()
+    out["value"] = counts["red"].astype(float)
+    out["status"] = [
+        "red" if r > 0 else ("amber" if a > 0 else "green")
+        for r, a in zip(counts["red"], counts["amber"], strict=True)
+    ]
+    out["rank"] = range(1, len(out) + 1)
+    out["rank_of"] = len(out)
+    return out

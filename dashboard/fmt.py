@@ -90,3 +90,15 @@ def cadence(cron: str, lang: str) -> str:
 def china_time(utc: dt.datetime) -> dt.datetime:
     """A naive UTC time from the warehouse as China Standard Time (UTC+8, no DST)."""
     return utc + dt.timedelta(hours=8)
+
+
+def utc_now() -> dt.datetime:
+    """Now, as the warehouse stores times: naive UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def months_back(period: str, count: int) -> list[str]:
+    """The ``count`` months that end with ``period`` ('YYYY-MM'), oldest first."""
+    year, month = (int(x) for x in period.split("-"))
+    index = year * 12 + month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]

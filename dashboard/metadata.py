@@ -139,7 +139,7 @@ def department_deliveries(department_id: str, now_utc: dt.datetime) -> pd.DataFr
                d.period, d.received, d.due, d.on_time, d.rows_in, d.rows_rejected
         FROM meta.source s
         LEFT JOIN (
-            SELECT * FROM stg.data_delivery
+            SELECT * FROM meta.data_delivery
             QUALIFY row_number() OVER (PARTITION BY source ORDER BY period DESC) = 1
         ) d USING (source)
         WHERE s.department = $department

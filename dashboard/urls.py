@@ -9,14 +9,26 @@ from dashboard.i18n import DEFAULT_LANG
 LEVEL_PATH = {"district": "/", "street": "/street/", "community": "/community/", "park": "/park/"}
 
 
-def area_href(level: str, code: str, lang: str, indicator: str | None = None) -> str:
-    """The page of one area; the district's page is ``/``."""
+def area_href(
+    level: str,
+    code: str,
+    lang: str,
+    indicator: str | None = None,
+    period: str | None = None,
+    layers: list[str] | None = None,
+) -> str:
+    """The page of one area; the district's page is ``/``. ``period`` (a month other than
+    the latest) and map point ``layers`` are part of the view, so part of the URL."""
     path = LEVEL_PATH[level] if level == "district" else f"{LEVEL_PATH[level]}{code}"
     query = {}
     if lang != DEFAULT_LANG:
         query["lang"] = lang
     if indicator:
         query["indicator"] = indicator
+    if period:
+        query["period"] = period
+    if layers:
+        query["layers"] = ",".join(layers)
     return f"{path}?{urlencode(query)}" if query else path
 
 
@@ -26,3 +38,10 @@ def with_lang(path: str, lang: str) -> str:
 
 def dept_href(department: str, lang: str) -> str:
     return with_lang(f"/dept/{department}", lang)
+
+
+def brief_href(code: str, lang: str, period: str | None = None) -> str:
+    query = {} if lang == DEFAULT_LANG else {"lang": lang}
+    if period:
+        query["period"] = period
+    return f"/brief/{code}?{urlencode(query)}" if query else f"/brief/{code}"

@@ -26,6 +26,7 @@ from pipelines.extract import ExtractError, file_facts
 from pipelines.layers.check import check_layers, layer_digest
 from pipelines.layers.engine import materialise
 from pipelines.layers.spec import LayerError
+from pipelines.points import publish_park_sections, publish_points
 from pipelines.quality import publish_deliveries
 from pipelines.sources import SOURCES
 
@@ -240,6 +241,8 @@ def run_refresh(
                 _publish_areas(con, areas)
         _update_catalog(con, report.files)
         publish_deliveries(con)
+        publish_points(con)
+        publish_park_sections(con)
         passed = [r[0] for r in con.execute("SELECT digest FROM meta.layer_check").fetchall()]
         layers, layer_errors = check_layers(settings.layers, passed)
         con.executemany(

@@ -1,4 +1,5 @@
-"""KPI cards, grouped by domain: value and unit, status, change on last month, rank."""
+"""KPI cards, grouped by domain: value and unit against target, status, a 12-month
+sparkline, change on last month and last year, rank among siblings."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dashboard.data import DOMAIN_ORDER
 from dashboard.i18n import name, t
 
 
-def kpi_card(row: dict, lang: str, href: str, selected: bool) -> dcc.Link:
+def kpi_card(row: dict, lang: str, href: str, selected: bool, spark: str = "") -> dcc.Link:
     unit = row[f"unit_{lang}"]
     decimals = int(row["decimals"])
     status = row["status"] if isinstance(row["status"], str) else "none"
@@ -71,20 +72,33 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool) -> dcc.Link:
                 ],
                 className="kpi-body",
             ),
+            html.Img(src=spark, className="sparkline", alt=t("card.sparkline", lang))
+            if spark
+            else html.Div(className="sparkline empty"),
             html.Div(footer, className="kpi-foot"),
         ],
     )
 
 
 def card_sections(
-    values: pd.DataFrame, lang: str, href_for: Callable[[str], str], selected: str | None
+    values: pd.DataFrame,
+    lang: str,
+    href_for: Callable[[str], str],
+    selected: str | None,
+    sparks: dict[str, str] | None = None,
 ) -> list[html.Section]:
     sections = []
     groups = dict(tuple(values.groupby("domain")))
     for domain in (d for d in DOMAIN_ORDER if d in groups):
         group = groups[domain]
         cards = [
-            kpi_card(row, lang, href_for(row["indicator_id"]), row["indicator_id"] == selected)
+            kpi_card(
+                row,
+                lang,
+                href_for(row["indicator_id"]),
+                row["indicator_id"] == selected,
+                (sparks or {}).get(row["indicator_id"], ""),
+            )
             for row in group.to_dict("records")
         ]
         sections.append(

@@ -1,16 +1,22 @@
-"""The cockpit page of one area. Every level has the same anatomy; only the area changes."""
+"""The cockpit page of one area. Every level has the same anatomy; only the area changes:
+header with freshness, breadcrumb, the children map with point layers, rankings and
+trends, alerts, and the KPI cards of the five domains."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import data, figures, ids
+from dashboard import charts, data, figures, fmt, ids, insights
+from dashboard.components import park
+from dashboard.components.alerts import alerts_panel
+from dashboard.components.analysis import analysis_panel
 from dashboard.components.breadcrumb import breadcrumb
 from dashboard.components.cards import card_sections
-from dashboard.components.header import header
+from dashboard.components.header import freshness_badge, header
 from dashboard.components.map_panel import map_panel
-from dashboard.i18n import pick_lang, t
-from dashboard.urls import area_href
+from dashboard.exports import export_href
+from dashboard.i18n import name, pick_lang, t
+from dashboard.urls import area_href, brief_href
 
 
 def not_found(code: str, level: str, lang: str) -> html.Div:
@@ -36,52 +42,190 @@ def default_indicator(options) -> str | None:
     return (with_status if len(with_status) else options)["indicator_id"].iloc[0]
 
 
-def area_page(level: str, code: str | None, lang: str | None, indicator: str | None) -> html.Div:
+def chosen_layers(value: str | None) -> list[str]:
+    """Point layers named in the URL (``layers=hotline,parking``), unknown names dropped."""
+    asked = (value or "").split(",")
+    return [layer for layer in figures.POINT_LAYERS if layer in asked]
+
+
+def map_with_points(area: dict, indicator: str, period: str, layers: list[str], lang: str):
+    parent, child_level = data.map_areas(area)
+    figure = figures.map_figure(
+        data.shapes(parent, child_level),
+        data.map_values(parent, child_level, indicator, period),
+        data.indicator(indicator),
+        lang,
+        highlight=area["code"],
+    )
+    for layer in layers:
+        trace = figures.points_trace(insights.points(parent, layer, period), layer, lang)
+        figure["data"][figures.POINT_TRACE[layer]].update(trace)
+    return figure
+
+
+def analysis_figures(area: dict, indicator_id: str, period: str, lang: str) -> tuple[dict, dict]:
+    parent, child_level = data.map_areas(area)
+    indicator = data.indicator(indicator_id)
+    ranking = charts.ranking_figure(
+        data.map_values(parent, child_level, indicator_id, period), indicator, lang
+    )
+    trend = charts.trend_figure(insights.trend(area["code"], indicator_id), indicator, lang, period)
+    return ranking, trend
+
+
+def csv_links(code: str, indicator: str, period: str, lang: str) -> dict[str, str]:
+    return {
+        "ranking": export_href("ranking", lang, area=code, indicator=indicator, period=period),
+        "trend": export_href("trend", lang, area=code, indicator=indicator),
+    }
+
+
+def park_parts(area, period, shown_period, points, lang, cards, sparks):
+    """A park's six sections and five scenes, in place of the domain sections."""
+    host = data.area(area["parent_code"])
+    sections = insights.park_sections(area["code"], period)
+    figure = charts.sections_figure(sections, park.SECTIONS, lang)
+    panel = park.sections_panel(
+        figure,
+        park.section_tiles(sections, period, lang),
+        lang,
+        f"{name(area, lang)}-{period}",
+    )
+
+    def href_for(level: str, indicator_id: str) -> str:
+        code = host["code"] if level == "street" else area["code"]
+        return area_href(level, code, lang, indicator_id, shown_period, points)
+
+    scenes = park.scene_panels(
+        cards, data.card_values(host["code"], period), name(host, lang), lang, href_for, sparks
+    )
+    return panel, scenes
+
+
+def area_page(
+    level: str,
+    code: str | None,
+    lang: str | None,
+    indicator: str | None,
+    period: str | None = None,
+    layers: str | None = None,
+) -> html.Div:
     lang = pick_lang(lang)
     try:
         area = data.district() if level == "district" else data.find_area(code or "", level)
+        if area is None:
+            return not_found(code or "", level, lang)
+        as_of = data.as_of()
+        known = insights.periods()
     except data.NoWarehouse:
         return no_data(lang)
-    if area is None:
-        return not_found(code or "", level, lang)
-    as_of = data.as_of()
-    period = as_of["period"]
+    if not known:
+        return no_data(lang)
+    period = period if period in known else known[0]
+    shown_period = period if period != known[0] else None
     parent, child_level = data.map_areas(area)
     options = data.indicators(child_level)
     if indicator not in set(options["indicator_id"]):
         indicator = default_indicator(options)
-    cards = data.card_values(area["code"], period) if period else None
+    # A park opens with its car parks and lifts on the map: two of its five scenes.
+    points = chosen_layers(layers if layers is not None or level != "park" else "parking,elevators")
+    cards = data.card_values(area["code"], period)
+    sparks = charts.card_sparklines(
+        insights.history(area["code"], period),
+        dict(zip(cards["indicator_id"], cards["direction"], strict=True)),
+        fmt.months_back(period, 12),
+    )
 
     def href_for(indicator_id: str) -> str:
-        return area_href(level, area["code"], lang, indicator_id)
+        return area_href(level, area["code"], lang, indicator_id, shown_period, points)
 
     other = "en" if lang == "zh" else "zh"
+    badge = freshness_badge(insights.stale_sources(area["level"], fmt.utc_now()), lang)
+    switch = area_href(level, area["code"], other, indicator, shown_period, points)
     body = [
-        header(area, lang, as_of, area_href(level, area["code"], other, indicator)),
-        breadcrumb(data.ancestors(area["code"]), lang, indicator),
-    ]
-    main = []
+        header(area, lang, {**as_of, "period": period}, switch, badge),
+        html.Div(
+            [
+                breadcrumb(data.ancestors(area["code"]), lang, indicator),
+                html.Div(
+                    [
+                        dcc.Link(t("brief.open", lang), href=brief_href(area["code"], lang,
+                                 shown_period), className="tool-link", id="brief-link"),
+                        html.A(t("export.cards", lang), href=export_href("cards", lang,
+                               area=area["code"], period=period), className="tool-link",
+                               download="", id="cards-csv"),
+                    ],
+                    className="page-tools",
+                ),
+            ],
+            className="page-bar",
+        ),
+    ]  # fmt: skip
+    left, right = [], []
     if indicator is not None:
-        values = data.map_values(parent, child_level, indicator, period)
-        figure = figures.map_figure(
-            data.shapes(parent, child_level),
-            values,
-            data.indicator(indicator),
+        left.append(
+            map_panel(
+                map_with_points(area, indicator, period, points, lang),
+                options,
+                indicator,
+                lang,
+                area["level"],
+                data.boundaries_synthetic(),
+                points,
+            )
+        )
+        ranking, trend = analysis_figures(area, indicator, period, lang)
+        filenames = {
+            "ranking": f"{name(area, lang)}-{indicator}-{period}",
+            "trend": f"{name(area, lang)}-{indicator}",
+        }
+        left.append(
+            analysis_panel(
+                ranking,
+                trend,
+                known,
+                period,
+                lang,
+                area["level"],
+                csv_links(area["code"], indicator, period, lang),
+                filenames,
+            )
+        )
+    right.append(
+        alerts_panel(
+            insights.alerts(area["code"], period, limit=12),
+            insights.status_counts(area["code"], period),
             lang,
-            highlight=area["code"],
+            period,
+            export_href("alerts", lang, area=area["code"], period=period),
         )
-        main.append(
-            map_panel(figure, options, indicator, lang, area["level"], data.boundaries_synthetic())
+    )
+    if area["level"] == "park":
+        sections, scenes = park_parts(area, period, shown_period, points, lang, cards, sparks)
+        left.insert(1, sections)
+        right.append(html.Div(scenes, className="kpi-panel"))
+    else:
+        right.append(
+            html.Div(card_sections(cards, lang, href_for, indicator, sparks), className="kpi-panel")
         )
-    if cards is not None:
-        main.append(
-            html.Div(card_sections(cards, lang, href_for, indicator), className="kpi-panel")
+    body.append(
+        html.Main(
+            [html.Div(left, className="main-left"), html.Div(right, className="main-right")],
+            className="cockpit-main",
         )
-    body.append(html.Main(main, className="cockpit-main"))
+    )
     body.append(
         dcc.Store(
             id=ids.PAGE_CONTEXT,
-            data={"lang": lang, "period": period, "parent": parent, "child_level": child_level},
+            data={
+                "lang": lang,
+                "period": period,
+                "latest": known[0],
+                "code": area["code"],
+                "level": area["level"],
+                "parent": parent,
+                "child_level": child_level,
+            },
         )
     )
     return html.Div(

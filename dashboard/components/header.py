@@ -3,6 +3,7 @@ language switch. Area cockpits and the catalog share it."""
 
 from __future__ import annotations
 
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import fmt
@@ -10,7 +11,27 @@ from dashboard.i18n import name, t
 from dashboard.urls import area_href, with_lang
 
 
-def page_header(title: list, lang: str, as_of: dict, switch_href: str) -> html.Header:
+def freshness_badge(stale: pd.DataFrame, lang: str) -> dcc.Link:
+    """Green while every source behind the page is within its cadence; amber, naming them,
+    when any is stale or was never loaded."""
+    if stale.empty:
+        text, tone, title = t("freshness.ok", lang), "fresh", t("freshness.ok.title", lang)
+    else:
+        names = [str(n) for n in stale[f"title_{lang}"]]
+        text = t("freshness.stale", lang, n=len(names))
+        tone, title = "stale", t("freshness.stale.title", lang, sources="、".join(names))
+    return dcc.Link(
+        text,
+        href=with_lang("/catalog", lang),
+        className=f"freshness-badge {tone}",
+        title=title,
+        id="freshness-badge",
+    )
+
+
+def page_header(
+    title: list, lang: str, as_of: dict, switch_href: str, badge: dcc.Link | None = None
+) -> html.Header:
     return html.Header(
         className="cockpit-header",
         children=[
@@ -40,6 +61,7 @@ def page_header(title: list, lang: str, as_of: dict, switch_href: str) -> html.H
                         f"{t('asof.refreshed', lang)} {fmt.timestamp(as_of['refreshed'])}",
                         className="refreshed",
                     ),
+                    badge,
                 ],
             ),
             dcc.Link(
@@ -49,9 +71,11 @@ def page_header(title: list, lang: str, as_of: dict, switch_href: str) -> html.H
     )
 
 
-def header(area: dict, lang: str, as_of: dict, switch_href: str) -> html.Header:
+def header(
+    area: dict, lang: str, as_of: dict, switch_href: str, badge: dcc.Link | None = None
+) -> html.Header:
     title = [
         html.Span(name(area, lang), className="area-name"),
         html.Span(t(f"cockpit.{area['level']}", lang), className="area-level"),
     ]
-    return page_header(title, lang, as_of, switch_href)
+    return page_header(title, lang, as_of, switch_href, badge)

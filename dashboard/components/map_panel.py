@@ -6,19 +6,37 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.figures import POINT_LAYERS
 from dashboard.i18n import name, t
 
 GRAPH_CONFIG = {
     "displaylogo": False,
     "scrollZoom": True,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendChartToCloud", "sendDataToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
 
+def point_toggles(layers: list[str], lang: str) -> dcc.Checklist:
+    return dcc.Checklist(
+        id=ids.POINT_LAYERS,
+        options=[{"label": t(f"points.{name}", lang), "value": name} for name in POINT_LAYERS],
+        value=layers,
+        inline=True,
+        className="point-toggles",
+    )
+
+
 def map_panel(
-    figure: dict, options: pd.DataFrame, selected: str, lang: str, level: str, synthetic: bool
+    figure: dict,
+    options: pd.DataFrame,
+    selected: str,
+    lang: str,
+    level: str,
+    synthetic: bool,
+    layers: list[str] = (),
 ) -> html.Section:
     dropdown = dcc.Dropdown(
         id=ids.INDICATOR,
@@ -52,6 +70,7 @@ def map_panel(
                 className="area-map",
                 style={"height": "var(--map-height)"},
             ),
+            point_toggles(list(layers), lang),
             html.Div(notes, className="map-notes"),
         ],
     )

@@ -1,11 +1,9 @@
 """``/catalog``: the data catalog and its quality."""
 
-import datetime as dt
-
 import dash
 from dash import html
 
-from dashboard import data, metadata
+from dashboard import data, fmt, metadata
 from dashboard.components.catalog import catalog_table
 from dashboard.components.cockpit import no_data
 from dashboard.components.header import page_header
@@ -17,7 +15,7 @@ def layout(lang: str | None = None, **_query: str):
     lang = pick_lang(lang)
     try:
         as_of = data.as_of()
-        sources = metadata.catalog(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        sources = metadata.catalog(fmt.utc_now())
     except data.NoWarehouse:
         return no_data(lang)
     other = "en" if lang == "zh" else "zh"

@@ -5,8 +5,8 @@ import dash
 from dashboard.components.cockpit import area_page
 
 
-def layout(code: str = "", lang: str | None = None, indicator: str | None = None, **_query: str):
-    return area_page("community", code, lang, indicator)
+def layout(code: str = "", lang: str | None = None, indicator: str | None = None, **query: str):
+    return area_page("community", code, lang, indicator, query.get("period"), query.get("layers"))
 
 
 dash.register_page(

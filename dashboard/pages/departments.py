@@ -1,11 +1,9 @@
 """``/dept`` and ``/dept/<id>``: the department cockpits (部门驾驶舱)."""
 
-import datetime as dt
-
 import dash
 from dash import html
 
-from dashboard import data, metadata
+from dashboard import data, fmt, metadata
 from dashboard.components.cockpit import no_data
 from dashboard.components.department import (
     delivery_table,
@@ -52,9 +50,7 @@ def layout(department_id: str = "", lang: str | None = None, **_query: str):
                 className="not-found",
             )
         matrix = metadata.department_matrix(department_id, as_of["period"])
-        deliveries = metadata.department_deliveries(
-            department_id, dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        )
+        deliveries = metadata.department_deliveries(department_id, fmt.utc_now())
     except data.NoWarehouse:
         return no_data(lang)
     other = "en" if lang == "zh" else "zh"

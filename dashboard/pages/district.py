@@ -5,8 +5,8 @@ import dash
 from dashboard.components.cockpit import area_page
 
 
-def layout(lang: str | None = None, indicator: str | None = None, **_query: str):
-    return area_page("district", None, lang, indicator)
+def layout(lang: str | None = None, indicator: str | None = None, **query: str):
+    return area_page("district", None, lang, indicator, query.get("period"), query.get("layers"))
 
 
 dash.register_page(__name__, path="/", name="district", title="下城区城市大脑驾驶舱", layout=layout)

@@ -5,16 +5,18 @@ A missing browser is a failure, never a skip: `make test` installs Debian's chro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import REPO, serve_cockpit
+from tests.conftest import REPO, make_settings, serve_cockpit
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 ARTIFACTS = REPO / "test-results"
@@ -89,3 +91,21 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@contextlib.contextmanager
+def serving_a_copy(demo, root: Path, change: str | None = None) -> Iterator[tuple]:
+    """A cockpit of its own under ``root``, serving a copy of the demo's published
+    warehouse, changed first by the SQL ``change`` if given. Yields (settings, url)."""
+    settings = make_settings(root)
+    versions = settings.warehouse.parent / "versions"
+    versions.mkdir(parents=True)
+    copy = versions / "cockpit-copy.duckdb"
+    shutil.copy(demo.warehouse.resolve(), copy)
+    if change:
+        con = duckdb.connect(str(copy))
+        con.execute(change)
+        con.close()
+    os.symlink(copy, settings.warehouse)
+    with serve_cockpit(settings) as url:
+        yield settings, url

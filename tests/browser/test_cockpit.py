@@ -166,27 +166,33 @@ def test_switching_indicator_recolours_without_resending_geometry(server, tracke
 
 
 def test_no_request_leaves_localhost(server, tracked: TrackedPage, areas):
+    """Every page type, the point layers and the wall included."""
     page = tracked.page
     community = children(areas, WULIN, "community")[0]
-    pages = (
-        "/",
-        f"/street/{WULIN}",
-        f"/community/{community}",
-        "/?lang=en",
-        "/street/999",
-        "/catalog",
-    )
-    for path in pages:
+    waits = {
+        "/": "map",
+        f"/street/{WULIN}?layers=hotline,elevators,parking,kitchens": "map",
+        f"/community/{community}": "map",
+        "/park/330103008P01": "map",
+        "/?lang=en": "map",
+        "/street/999": ".not-found",
+        "/catalog": ".catalog-table",
+        "/indicators": ".dict-entry",
+        "/dept": ".dept-card",
+        "/dept/statistics": ".dept-matrix",
+        f"/brief/{WULIN}": ".brief-table",
+        "/wall?dwell=600": "#wall-map .js-plotly-plot canvas",
+    }
+    for path, wait in waits.items():
         page.goto(server + path)
-        if path == "/street/999":
-            page.wait_for_selector(".not-found")
-        elif path == "/catalog":
-            page.wait_for_selector(".catalog-table")
-        else:
+        if wait == "map":
             wait_for_map(page)
+        else:
+            page.wait_for_selector(wait)
         page.wait_for_load_state("networkidle")
-    assert len(tracked.requests) > 20
+    assert len(tracked.requests) > 40
     assert tracked.external_requests() == []
+    assert tracked.errors == []
 
 
 def test_the_page_at_1920x1080_is_not_broken(server, tracked: TrackedPage):

@@ -42,7 +42,10 @@ def _values(second_value: float | None) -> pd.DataFrame:
 def test_every_area_is_drawn_and_only_valued_ones_are_coloured():
     shapes = {"330103001000": SQUARE, "330103002000": NEXT}
     fig = figures.map_figure(shapes, _values(None), INDICATOR, "zh")
-    base, layer = fig["data"]
+    base, layer, outline, *points = fig["data"]
+    assert outline["locations"] == []  # no area of this page among them
+    # The point layers' slots are there, empty and hidden until switched on.
+    assert [p["visible"] for p in points] == [False] * len(figures.POINT_LAYERS)
     assert base["locations"] == ["330103001000", "330103002000"]
     assert len(base["geojson"]["features"]) == 2
     assert layer["locations"] == ["330103001000"]
@@ -68,7 +71,24 @@ def test_view_fits_the_shapes():
 def test_the_current_area_is_outlined_among_its_siblings():
     shapes = {"330103001000": SQUARE, "330103002000": NEXT}
     fig = figures.map_figure(shapes, _values(30.0), INDICATOR, "zh", highlight="330103002000")
-    assert len(fig["data"]) == 3
-    outline = fig["data"][2]
+    assert len(fig["data"]) == 3 + len(figures.POINT_LAYERS)
+    outline = fig["data"][figures.HIGHLIGHT_TRACE]
     assert outline["locations"] == ["330103002000"] and outline["hoverinfo"] == "skip"
     assert fig["data"][figures.VALUE_TRACE]["z"] == [36.25, 30.0]
+
+
+def test_a_point_layer_fills_its_own_trace_flagged_points_larger():
+    points = pd.DataFrame(
+        {
+            "lon": [120.16, 120.17],
+            "lat": [30.27, 30.28],
+            "label": ["城市管理 · 2019-12-01 08:00", "教育 · 2019-12-02 09:30"],
+            "value": [5.5, None],
+            "flag": [False, True],
+        }
+    )
+    trace = figures.points_trace(points, "hotline", "zh")
+    assert trace["visible"] is True and trace["lon"] == [120.16, 120.17]
+    assert trace["marker"]["size"][1] > trace["marker"]["size"][0]
+    assert trace["customdata"][1] == ["教育 · 2019-12-02 09:30", "—", "未办结"]
+    assert "12345工单" in trace["hovertemplate"]

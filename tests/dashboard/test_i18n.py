@@ -21,7 +21,16 @@ DYNAMIC = {
     "cockpit": ("district", "street", "community", "park"),
     "domain": ("economy", "governance", "culture", "society", "ecology"),
     "status": ("green", "amber", "red"),
-    "map.children": ("district", "street", "community"),
+    "map.children": ("district", "street", "community", "park"),
+    "wall.map": ("street", "community", "park"),
+    "analysis.ranking": ("district", "street", "community", "park"),
+    "points": ("hotline", "elevators", "parking", "kitchens"),
+    "park.section": ("吃", "住", "行", "游", "娱", "购"),
+    "park.scene": ("tourism", "medical", "parking", "kitchens", "elevators"),
+    # Export column headers: every key a table names.
+    "col": tuple(
+        re.findall(r'"([a-z_]+)": "', (DASHBOARD / "exports.py").read_text(encoding="utf-8"))
+    ),
     "fresh": ("fresh", "stale", "never"),
     # Every value a layer spec may declare has a label in both languages.
     "direction": _choices("direction"),

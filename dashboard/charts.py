@@ -1,0 +1,219 @@
+"""Charts beside the map, as plain figure dicts (and the cards' sparklines as SVG).
+Pure: DataFrames in, figures out; no I/O, no Dash."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
+
+from dashboard import fmt
+from dashboard.i18n import name, t
+
+STATUS_COLOURS = {"green": "#2e9d6a", "amber": "#e0a21e", "red": "#d64545"}
+_NO_STATUS = "#8aa2bd"
+_TONE_COLOURS = {"good": "#2e9d6a", "bad": "#d64545", "flat": "#6f8196"}
+
+
+def sparkline(values: list[float | None], tone: str, width: int = 120, height: int = 28) -> str:
+    """A 12-month line as an SVG data URI: light enough for fifty cards, and drawn without
+    a chart library. Missing months break the line; the last point is marked."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return ""
+    lo, hi = min(known), max(known)
+    span = (hi - lo) or 1.0
+    step = (width - 6) / max(len(values) - 1, 1)
+
+    def y(v: float) -> float:
+        return 3 + (height - 6) * (1 - (v - lo) / span)
+
+    runs, run = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(f"{3 + i * step:.1f},{y(v):.1f}")
+    if run:
+        runs.append(run)
+    colour = _TONE_COLOURS.get(tone, _TONE_COLOURS["flat"])
+    lines = "".join(
+        f'<polyline points="{" ".join(r)}" fill="none" stroke="{colour}" stroke-width="1.8" '
+        'stroke-linejoin="round" stroke-linecap="round"/>'
+        for r in runs
+    )
+    last = next((i, v) for i, v in reversed(list(enumerate(values))) if v is not None)
+    dot = f'<circle cx="{3 + last[0] * step:.1f}" cy="{y(last[1]):.1f}" r="2.6" fill="{colour}"/>'
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">{lines}{dot}</svg>'
+    )
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)
+
+
+def _layout(**extra: object) -> dict:
+    return {
+        "margin": {"l": 8, "r": 16, "t": 8, "b": 28},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"size": 13},
+        "hoverlabel": {"font": {"size": 14}},
+        **extra,
+    }
+
+
+def ranking_figure(rows: pd.DataFrame, indicator: dict, lang: str) -> dict:
+    """The children as horizontal bars, best at the top, coloured by status."""
+    shown = rows[rows["value"].notna()].sort_values(["rank", "code"], kind="stable")
+    decimals = int(indicator["decimals"])
+    unit = indicator[f"unit_{lang}"]
+    labels = [name(r, lang) for r in shown.to_dict("records")]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": shown["value"].astype(float).tolist(),
+                "y": labels,
+                "marker": {
+                    "color": [
+                        STATUS_COLOURS.get(s, _NO_STATUS) if isinstance(s, str) else _NO_STATUS
+                        for s in shown["status"]
+                    ]
+                },
+                "text": [fmt.with_unit(v, decimals, unit) for v in shown["value"]],
+                "textposition": "auto",
+                "hovertemplate": "<b>%{y}</b><br>%{text}<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"showgrid": True, "gridcolor": "rgba(127,127,127,0.2)", "zeroline": False},
+            height=max(220, 26 * len(labels) + 40),
+            bargap=0.25,
+        ),
+    }
+
+
+def trend_figure(rows: pd.DataFrame, indicator: dict, lang: str, period: str | None) -> dict:
+    """One area's indicator month by month, its target, and the month on screen marked."""
+    unit = indicator[f"unit_{lang}"]
+    months = [fmt.period(p, lang) for p in rows["period"]]
+    values = [None if fmt.missing(v) else float(v) for v in rows["value"]]
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": months,
+            "y": values,
+            "name": name(indicator, lang),
+            "line": {"color": "#1f5fa8", "width": 2.5},
+            "marker": {
+                "size": 7,
+                "color": [
+                    STATUS_COLOURS.get(s, _NO_STATUS) if isinstance(s, str) else _NO_STATUS
+                    for s in rows["status"]
+                ],
+            },
+            "hovertemplate": f"%{{x}}<br>%{{y:,.{int(indicator['decimals'])}f}} {unit}"
+            "<extra></extra>",
+        }
+    ]
+    targets = rows["target"].dropna()
+    if len(targets):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": months,
+                "y": [float(targets.iloc[-1])] * len(months),
+                "name": t("card.target", lang),
+                "line": {"color": "#6f8196", "dash": "dash", "width": 1.5},
+                "hoverinfo": "skip",
+            }
+        )
+    shapes = []
+    if period in set(rows["period"]):
+        mark = fmt.period(period, lang)
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": mark,
+                "x1": mark,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#12365f", "width": 1, "dash": "dot"},
+            }
+        )
+    return {
+        "data": traces,
+        "layout": _layout(
+            height=260,
+            showlegend=len(traces) > 1,
+            legend={"orientation": "h", "y": 1.12, "x": 0},
+            yaxis={
+                "title": {"text": unit},
+                "gridcolor": "rgba(127,127,127,0.2)",
+                "automargin": True,
+            },
+            xaxis={"type": "category", "nticks": 8, "tickangle": 0},
+            shapes=shapes,
+        ),
+    }
+
+
+def card_sparklines(history: pd.DataFrame, directions: dict[str, str], months: list[str]) -> dict:
+    """Indicator id → its sparkline over ``months``, coloured by whether the line moved
+    the way the indicator wants."""
+    out = {}
+    for indicator_id, rows in history.groupby("indicator_id"):
+        by_month = dict(zip(rows["period"], rows["value"], strict=True))
+        values = [None if fmt.missing(by_month.get(m)) else float(by_month[m]) for m in months]
+        known = [v for v in values if v is not None]
+        delta = fmt.change(known[-1], known[0]) if len(known) >= 2 else None
+        tone = fmt.change_tone(delta, directions.get(indicator_id, "neutral"))
+        out[indicator_id] = sparkline(values, tone)
+    return out
+
+
+SECTION_COLOURS = {
+    "吃": "#d0642a", "住": "#7a4fb5", "行": "#1f5fa8", "游": "#2e9d6a", "娱": "#c8372d",
+    "购": "#b8860b",
+}  # fmt: skip
+
+
+def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) -> dict:
+    """A park's monthly visitors, stacked by section."""
+    months = sorted(rows["period"].unique())
+    labels = [fmt.period(m, lang) for m in months]
+    traces = []
+    for section in sections:
+        mine = rows[rows["section"] == section].set_index("period")["visitors"]
+        traces.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [int(mine.get(m, 0)) for m in months],
+                "name": t(f"park.section.{section}", lang),
+                "marker": {"color": SECTION_COLOURS.get(section, _NO_STATUS)},
+                "hovertemplate": "%{x}<br>%{y:,} "
+                + t("park.visitors.unit", lang)
+                + "<extra>"
+                + t(f"park.section.{section}", lang)
+                + "</extra>",
+            }
+        )
+    return {
+        "data": traces,
+        "layout": _layout(
+            barmode="stack",
+            height=280,
+            legend={"orientation": "h", "y": 1.14, "x": 0},
+            yaxis={"gridcolor": "rgba(127,127,127,0.2)", "automargin": True},
+            xaxis={"type": "category", "nticks": 6, "tickangle": 0},
+        ),
+    }

@@ -1,0 +1,154 @@
+"""The printable one-page brief of an area: what is red, where and since when, and every
+indicator of the area with its status and change, laid out for one A4 page."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from dashboard import fmt, ids
+from dashboard.components.alerts import since_text
+from dashboard.data import DOMAIN_ORDER
+from dashboard.i18n import name, t
+
+
+def _status_cell(status: object, lang: str) -> html.Td:
+    if not isinstance(status, str):
+        return html.Td("", className="status")
+    return html.Td(
+        [html.Span(className=f"status-dot {status}"), t(f"status.{status}", lang)],
+        className=f"status status-{status}",
+    )
+
+
+def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
+    """One compact table per domain."""
+    blocks = []
+    for domain in DOMAIN_ORDER:
+        rows = cards[cards["domain"] == domain]
+        if rows.empty:
+            continue
+        body = []
+        for row in rows.to_dict("records"):
+            decimals, unit = int(row["decimals"]), row[f"unit_{lang}"]
+            delta = fmt.change(row["value"], row["prev_value"])
+            yoy = fmt.change(row["value"], row["yoy_value"])
+            body.append(
+                html.Tr(
+                    [
+                        html.Td(name(row, lang), className="name"),
+                        html.Td(fmt.with_unit(row["value"], decimals, unit), className="num"),
+                        _status_cell(row["status"], lang),
+                        html.Td(
+                            fmt.signed_percent(delta),
+                            className=f"num change {fmt.change_tone(delta, row['direction'])}",
+                        ),
+                        html.Td(
+                            fmt.signed_percent(yoy),
+                            className=f"num change {fmt.change_tone(yoy, row['direction'])}",
+                        ),
+                    ]
+                )
+            )
+        blocks.append(
+            html.Div(
+                [
+                    html.H3(t(f"domain.{domain}", lang)),
+                    html.Table(
+                        [
+                            html.Thead(
+                                html.Tr(
+                                    [
+                                        html.Th(t("col.indicator", lang)),
+                                        html.Th(t("col.value", lang)),
+                                        html.Th(t("col.status", lang)),
+                                        html.Th(t("card.vs_prev", lang)),
+                                        html.Th(t("card.vs_yoy", lang)),
+                                    ]
+                                )
+                            ),
+                            html.Tbody(body),
+                        ],
+                        className="brief-table",
+                    ),
+                ],
+                className="brief-domain",
+            )
+        )
+    return blocks
+
+
+def alert_lines(alerts: pd.DataFrame, lang: str, period: str) -> html.Ol | html.P:
+    if alerts.empty:
+        return html.P(t("alerts.none", lang))
+    items = []
+    for row in alerts.to_dict("records"):
+        when = since_text(row, lang, period)
+        value = fmt.with_unit(row["value"], int(row["decimals"]), row[f"unit_{lang}"])
+        items.append(
+            html.Li(
+                [
+                    html.Span(className=f"status-dot {row['status']}"),
+                    html.B(row[f"area_{lang}"]),
+                    f" {row[f'name_{lang}']} {value}（{when}）"
+                    if lang == "zh"
+                    else f" {row[f'name_{lang}']} {value} ({when})",
+                ]
+            )
+        )
+    return html.Ol(items, className="brief-alerts")
+
+
+def brief(
+    area: dict,
+    period: str,
+    as_of: dict,
+    cards: pd.DataFrame,
+    alerts: pd.DataFrame,
+    counts: dict[str, int],
+    lang: str,
+    back: html.A,
+) -> html.Div:
+    kind = area["level"]
+    level = t(f"cockpit.{kind}", lang)
+    return html.Div(
+        [
+            html.Div(
+                [
+                    back,
+                    html.Button(t("brief.print", lang), id=ids.BRIEF_PRINT, className="tool-link"),
+                ],
+                className="brief-tools no-print",
+            ),
+            html.Header(
+                [
+                    html.Div(t("app.title", lang), className="brief-brand"),
+                    html.H1(" · ".join([name(area, lang), level, t("brief.title", lang)])),
+                    html.P(
+                        t(
+                            "brief.meta",
+                            lang,
+                            period=fmt.period(period, lang),
+                            refreshed=fmt.timestamp(as_of["refreshed"]),
+                            red=counts["red"],
+                            amber=counts["amber"],
+                        ),
+                        className="brief-meta",
+                    ),
+                ]
+            ),
+            html.Section(
+                [html.H2(t("brief.alerts", lang)), alert_lines(alerts, lang, period)],
+                className="brief-section",
+            ),
+            html.Section(
+                [
+                    html.H2(t("brief.indicators", lang)),
+                    html.Div(kpi_table(cards, lang), className="brief-columns"),
+                ],
+                className="brief-section",
+            ),  # fmt: skip
+        ],
+        className="brief",
+        lang="zh-CN" if lang == "zh" else "en",
+    )

@@ -1,0 +1,204 @@
+"""The wall screen's view of one area: dark, large, exception-driven. The children map
+coloured by red counts, what is red and since when, and the area's worst indicators."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import data, figures, fmt, insights
+from dashboard.components.alerts import since_text
+from dashboard.i18n import name, t
+
+_SEVERITY = {"red": 0, "amber": 1, "green": 2}
+DARK_MAP_STYLE = {
+    "version": 8,
+    "sources": {},
+    "layers": [{"id": "ground", "type": "background", "paint": {"background-color": "#0e1b2e"}}],
+}
+WALL_GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "staticPlot": False}
+
+
+def alerts_indicator(lang: str) -> dict:
+    """The map's measure on the wall, described as an indicator for the map figure."""
+    return {
+        "name_zh": t("wall.map.measure", "zh"),
+        "name_en": t("wall.map.measure", "en"),
+        "unit_zh": t("wall.map.unit", "zh"),
+        "unit_en": t("wall.map.unit", "en"),
+        "decimals": 0,
+        "direction": "alerts",
+    }
+
+
+def worst_first(cards: pd.DataFrame, count: int) -> pd.DataFrame:
+    ranked = cards.assign(_sev=cards["status"].map(lambda s: _SEVERITY.get(s, 3)))
+    return ranked.sort_values(["_sev", "indicator_id"], kind="stable").head(count)
+
+
+def tile(row: dict, lang: str) -> html.Div:
+    status = row["status"] if isinstance(row["status"], str) else "none"
+    delta = fmt.change(row["value"], row["prev_value"])
+    return html.Div(
+        [
+            html.Div(name(row, lang), className="wall-tile-name"),
+            html.Div(
+                [
+                    html.Span(fmt.number(row["value"], int(row["decimals"])), className="v"),
+                    html.Span(row[f"unit_{lang}"], className="u"),
+                ],
+                className="wall-tile-value",
+            ),
+            html.Div(
+                [t("card.vs_prev", lang), " ", fmt.signed_percent(delta)],
+                className=f"change {fmt.change_tone(delta, row['direction'])}",
+            ),
+        ],
+        className=f"wall-tile status-{status}",
+    )
+
+
+def alert_rows(rows: pd.DataFrame, lang: str, period: str) -> html.Ol:
+    items = []
+    for row in rows.to_dict("records"):
+        when = since_text(row, lang, period)
+        items.append(
+            html.Li(
+                [
+                    html.Span(className=f"status-dot {row['status']}"),
+                    html.Span(row[f"area_{lang}"], className="wall-alert-area"),
+                    html.Span(row[f"name_{lang}"], className="wall-alert-name"),
+                    html.Span(
+                        fmt.with_unit(row["value"], int(row["decimals"]), row[f"unit_{lang}"]),
+                        className="wall-alert-value",
+                    ),
+                    html.Span(when, className="wall-alert-since"),
+                ],
+                className=f"wall-alert status-{row['status']}",
+            )
+        )
+    return html.Ol(items, className="wall-alerts")
+
+
+def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: bool) -> list:
+    area = data.area(code) or data.district()
+    as_of = data.as_of()
+    period = as_of["period"]
+    parent, child_level = data.map_areas(area)
+    counts = insights.alert_counts(parent, child_level, period)
+    figure = figures.map_figure(
+        data.shapes(parent, child_level),
+        figures.alert_map_values(counts),
+        alerts_indicator(lang),
+        lang,
+        highlight=area["code"],
+    )
+    # Dark ground under the areas: a style with a background layer only, so still no tiles.
+    figure["layout"]["map"]["style"] = DARK_MAP_STYLE
+    figure["layout"]["font"] = {"color": "#e8eef7", "size": 16}
+    figure["data"][figures.VALUE_TRACE]["colorbar"]["bgcolor"] = "rgba(0,0,0,0)"
+    figure["data"][0]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
+    # The zoom fits a laptop's map box; the wall's box is known only in the browser, where
+    # wall.js scales the zoom to it.
+    width, height = figures.MAP_PIXELS
+    fit = {"zoom": figure["layout"]["map"]["zoom"], "width": width, "height": height}
+    figure["layout"]["meta"] = {"fit": fit}
+    totals = insights.status_counts(area["code"], period)
+    cards = data.card_values(area["code"], period)
+    steps = [
+        html.Span(className="wall-step" + (" current" if i == position else ""))
+        for i in range(len(playlist))
+    ]
+    return [
+        html.Header(
+            [
+                html.Div(
+                    [
+                        html.Div(t("app.title", lang), className="wall-brand"),
+                        html.H1(
+                            [
+                                html.Span(name(area, lang), id="wall-area"),
+                                html.Span(t(f"cockpit.{area['level']}", lang), className="lvl"),
+                            ]
+                        ),
+                    ],
+                    className="wall-title",
+                ),
+                html.Div(
+                    [
+                        html.Div(steps, className="wall-steps"),
+                        html.Span(t("wall.paused", lang), className="wall-paused")
+                        if paused
+                        else None,
+                    ],
+                    className="wall-progress",
+                ),
+                html.Div(
+                    [
+                        html.Div(className="wall-clock-space"),
+                        html.Div(
+                            [
+                                t("asof.period", lang),
+                                " ",
+                                html.B(fmt.period(period, lang)),
+                                " · ",
+                                t("asof.refreshed", lang),
+                                " ",
+                                html.Span(fmt.timestamp(as_of["refreshed"]), id="wall-refreshed"),
+                            ],
+                            className="wall-asof",
+                        ),
+                    ],
+                    className="wall-time",
+                ),
+            ],
+            className="wall-header",
+        ),
+        html.Div(
+            [
+                html.Section(
+                    [
+                        html.H2(t(f"wall.map.{child_level}", lang)),
+                        dcc.Graph(
+                            figure=figure,
+                            config=WALL_GRAPH_CONFIG,
+                            className="wall-map",
+                            id="wall-map",
+                        ),
+                    ],
+                    className="wall-panel wall-map-panel",
+                ),
+                html.Section(
+                    [
+                        html.Div(
+                            [
+                                html.Div(
+                                    [html.B(totals["red"]), t("status.red", lang)],
+                                    className="wall-count red",
+                                ),
+                                html.Div(
+                                    [html.B(totals["amber"]), t("status.amber", lang)],
+                                    className="wall-count amber",
+                                ),
+                            ],
+                            className="wall-counts",
+                        ),
+                        html.H2(t("wall.alerts", lang)),
+                        alert_rows(insights.alerts(area["code"], period, limit=7), lang, period),
+                    ],
+                    className="wall-panel wall-alert-panel",
+                ),
+                html.Section(
+                    [
+                        html.H2(t("wall.indicators", lang)),
+                        html.Div(
+                            [tile(r, lang) for r in worst_first(cards, 8).to_dict("records")],
+                            className="wall-tiles",
+                        ),
+                    ],
+                    className="wall-panel wall-tile-panel",
+                ),
+            ],
+            className="wall-grid",
+        ),
+    ]

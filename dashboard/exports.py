@@ -1,0 +1,204 @@
+"""CSV downloads of every table and ranking the cockpits show: ``/export/<table>.csv``.
+
+Each export is one read-only query from the data layer, the columns named in the page's
+language, written as UTF-8 with a byte-order mark so that Excel opens Chinese text right.
+The same URL with the same query string always gives the same table, so a download can
+be shared like a view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+import flask
+import pandas as pd
+
+from dashboard import data, fmt, insights, metadata
+from dashboard.i18n import pick_lang, t
+
+Table = Callable[[flask.Request, str], tuple[pd.DataFrame, str]]
+
+
+def _area(code: str) -> dict:
+    area = data.area(code)
+    if area is None:
+        flask.abort(404, f"no area {code}")
+    return area
+
+
+def _period(request: flask.Request) -> str:
+    chosen = request.args.get("period")
+    known = insights.periods()
+    if not known:
+        flask.abort(503, "no warehouse published yet")
+    return chosen if chosen in known else known[0]
+
+
+def _named(rows: pd.DataFrame, lang: str, columns: dict[str, str]) -> pd.DataFrame:
+    """``columns``: output column id → source column; the header is ``col.<id>``."""
+    out = pd.DataFrame({t(f"col.{key}", lang): rows[src] for key, src in columns.items()})
+    return out.reset_index(drop=True)
+
+
+def _indicator(request: flask.Request) -> dict:
+    indicator = data.indicator(request.args.get("indicator", ""))
+    if indicator is None:
+        flask.abort(404, "no such indicator")
+    return indicator
+
+
+def _status(rows: pd.DataFrame, lang: str) -> pd.Series:
+    return rows["status"].map(lambda s: t(f"status.{s}", lang) if isinstance(s, str) else "")
+
+
+def cards(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    rows = data.card_values(area["code"], period)
+    rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
+    rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
+    rows["status_name"] = _status(rows, lang)
+    rows["period"] = period
+    table = _named(
+        rows,
+        lang,
+        {
+            "domain": "domain_name", "indicator": "name", "indicator_id": "indicator_id",
+            "period": "period", "value": "value", "unit": "unit", "status": "status_name",
+            "target": "target", "prev_value": "prev_value", "yoy_value": "yoy_value",
+            "rank": "rank", "rank_of": "rank_of",
+        },
+    )  # fmt: skip
+    return table, f"{area['name_' + lang]}-{period}"
+
+
+def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    indicator = _indicator(request)
+    parent, level = data.map_areas(area)
+    rows = data.map_values(parent, level, indicator["indicator_id"], period)
+    rows = rows.sort_values(["rank", "code"], na_position="last", kind="stable")
+    rows["name"], rows["status_name"] = rows[f"name_{lang}"], _status(rows, lang)
+    rows["unit"] = indicator[f"unit_{lang}"]
+    table = _named(
+        rows,
+        lang,
+        {"rank": "rank", "area": "name", "code": "code", "value": "value", "unit": "unit",
+         "status": "status_name"},
+    )  # fmt: skip
+    return table, f"{indicator['name_' + lang]}-{area['name_' + lang]}-{period}"
+
+
+def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    rows = insights.alerts(area["code"], period, limit=10_000)
+    rows["status_name"] = _status(rows, lang)
+    rows["area"], rows["name"] = rows[f"area_{lang}"], rows[f"name_{lang}"]
+    rows["unit"] = rows[f"unit_{lang}"]
+    table = _named(
+        rows,
+        lang,
+        {"status": "status_name", "area": "area", "code": "area_code", "indicator": "name",
+         "value": "value", "unit": "unit", "target": "target", "since": "since"},
+    )  # fmt: skip
+    return table, f"{t('alerts.title', lang)}-{area['name_' + lang]}-{period}"
+
+
+def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area = _area(request.args.get("area", ""))
+    indicator = _indicator(request)
+    rows = insights.trend(area["code"], indicator["indicator_id"])
+    rows["status_name"], rows["unit"] = _status(rows, lang), indicator[f"unit_{lang}"]
+    table = _named(
+        rows,
+        lang,
+        {"period": "period", "value": "value", "unit": "unit", "status": "status_name",
+         "target": "target"},
+    )  # fmt: skip
+    return table, f"{indicator['name_' + lang]}-{area['name_' + lang]}"
+
+
+def catalog(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    rows = metadata.catalog(fmt.utc_now())
+    rows["title"], rows["owner"] = rows[f"title_{lang}"], rows[f"department_{lang}"]
+    rows["freshness_name"] = rows["freshness"].map(lambda f: t(f"fresh.{f}", lang))
+    table = _named(
+        rows,
+        lang,
+        {"source": "source", "title": "title", "department": "owner", "table": "table_name",
+         "cadence": "cadence", "last_success": "last_success", "freshness": "freshness_name",
+         "rows_in": "rows_in", "rows_rejected": "rows_rejected"},
+    )  # fmt: skip
+    return table, t("nav.catalog", lang)
+
+
+def dictionary(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    rows = metadata.dictionary()
+    rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
+    rows["description"] = rows[f"description_{lang}"]
+    rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
+    rows["levels_text"] = rows["levels"].map(lambda ls: "/".join(t(f"level.{x}", lang) for x in ls))
+    table = _named(
+        rows,
+        lang,
+        {"indicator_id": "indicator_id", "indicator": "name", "domain": "domain_name",
+         "description": "description", "unit": "unit", "department": "department",
+         "levels": "levels_text", "target": "target", "layer_file": "layer_file"},
+    )  # fmt: skip
+    return table, t("nav.indicators", lang)
+
+
+def department(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    department_id, period = request.args.get("department", ""), _period(request)
+    if metadata.department(department_id) is None:
+        flask.abort(404, "no such department")
+    rows = metadata.department_matrix(department_id, period)
+    rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
+    rows["area"], rows["status_name"] = rows[f"area_{lang}"], _status(rows, lang)
+    rows["period"] = period
+    table = _named(
+        rows,
+        lang,
+        {"indicator": "name", "indicator_id": "indicator_id", "area": "area", "code": "code",
+         "period": "period", "value": "value", "unit": "unit", "status": "status_name"},
+    )  # fmt: skip
+    return table, f"{department_id}-{period}"
+
+
+TABLES: dict[str, Table] = {
+    "cards": cards,
+    "ranking": ranking,
+    "alerts": alerts,
+    "trend": trend,
+    "catalog": catalog,
+    "indicators": dictionary,
+    "department": department,
+}
+
+
+def export_href(table: str, lang: str, **query: str | None) -> str:
+    args = {k: v for k, v in query.items() if v}
+    args["lang"] = lang
+    return f"/export/{table}.csv?" + "&".join(f"{k}={quote(str(v))}" for k, v in args.items())
+
+
+def serve(table: str) -> flask.Response:
+    build = TABLES.get(table)
+    if build is None:
+        flask.abort(404, f"no export {table}")
+    lang = pick_lang(flask.request.args.get("lang"))
+    try:
+        frame, stem = build(flask.request, lang)
+    except data.NoWarehouse:
+        flask.abort(503, "no warehouse published yet")
+    body = "\ufeff" + frame.to_csv(index=False)
+    filename = f"{stem}.csv".replace("/", "-")
+    response = flask.Response(body.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"export.csv\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def register(server: flask.Flask) -> None:
+    server.add_url_rule("/export/<table>.csv", "export", serve)

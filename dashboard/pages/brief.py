@@ -1,0 +1,45 @@
+"""``/brief/<code>``: the printable one-page brief of any area (简报)."""
+
+import dash
+from dash import dcc
+
+from dashboard import data, insights
+from dashboard.components.brief import brief
+from dashboard.components.cockpit import no_data, not_found
+from dashboard.i18n import pick_lang, t
+from dashboard.urls import area_href
+
+
+def layout(code: str = "", lang: str | None = None, period: str | None = None, **_query: str):
+    lang = pick_lang(lang)
+    try:
+        area = data.area(code)
+        if area is None:
+            return not_found(code, "community", lang)
+        known = insights.periods()
+        if not known:
+            return no_data(lang)
+        period = period if period in known else known[0]
+        shown = period if period != known[0] else None
+        back = dcc.Link(
+            t("brief.back", lang),
+            href=area_href(area["level"], area["code"], lang, None, shown),
+            className="tool-link",
+        )
+        return brief(
+            area,
+            period,
+            data.as_of(),
+            data.card_values(area["code"], period),
+            insights.alerts(area["code"], period, limit=8),
+            insights.status_counts(area["code"], period),
+            lang,
+            back,
+        )
+    except data.NoWarehouse:
+        return no_data(lang)
+
+
+dash.register_page(
+    __name__, path_template="/brief/<code>", name="brief", title="简报", layout=layout
+)

@@ -1,0 +1,14 @@
+"""``/park/<code>``: a park (园区) cockpit, organised by sections and scenes."""
+
+import dash
+
+from dashboard.components.cockpit import area_page
+
+
+def layout(code: str = "", lang: str | None = None, indicator: str | None = None, **query: str):
+    return area_page("park", code, lang, indicator, query.get("period"), query.get("layers"))
+
+
+dash.register_page(
+    __name__, path_template="/park/<code>", name="park", title="园区驾驶舱", layout=layout
+)

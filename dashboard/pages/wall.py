@@ -1,0 +1,67 @@
+"""``/wall``: the wall screen. Plays on its own through the areas that need attention,
+picks up new data without a reload, and takes Space (pause) and ←/→ (step) from a
+keyboard if there is one. ``?dwell=<seconds>`` overrides the configured dwell time."""
+
+import dash
+from dash import dcc, html
+
+from dashboard import data, ids, insights
+from dashboard.components.cockpit import no_data
+from dashboard.components.wall import wall_view
+from dashboard.i18n import pick_lang
+
+MIN_DWELL, MAX_DWELL = 2, 600
+VERSION_POLL_SECONDS = 30
+
+
+def dwell_seconds(value: str | None) -> int:
+    try:
+        chosen = int(value) if value else data.settings().wall_dwell_seconds
+    except ValueError:
+        chosen = data.settings().wall_dwell_seconds
+    return max(MIN_DWELL, min(MAX_DWELL, chosen))
+
+
+def playlist() -> list[str]:
+    settings = data.settings()
+    district = data.district()
+    as_of = data.as_of()
+    return insights.wall_playlist(
+        district["code"], as_of["period"], settings.wall_streets, settings.wall_communities
+    )
+
+
+def layout(lang: str | None = None, dwell: str | None = None, **_query: str):
+    lang = pick_lang(lang)
+    try:
+        order = playlist()
+        body = wall_view(order[0], lang, 0, order, paused=False)
+        version = data.warehouse_version()
+    except data.NoWarehouse:
+        return no_data(lang)
+    seconds = dwell_seconds(dwell)
+    state = {"playlist": order, "index": 0, "paused": False, "version": version, "lang": lang}
+    return html.Div(
+        [
+            dcc.Store(id=ids.WALL_STATE, data=state),
+            dcc.Interval(id=ids.WALL_STEP, interval=seconds * 1000),
+            dcc.Interval(id=ids.WALL_VERSION_TICK, interval=VERSION_POLL_SECONDS * 1000),
+            dcc.Interval(id=ids.WALL_CLOCK_TICK, interval=1000),
+            html.Div(
+                [
+                    html.Button(id=ids.WALL_PREV, n_clicks=0, tabIndex=-1),
+                    html.Button(id=ids.WALL_PAUSE, n_clicks=0, tabIndex=-1),
+                    html.Button(id=ids.WALL_NEXT, n_clicks=0, tabIndex=-1),
+                ],
+                className="wall-keys",
+            ),
+            html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
+            html.Div(body, id=ids.WALL_BODY, className="wall-body"),
+        ],
+        className="wall",
+        lang="zh-CN" if lang == "zh" else "en",
+        **{"data-dwell": str(seconds)},
+    )
+
+
+dash.register_page(__name__, path="/wall", name="wall", title="城市大脑 · 大屏", layout=layout)

@@ -1,0 +1,100 @@
+"""What the cockpits draw besides indicators, published at each refresh so that the
+dashboard (which reads ``ind`` and ``meta`` only) has it: map points (hotline tickets,
+elevators, car parks, kitchens) in ``ind.map_point``, and a park's footfall by section in
+``ind.park_section``.
+
+One row per point and month: where it is, which area it belongs to, a label, a value
+(what the point's size or colour says) and ``flag`` (the points that need attention).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MAP_POINT_DDL = """
+CREATE OR REPLACE TABLE ind.map_point (
+    layer VARCHAR, area_code VARCHAR, period VARCHAR, lon DOUBLE, lat DOUBLE,
+    label VARCHAR, value DOUBLE, flag BOOLEAN
+)
+"""
+
+# Each layer: the stg table it needs and the SELECT that gives its rows.
+LAYERS: dict[str, tuple[str, str]] = {
+    # Open tickets are flagged; the value is the hours a closed ticket took.
+    "hotline": (
+        "hotline_ticket",
+        """SELECT 'hotline', area_code, period, lon, lat,
+                  category || ' · ' || strftime(accepted_at, '%Y-%m-%d %H:%M'),
+                  date_diff('minute', accepted_at, closed_at) / 60.0, closed_at IS NULL
+           FROM stg.hotline_ticket WHERE lon IS NOT NULL AND lat IS NOT NULL""",
+    ),
+    # A device with an entrapment alarm in the month is flagged.
+    "elevators": (
+        "elevator_month",
+        """SELECT 'elevators', area_code, period, lon, lat, device_id,
+                  entrapment_alarms + faults, entrapment_alarms > 0
+           FROM stg.elevator_month WHERE lon IS NOT NULL AND lat IS NOT NULL""",
+    ),
+    # A car park at 90% or more of its spaces is flagged.
+    "parking": (
+        "car_parks",
+        """SELECT 'parking', area_code, period, lon, lat, lot_name, occupancy_pct,
+                  occupancy_pct >= 90
+           FROM stg.car_parks WHERE lon IS NOT NULL AND lat IS NOT NULL""",
+    ),
+    # Kitchens come as counts per area: one point at the area's centre, sized by its open
+    # kitchens, flagged when an inspection failed.
+    "kitchens": (
+        "kitchens",
+        """SELECT 'kitchens', k.area_code, k.period, s.centroid_lon, s.centroid_lat,
+                  a.name_zh, k.open_kitchens, k.failed_inspections > 0
+           FROM stg.kitchens k JOIN ind.area_shape s ON s.code = k.area_code
+           JOIN ind.area a ON a.code = k.area_code""",
+    ),
+}
+
+
+def publish_points(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild ``ind.map_point`` from the stg tables there are; returns the layers built."""
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'stg'"
+        ).fetchall()
+    }
+    con.execute(MAP_POINT_DDL)
+    built = []
+    for layer, (table, select) in LAYERS.items():
+        if table in present:
+            con.execute(f"INSERT INTO ind.map_point {select}")
+            built.append(layer)
+    return built
+
+
+PARK_SECTION_DDL = """
+CREATE OR REPLACE TABLE ind.park_section (
+    area_code VARCHAR, period VARCHAR, section VARCHAR, visitors BIGINT,
+    peak_day_visitors BIGINT, days INTEGER
+)
+"""
+
+
+def publish_park_sections(con: duckdb.DuckDBPyConnection) -> bool:
+    """``ind.park_section``: a park's monthly footfall by section (吃住行游娱购), the
+    dimension a park cockpit is organised by and that area indicators do not have."""
+    con.execute(PARK_SECTION_DDL)
+    present = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE schema_name = 'stg' AND table_name = 'park_footfall'"
+    ).fetchall()[0][0]
+    if not present:
+        return False
+    con.execute(
+        """
+        INSERT INTO ind.park_section
+        SELECT area_code, period, section, sum(visitors), max(visitors),
+               count(DISTINCT CAST(day AS DATE))
+        FROM stg.park_footfall GROUP BY ALL ORDER BY ALL
+        """
+    )
+    return True

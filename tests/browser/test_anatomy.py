@@ -1,0 +1,215 @@
+"""The parts of a cockpit page an official reads and takes away: alerts, sparklines,
+rankings and trends with a period, map point layers, the park's sections and scenes,
+the freshness badge, and exports (CSV, PNG, a one-page brief)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import TrackedPage, serving_a_copy
+from tests.browser.test_cockpit import GRAPH, WULIN, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+PARK = "330103008P01"
+HOTLINE_TRACE = 3  # dashboard.figures.POINT_TRACE["hotline"]
+
+
+def latest(wh) -> str:
+    return wh.execute("SELECT max(period) FROM ind.indicator_value").fetchall()[0][0]
+
+
+def read_csv(download) -> list[dict]:
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark, for Excel"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_alerts_list_red_first_and_link_to_their_area(server, tracked: TrackedPage, wh):
+    page = tracked.page
+    page.goto(server + f"/street/{WULIN}")
+    wait_for_map(page, "武林街道")
+    period = latest(wh)
+    red, amber = wh.execute(
+        "SELECT count(*) FILTER (WHERE status = 'red'), count(*) FILTER (WHERE status = 'amber') "
+        "FROM ind.indicator_value v JOIN ind.area a ON a.code = v.area_code "
+        "WHERE v.period = ? AND (a.code = ? OR a.parent_code = ?)",
+        [period, WULIN, WULIN],
+    ).fetchall()[0]
+    counts = page.locator(".alert-counts").inner_text()
+    assert f"预警 {red}" in counts and f"关注 {amber}" in counts
+    items = page.locator(".alert-item")
+    classes = [c.split("status-")[1] for c in items.evaluate_all("es => es.map(e => e.className)")]
+    assert classes == sorted(classes, key=lambda s: s != "red")  # red before amber
+    first = items.first
+    area = first.locator(".alert-area").inner_text()
+    indicator = first.locator(".alert-indicator").inner_text()
+    first.click()
+    page.wait_for_selector(f".area-name:text-is('{area}')")
+    card = page.locator(".kpi-card.selected")
+    assert indicator in card.inner_text()
+    assert "status-red" in card.get_attribute("class")
+
+
+def test_cards_carry_a_sparkline_and_a_rank_among_siblings(server, tracked: TrackedPage):
+    page = tracked.page
+    page.goto(server + f"/street/{WULIN}")
+    wait_for_map(page, "武林街道")
+    card = page.locator(".kpi-card", has_text="户籍人口").first
+    assert card.locator("img.sparkline").get_attribute("src").startswith("data:image/svg+xml")
+    assert re.search(r"排名 \d/8", card.inner_text())
+    assert page.locator("img.sparkline").count() >= 40
+
+
+def test_the_period_selector_shows_another_month_everywhere(server, tracked, wh):
+    page = tracked.page
+    page.goto(server + "/?indicator=registered_population")
+    wait_for_map(page, "下城区")
+    page.click("#period-select")
+    page.click(".dash-dropdown-option:has(input[value='2019-06'])")
+    page.wait_for_function("() => window.location.search.includes('period=2019-06')")
+    page.wait_for_selector("#as-of-period:text-is('2019年6月')")
+    wait_for_map(page, "下城区")
+    shown = page.evaluate(f"() => document.querySelector('{GRAPH}').data[1].z")
+    expected = wh.execute(
+        "SELECT value FROM ind.indicator_value WHERE indicator_id = 'registered_population' "
+        "AND period = '2019-06' AND level = 'street' ORDER BY area_code"
+    ).fetchall()
+    assert shown == [r[0] for r in expected]
+    trend = page.evaluate("() => document.querySelector('#trend-chart .js-plotly-plot').data[0]")
+    assert len(trend["x"]) == 24  # every published month, the chosen one marked
+
+
+def test_point_layers_switch_on_and_off_without_resending_areas(server, tracked, wh):
+    page = tracked.page
+    page.goto(server + f"/street/{WULIN}")
+    wait_for_map(page, "武林街道")
+    bodies: list[str] = []
+    page.on(
+        "response",
+        lambda r: bodies.append(r.text()) if "_dash-update-component" in r.url else None,
+    )
+    page.get_by_label("12345工单").check()
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').data[{HOTLINE_TRACE}].visible === true"
+    )
+    shown = page.evaluate(
+        f"() => document.querySelector('{GRAPH}').data[{HOTLINE_TRACE}].lon.length"
+    )
+    expected = wh.execute(
+        "SELECT count(*) FROM ind.map_point p JOIN ind.area a ON a.code = p.area_code "
+        "WHERE p.layer = 'hotline' AND p.period = ? AND a.parent_code = ?",
+        [latest(wh), WULIN],
+    ).fetchall()[0][0]
+    assert shown == expected > 0
+    page.wait_for_function("() => window.location.search.includes('layers=hotline')")
+    assert bodies and all("geojson" not in b for b in bodies if '"lon"' in b)
+    page.get_by_label("12345工单").uncheck()
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').data[{HOTLINE_TRACE}].visible === false"
+    )
+
+
+def test_the_park_is_organised_by_sections_and_scenes(server, tracked: TrackedPage, wh):
+    page = tracked.page
+    page.goto(server + f"/park/{PARK}")
+    wait_for_map(page, "杭州新天地园区")
+    tiles = page.locator(".section-tile")
+    assert tiles.count() == 6
+    period = latest(wh)
+    food = wh.execute(
+        "SELECT visitors FROM ind.park_section WHERE area_code = ? AND period = ? AND section = '吃'",
+        [PARK, period],
+    ).fetchall()[0][0]
+    assert f"{food:,}" in tiles.first.inner_text()
+    scenes = page.locator(".scene h2").all_inner_texts()
+    assert scenes == ["智慧旅游", "医疗服务", "智慧停车", "阳光厨房", "智慧电梯"]
+    for scene in ("tourism", "parking", "kitchens", "elevators"):
+        assert page.locator(f"#scene-{scene} .kpi-card").count() >= 2
+    assert "东新街道" in page.locator("#scene-medical .scene-note").inner_text()
+    # The park opens with its car parks and lifts on the map.
+    visible = page.evaluate(f"() => document.querySelector('{GRAPH}').data.map(t => t.visible)")
+    assert visible[4:6] == [True, True]
+    assert tracked.external_requests() == []
+
+
+def test_exports_produce_files(server, tracked: TrackedPage, wh):
+    page = tracked.page
+    page.goto(server + "/?indicator=registered_population")
+    wait_for_map(page, "下城区")
+    with page.expect_download() as ranking:
+        page.click("#ranking-csv")
+    rows = read_csv(ranking.value)
+    assert [r["区域"] for r in rows][:1] == ["东新街道"]
+    assert sum(float(r["数值"]) for r in rows) == 423_600
+    with page.expect_download() as alerts:
+        page.click("#alerts-csv")
+    total = wh.execute(
+        "SELECT count(*) FROM ind.indicator_value WHERE period = ? AND status IN ('red', 'amber')",
+        [latest(wh)],
+    ).fetchall()[0][0]
+    assert len(read_csv(alerts.value)) == total
+    with page.expect_download() as cards:
+        page.click("#cards-csv")
+    assert len(read_csv(cards.value)) == page.locator(".kpi-card").count()
+    # A chart as PNG, drawn in the browser from the chart's own camera button.
+    page.hover("#ranking-chart .js-plotly-plot")
+    with page.expect_download() as png:
+        page.click("#ranking-chart .modebar-btn[data-title='Download plot as a PNG']")
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.value.suggested_filename.endswith(".png")
+    # Nothing on any chart offers to upload it.
+    assert page.locator(".modebar-btn[data-title='Share chart...']").count() == 0
+    # The printable brief: one A4 page.
+    page.click("#brief-link")
+    page.wait_for_selector(".brief-table")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    assert "下城区 · 区级驾驶舱 · 运行简报" in page.inner_text("h1")
+    assert tracked.external_requests() == []
+
+
+@pytest.fixture
+def stale_cockpit(demo, tmp_path):
+    """A copy of the demo whose parking data last arrived two weeks ago."""
+    change = (
+        "UPDATE meta.source SET last_success = now()::TIMESTAMP - INTERVAL 14 DAY "
+        "WHERE source = 'parking'"
+    )
+    with serving_a_copy(demo, tmp_path, change) as (_, url):
+        yield url
+
+
+def test_the_freshness_badge_turns_amber_when_a_source_is_stale(server, stale_cockpit, tracked):
+    page = tracked.page
+    page.goto(server + "/")
+    wait_for_map(page, "下城区")
+    badge = page.locator("#freshness-badge")
+    assert badge.inner_text() == "数据新鲜" and "fresh" in badge.get_attribute("class")
+    page.goto(stale_cockpit + "/")
+    wait_for_map(page, "下城区")
+    assert badge.inner_text() == "1 个数据源超期"
+    assert "stale" in badge.get_attribute("class")
+    assert "停车" in badge.get_attribute("title")
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('#freshness-badge')).backgroundColor"
+        )
+    ).startswith("rgb(224, 162, 30")
+
+
+def test_a_laptop_screen_of_1280x800_is_usable(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + f"/street/{WULIN}")
+    wait_for_map(page, "武林街道")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    map_box = page.locator(".map-panel").bounding_box()
+    assert map_box["width"] >= 600 and map_box["x"] >= 0
+    assert page.locator(".kpi-card").first.bounding_box()["width"] >= 150
+    context.close()
