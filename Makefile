@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install run demo refresh serve test browser-deps lint format bench clean
+.PHONY: install run demo refresh serve test browser-deps lint format bench clean vendor-plotly
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,12 @@ bench: install
 
 clean:
 	rm -rf $(VENV) data/inbox data/archive data/warehouse .pytest_cache
+
+## plotly.js's map bundle, the version the installed plotly package bundles (needs npm).
+vendor-plotly: install
+	@version=$$($(BIN)/python -c "from plotly.offline import get_plotlyjs_version as v; print(v())"); \
+	tmp=$$(mktemp -d); cd $$tmp && npm pack --silent plotly.js@$$version >/dev/null && \
+	tar -xzf plotly.js-$$version.tgz package/dist/plotly-map.min.js package/LICENSE && \
+	cp package/dist/plotly-map.min.js $(CURDIR)/dashboard/assets/vendor/plotly-map.min.js && \
+	cp package/LICENSE $(CURDIR)/dashboard/assets/vendor/plotly.js-LICENSE && \
+	echo "vendored plotly.js $$version map bundle"; rm -rf $$tmp

@@ -64,35 +64,61 @@ def _layout(**extra: object) -> dict:
     }
 
 
+def _status_colours(statuses: pd.Series) -> list[str]:
+    return [
+        STATUS_COLOURS.get(s, _NO_STATUS) if isinstance(s, str) else _NO_STATUS for s in statuses
+    ]
+
+
 def ranking_figure(rows: pd.DataFrame, indicator: dict, lang: str) -> dict:
-    """The children as horizontal bars, best at the top, coloured by status."""
+    """The children ranked, best at the top: a stem from zero to each value and a dot in
+    its status colour (a lollipop chart: scatter traces only, which the cockpit's
+    map-and-scatter build of plotly.js draws)."""
     shown = rows[rows["value"].notna()].sort_values(["rank", "code"], kind="stable")
     decimals = int(indicator["decimals"])
     unit = indicator[f"unit_{lang}"]
     labels = [name(r, lang) for r in shown.to_dict("records")]
+    values = shown["value"].astype(float).tolist()
+    stems_x, stems_y = [], []
+    for label, value in zip(labels, values, strict=True):
+        stems_x += [0, value, None]
+        stems_y += [label, label, None]
+    colours = _status_colours(shown["status"])
     return {
         "data": [
             {
-                "type": "bar",
-                "orientation": "h",
-                "x": shown["value"].astype(float).tolist(),
+                "type": "scatter",
+                "mode": "lines",
+                "x": stems_x,
+                "y": stems_y,
+                "line": {"color": "rgba(111,129,150,0.45)", "width": 5},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            },
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "x": values,
                 "y": labels,
-                "marker": {
-                    "color": [
-                        STATUS_COLOURS.get(s, _NO_STATUS) if isinstance(s, str) else _NO_STATUS
-                        for s in shown["status"]
-                    ]
-                },
-                "text": [fmt.with_unit(v, decimals, unit) for v in shown["value"]],
-                "textposition": "auto",
+                "marker": {"color": colours, "size": 14, "line": {"color": "#fff", "width": 1}},
+                "text": [fmt.with_unit(v, decimals, unit) for v in values],
+                "textposition": "middle right",
+                "cliponaxis": False,
                 "hovertemplate": "<b>%{y}</b><br>%{text}<extra></extra>",
-            }
+                "showlegend": False,
+            },
         ],
         "layout": _layout(
-            yaxis={"autorange": "reversed", "automargin": True},
-            xaxis={"showgrid": True, "gridcolor": "rgba(127,127,127,0.2)", "zeroline": False},
+            yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+            xaxis={
+                "showgrid": True,
+                "gridcolor": "rgba(127,127,127,0.2)",
+                "zeroline": False,
+                "rangemode": "tozero",
+                "automargin": True,
+            },
             height=max(220, 26 * len(labels) + 40),
-            bargap=0.25,
+            margin={"l": 8, "r": 70, "t": 8, "b": 28},
         ),
     }
 
@@ -160,7 +186,8 @@ def trend_figure(rows: pd.DataFrame, indicator: dict, lang: str, period: str | N
                 "gridcolor": "rgba(127,127,127,0.2)",
                 "automargin": True,
             },
-            xaxis={"type": "category", "nticks": 8, "tickangle": 0},
+            # A label every sixth month: the months' names are long in Chinese.
+            xaxis={"type": "category", "tickvals": months[::6], "tickangle": 0},
             shapes=shapes,
         ),
     }
@@ -187,7 +214,7 @@ SECTION_COLOURS = {
 
 
 def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) -> dict:
-    """A park's monthly visitors, stacked by section."""
+    """A park's monthly visitors, stacked by section (areas, drawn by scatter traces)."""
     months = sorted(rows["period"].unique())
     labels = [fmt.period(m, lang) for m in months]
     traces = []
@@ -195,11 +222,14 @@ def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) ->
         mine = rows[rows["section"] == section].set_index("period")["visitors"]
         traces.append(
             {
-                "type": "bar",
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "sections",
                 "x": labels,
                 "y": [int(mine.get(m, 0)) for m in months],
                 "name": t(f"park.section.{section}", lang),
-                "marker": {"color": SECTION_COLOURS.get(section, _NO_STATUS)},
+                "line": {"width": 0.5, "color": SECTION_COLOURS.get(section, _NO_STATUS)},
+                "fillcolor": SECTION_COLOURS.get(section, _NO_STATUS),
                 "hovertemplate": "%{x}<br>%{y:,} "
                 + t("park.visitors.unit", lang)
                 + "<extra>"
@@ -210,7 +240,6 @@ def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) ->
     return {
         "data": traces,
         "layout": _layout(
-            barmode="stack",
             height=280,
             legend={"orientation": "h", "y": 1.14, "x": 0},
             yaxis={"gridcolor": "rgba(127,127,127,0.2)", "automargin": True},

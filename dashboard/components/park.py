@@ -46,7 +46,6 @@ def section_tiles(rows: pd.DataFrame, period: str, lang: str) -> html.Div:
         tiles.append(
             html.Div(
                 [
-                    html.Div(section, className="section-glyph"),
                     html.Div(t(f"park.section.{section}", lang), className="section-name"),
                     html.Div(fmt.number(value), className="section-value"),
                     html.Div(

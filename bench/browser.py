@@ -1,0 +1,88 @@
+"""What a browser pays to open a cockpit: bytes over the wire (compressed, as served) and
+the time from navigation to a drawn map, in headless Chromium on localhost, against
+``cockpit serve`` (gunicorn) on a given warehouse."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+_MAP_DRAWN = """() => {
+    const gd = document.querySelector('#area-map .js-plotly-plot');
+    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    return sub && sub.map && sub.map.loaded() && gd.data.length >= 2;
+}"""
+# Every response's bytes as they crossed the wire (after gzip), and when the map was drawn.
+_MEASURE = """() => {
+    const entries = [...performance.getEntriesByType('navigation'),
+                     ...performance.getEntriesByType('resource')];
+    return {bytes: entries.reduce((n, e) => n + (e.transferSize || 0), 0),
+            requests: entries.length, drawn: performance.now()};
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cockpit.cli", "serve"],
+        cwd=REPO, env={**os.environ, **env, "COCKPIT_PORT": str(port)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/api/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("cockpit serve did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+def load_rows(label: str, env: dict[str, str], path: str, repeat: int = 5) -> list[str]:
+    """Markdown rows: first visit (cold cache) bytes and time to a drawn map, p50 of
+    ``repeat`` fresh browser contexts."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium")
+    with serving(env) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        runs = []
+        for _ in range(repeat + 1):
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            page = context.new_page()
+            page.goto(url + path)
+            page.wait_for_function(_MAP_DRAWN, timeout=30_000)
+            drawn = page.evaluate(_MEASURE)
+            page.wait_for_load_state("networkidle")
+            total = page.evaluate(_MEASURE)
+            runs.append((drawn["drawn"], total["bytes"], total["requests"]))
+            context.close()
+        browser.close()
+    runs = sorted(runs[1:])  # the first warms the server's caches
+    drawn_ms, size, requests = runs[len(runs) // 2]
+    return [
+        f"| {label}: navigation → drawn map, p50 of {repeat} | {drawn_ms / 1000:.2f} s | |",
+        f"| {label}: initial load, compressed ({requests} requests) | {size / 1e6:.2f} MB | |",
+    ]

@@ -1,0 +1,100 @@
+"""Server time per cockpit interaction, measured by calling the callbacks themselves, and
+the full rebuild each one avoids, in the same process so that they compare as ratios."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+from plotly.io.json import to_json_plotly as to_json
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def sample(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds per call, after one warm call (the connection opens, caches fill)."""
+    fn()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def interaction_rows(label: str, street: str, indicator: str, other: str) -> list[str]:
+    """Markdown rows: p50 / p95 of each interaction on ``street``'s cockpit, and of the
+    full rebuilds, for the warehouse the environment names."""
+    from dashboard import callbacks, data
+    from dashboard.app import create_app
+    from dashboard.components.cockpit import area_page, map_with_points
+
+    create_app()
+    area = data.area(street)
+    parent, child_level = data.map_areas(area)
+    period = data.as_of()["period"]
+    context = {
+        "lang": "zh", "period": period, "latest": period, "code": street, "level": "street",
+        "parent": parent, "child_level": child_level,
+    }  # fmt: skip
+    choices = [indicator, other]
+    state = {"i": 0}
+
+    def next_choice() -> str:
+        state["i"] ^= 1
+        return choices[state["i"]]
+
+    def recolour() -> object:
+        return callbacks.recolour_map(next_choice(), context)
+
+    def follow() -> object:
+        return callbacks.follow_indicator(next_choice(), context)
+
+    def points() -> object:
+        return callbacks.toggle_points(["hotline"], context)
+
+    def drill() -> object:
+        click = {"points": [{"curveNumber": 1, "customdata": [parent]}]}
+        return callbacks.drill_down(click, indicator, [], context)
+
+    def full_map() -> object:
+        return map_with_points(area, indicator, period, [], "zh")
+
+    def full_page() -> object:
+        return area_page("street", street, "zh", indicator)
+
+    runs = {
+        "map recolour (indicator switch)": (recolour, 60),
+        "ranking and trend follow the indicator": (follow, 60),
+        "point layer on (hotline tickets)": (points, 30),
+        "map click (drill-down)": (drill, 60),
+        "full map figure (geometry included)": (full_map, 20),
+        "full street page": (full_page, 15),
+    }
+    rows, p95 = [], {}
+    for name, (fn, repeat) in runs.items():
+        samples = sample(fn, repeat)
+        p95[name] = percentile(samples, 95)
+        rows.append(
+            f"| {label}: {name} | {statistics.median(samples):.1f} / {p95[name]:.1f} ms | "
+            f"{payload_kb(fn()):,.0f} KB |"
+        )
+    recolour_p95 = p95["map recolour (indicator switch)"]
+    rows.append(
+        f"| {label}: full map figure ÷ recolour, p95 | "
+        f"{p95['full map figure (geometry included)'] / recolour_p95:.1f}× | |"
+    )
+    rows.append(
+        f"| {label}: full street page ÷ recolour, p95 | "
+        f"{p95['full street page'] / recolour_p95:.1f}× | |"
+    )
+    return rows
+
+
+def payload_kb(result: object) -> float:
+    """What the answer weighs as JSON, as Dash sends it (before compression)."""
+    return len(to_json(result)) / 1024
