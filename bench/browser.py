@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 _MAP_DRAWN = """() => {
     const gd = document.querySelector('#area-map .js-plotly-plot');
     const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-    return sub && sub.map && sub.map.loaded() && gd.data.length >= 2;
+    return sub && sub.map && sub.map.loaded() && gd.data.length >= 2 && gd.__fitted;
 }"""
 # Every response's bytes as they crossed the wire (after gzip), and when the map was drawn.
 _MEASURE = """() => {

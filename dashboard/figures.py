@@ -168,10 +168,15 @@ def map_figure(
         "hoverinfo": "skip",
     }
     traces = [base, layer, outline, *(empty_points(name) for name in POINT_LAYERS)]
+    fitted = view(shapes)
     return {
         "data": traces,
         "layout": {
-            "map": {"style": "white-bg", **view(shapes)},
+            "map": {"style": "white-bg", **fitted},
+            # The zoom fits a box of MAP_PIXELS; map_fit.js scales it to the real box.
+            "meta": {
+                "fit": {"zoom": fitted["zoom"], "width": MAP_PIXELS[0], "height": MAP_PIXELS[1]}
+            },
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "hoverlabel": {"font": {"size": 14}},

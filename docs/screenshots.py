@@ -13,7 +13,12 @@ from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).parent / "screenshots"
 VIEWS = [
+    ("wall-1920x1080.png", "/wall?dwell=600", (1920, 1080)),
+    ("wall-3840x2160.png", "/wall?dwell=600", (3840, 2160)),
     ("district-1920x1080.png", "/", (1920, 1080)),
+    ("street-points-1920x1080.png", "/street/330103002?layers=hotline,parking", (1920, 1080)),
+    ("park-1920x1080.png", "/park/330103008P01", (1920, 1080)),
+    ("street-1280x800.png", "/street/330103008", (1280, 800)),
     ("street-en-1920x1080.png", "/street/330103008?lang=en", (1920, 1080)),
     ("community-1920x1080.png", "/community/330103002053", (1920, 1080)),
     ("district-1280x800.png", "/", (1280, 800)),
@@ -23,7 +28,11 @@ VIEWS = [
 ]
 MAP = "#area-map .js-plotly-plot canvas"
 # Pages without a map are ready when their main table or list is drawn.
-READY = {"/catalog": ".catalog-table", "/indicators": ".dict-entry"}
+READY = {
+    "/catalog": ".catalog-table",
+    "/indicators": ".dict-entry",
+    "/wall?dwell=600": "#wall-map .js-plotly-plot canvas",
+}
 
 
 def main(base: str) -> None:
@@ -42,8 +51,8 @@ def main(base: str) -> None:
             else:
                 page.wait_for_selector(MAP)
                 page.wait_for_function(
-                    "() => { const m = document.querySelector('#area-map .js-plotly-plot')"
-                    "._fullLayout.map._subplot.map; return m.loaded(); }"
+                    "() => { const g = document.querySelector('#area-map .js-plotly-plot');"
+                    " return g._fullLayout.map._subplot.map.loaded() && g.__fitted; }"
                 )
             page.wait_for_timeout(800)
             page.screenshot(path=OUT / name)

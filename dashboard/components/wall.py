@@ -98,11 +98,6 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     figure["layout"]["font"] = {"color": "#e8eef7", "size": 16}
     figure["data"][figures.VALUE_TRACE]["colorbar"]["bgcolor"] = "rgba(0,0,0,0)"
     figure["data"][0]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
-    # The zoom fits a laptop's map box; the wall's box is known only in the browser, where
-    # wall.js scales the zoom to it.
-    width, height = figures.MAP_PIXELS
-    fit = {"zoom": figure["layout"]["map"]["zoom"], "width": width, "height": height}
-    figure["layout"]["meta"] = {"fit": fit}
     totals = insights.status_counts(area["code"], period)
     cards = data.card_values(area["code"], period)
     steps = [

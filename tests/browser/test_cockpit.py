@@ -22,7 +22,8 @@ def wait_for_map(page, area_name: str | None = None) -> None:
         """() => {
             const gd = document.querySelector('#area-map .js-plotly-plot');
             const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            return map && map.map && map.map.loaded() && gd.data.length >= 2;
+            // ... and its zoom fitted to the box it really has (map_fit.js).
+            return map && map.map && map.map.loaded() && gd.data.length >= 2 && gd.__fitted;
         }"""
     )
 
