@@ -19,7 +19,8 @@ def freshness_badge(stale: pd.DataFrame, lang: str) -> dcc.Link:
     else:
         names = [str(n) for n in stale[f"title_{lang}"]]
         text = t("freshness.stale", lang, n=len(names))
-        tone, title = "stale", t("freshness.stale.title", lang, sources="、".join(names))
+        separator = "、" if lang == "zh" else ", "
+        tone, title = "stale", t("freshness.stale.title", lang, sources=separator.join(names))
     return dcc.Link(
         text,
         href=with_lang("/catalog", lang),
