@@ -8,7 +8,7 @@ import dash
 import flask
 from dash import Dash, dcc, html
 
-from dashboard import data, exports, ids
+from dashboard import data, exports, geometry, ids
 
 PAGE_MODULES = (
     "dashboard.pages.district",
@@ -49,6 +49,7 @@ def create_app() -> Dash:
     importlib.import_module("dashboard.wall_callbacks")
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)
+    geometry.register(app.server)
     app.layout = html.Div(
         [dcc.Location(id=ids.NAV, refresh="callback-nav"), dash.page_container],
         className="app-shell",

@@ -127,10 +127,13 @@ def map_figure(
     indicator: dict,
     lang: str,
     highlight: str | None = None,
+    geojson_url: str | None = None,
 ) -> dict:
     """The children map: every shape drawn, coloured by ``indicator`` where it has a value;
-    ``highlight`` (the area whose page this is, among its siblings) gets a dark outline."""
-    geojson = feature_collection(shapes)
+    ``highlight`` (the area whose page this is, among its siblings) gets a dark outline.
+    With ``geojson_url`` the figure names the geometry by URL instead of carrying it: the
+    browser fetches it once and keeps it in its HTTP cache for every later page."""
+    geojson = geojson_url or feature_collection(shapes)
     names = values.set_index("code")[f"name_{lang}"]
     codes = list(shapes)
     base = {

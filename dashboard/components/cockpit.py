@@ -15,6 +15,7 @@ from dashboard.components.cards import card_sections
 from dashboard.components.header import freshness_badge, header
 from dashboard.components.map_panel import map_panel
 from dashboard.exports import export_href
+from dashboard.geometry import geometry_url
 from dashboard.i18n import name, pick_lang, t
 from dashboard.urls import area_href, brief_href
 
@@ -56,6 +57,7 @@ def map_with_points(area: dict, indicator: str, period: str, layers: list[str], 
         data.indicator(indicator),
         lang,
         highlight=area["code"],
+        geojson_url=geometry_url(parent, child_level),
     )
     for layer in layers:
         trace = figures.points_trace(insights.points(parent, layer, period), layer, lang)

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import data, figures, fmt, insights
 from dashboard.components.alerts import since_text
+from dashboard.geometry import geometry_url
 from dashboard.i18n import name, t
 
 _SEVERITY = {"red": 0, "amber": 1, "green": 2}
@@ -92,6 +93,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
         alerts_indicator(lang),
         lang,
         highlight=area["code"],
+        geojson_url=geometry_url(parent, child_level),
     )
     # Dark ground under the areas: a style with a background layer only, so still no tiles.
     figure["layout"]["map"]["style"] = DARK_MAP_STYLE

@@ -109,3 +109,15 @@ def serving_a_copy(demo, root: Path, change: str | None = None) -> Iterator[tupl
     os.symlink(copy, settings.warehouse)
     with serve_cockpit(settings) as url:
         yield settings, url
+
+
+@pytest.fixture(scope="session")
+def areas(demo) -> dict[str, dict]:
+    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
+    rows = con.execute(
+        "SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en, s.centroid_lon, s.centroid_lat "
+        "FROM ind.area a JOIN ind.area_shape s USING (code)"
+    ).fetchall()
+    con.close()
+    keys = ("code", "parent_code", "level", "name_zh", "name_en", "lon", "lat")
+    return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}

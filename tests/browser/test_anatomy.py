@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import TrackedPage, serving_a_copy
-from tests.browser.test_cockpit import GRAPH, WULIN, wait_for_map
+from tests.browser.test_cockpit import GRAPH, WULIN, click_area, wait_for_map
 
 pytestmark = pytest.mark.browser
 
 PARK = "330103008P01"
+DISTRICT = "330103000000"
 HOTLINE_TRACE = 3  # dashboard.figures.POINT_TRACE["hotline"]
 
 
@@ -213,3 +214,34 @@ def test_a_laptop_screen_of_1280x800_is_usable(server, browser):
     assert map_box["width"] >= 600 and map_box["x"] >= 0
     assert page.locator(".kpi-card").first.bounding_box()["width"] >= 150
     context.close()
+
+
+def test_each_level_s_geometry_reaches_the_browser_once(server, tracked: TrackedPage, areas):
+    """District → street → district → street: the shapes of each level cross the network
+    once, then come from the cache; no page or update carries coordinates."""
+    page = tracked.page
+    bodies: list[str] = []
+    page.on(
+        "response",
+        lambda r: bodies.append(r.text()) if "_dash-update-component" in r.url else None,
+    )
+    page.goto(server + "/")
+    wait_for_map(page, "下城区")
+    wulin = areas[WULIN]
+    for _ in range(2):
+        click_area(page, wulin["lon"], wulin["lat"])
+        wait_for_map(page, "武林街道")
+        page.click("#breadcrumb >> text=下城区")
+        wait_for_map(page, "下城区")
+    fetched = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+            .filter(e => e.name.includes('/geo/'))
+            .map(e => [new URL(e.name).pathname, e.transferSize])"""
+    )
+    over_network: dict[str, int] = {}
+    for path, size in fetched:
+        over_network[path] = over_network.get(path, 0) + (size > 0)
+    assert any(p.endswith(f"/{DISTRICT}/street.json") for p in over_network), fetched
+    assert any(p.endswith(f"/{WULIN}/community.json") for p in over_network), fetched
+    assert all(count == 1 for count in over_network.values()), fetched
+    assert bodies and not any("FeatureCollection" in b for b in bodies)

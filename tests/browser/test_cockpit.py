@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, TrackedPage
@@ -45,18 +44,6 @@ def click_area(page, lon: float, lat: float) -> None:
     )
     page.mouse.move(x, y)
     page.mouse.click(x, y)
-
-
-@pytest.fixture(scope="module")
-def areas(demo) -> dict[str, dict]:
-    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
-    rows = con.execute(
-        "SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en, s.centroid_lon, s.centroid_lat "
-        "FROM ind.area a JOIN ind.area_shape s USING (code)"
-    ).fetchall()
-    con.close()
-    keys = ("code", "parent_code", "level", "name_zh", "name_en", "lon", "lat")
-    return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
 
 
 def children(areas: dict, code: str, level: str) -> list[str]:
