@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import flask
 import pandas as pd
+from dash import html
 
 from dashboard import data, fmt, insights, metadata
 from dashboard.i18n import pick_lang, t
@@ -165,6 +166,24 @@ def department(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     return table, f"{department_id}-{period}"
 
 
+def deliveries(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    department_id = request.args.get("department", "")
+    if metadata.department(department_id) is None:
+        flask.abort(404, "no such department")
+    rows = metadata.department_deliveries(department_id, fmt.utc_now())
+    rows["title"] = rows[f"title_{lang}"]
+    rows["freshness_name"] = rows["freshness"].map(lambda f: t(f"fresh.{f}", lang))
+    table = _named(
+        rows,
+        lang,
+        {"source": "source", "title": "title", "freshness": "freshness_name",
+         "last_success": "last_success", "period": "period", "received": "received",
+         "due": "due", "on_time": "on_time", "rows_in": "rows_in",
+         "rows_rejected": "rows_rejected"},
+    )  # fmt: skip
+    return table, f"{department_id}-{t('dept.deliveries', lang)}"
+
+
 TABLES: dict[str, Table] = {
     "cards": cards,
     "ranking": ranking,
@@ -173,6 +192,7 @@ TABLES: dict[str, Table] = {
     "catalog": catalog,
     "indicators": dictionary,
     "department": department,
+    "deliveries": deliveries,
 }
 
 
@@ -202,3 +222,15 @@ def serve(table: str) -> flask.Response:
 
 def register(server: flask.Flask) -> None:
     server.add_url_rule("/export/<table>.csv", "export", serve)
+
+
+def export_link(table: str, lang: str, link_id: str | None = None, **query: str | None) -> html.A:
+    """The CSV download of one table, as a link: a plain URL that can be shared."""
+    return html.A(
+        "CSV",
+        href=export_href(table, lang, **query),
+        className="export-link",
+        download="",
+        id=link_id or f"{table}-csv",
+        title=t("export.csv", lang),
+    )

@@ -40,7 +40,7 @@ def alert_item(row: dict, lang: str, period: str) -> html.Li:
 
 
 def alerts_panel(
-    rows: pd.DataFrame, counts: dict[str, int], lang: str, period: str, csv_href: str
+    rows: pd.DataFrame, counts: dict[str, int], lang: str, period: str, csv_link: html.A
 ) -> html.Section:
     head = html.Div(
         [
@@ -54,7 +54,7 @@ def alerts_panel(
                 ],
                 className="alert-counts",
             ),
-            html.A("CSV", href=csv_href, className="export-link", download="", id="alerts-csv"),
+            csv_link,
         ],
         className="panel-head",
     )

@@ -52,7 +52,7 @@ def period_select(periods: list[str], period: str, lang: str) -> html.Label:
 
 
 def chart_block(
-    title: str, csv_href: str, csv_id: str, graph_id: str, figure: dict, filename: str
+    title: str, csv_href: str, csv_id: str, graph_id: str, figure: dict, filename: str, lang: str
 ) -> html.Div:
     """A chart with its title and CSV download; the PNG is the chart's camera button."""
     return html.Div(
@@ -60,7 +60,14 @@ def chart_block(
             html.Div(
                 [
                     html.H3(title, className="chart-title"),
-                    html.A("CSV", href=csv_href, className="export-link", download="", id=csv_id),
+                    html.A(
+                        "CSV",
+                        href=csv_href,
+                        className="export-link",
+                        download="",
+                        id=csv_id,
+                        title=t("export.csv", lang),
+                    ),
                 ],
                 className="chart-head",
             ),
@@ -87,11 +94,11 @@ def analysis_panel(
 ) -> html.Section:
     ranking_block = chart_block(
         t(f"analysis.ranking.{level}", lang), csv["ranking"], ids.RANKING_CSV, ids.RANKING,
-        ranking, filenames["ranking"],
+        ranking, filenames["ranking"], lang,
     )  # fmt: skip
     trend_block = chart_block(
         t("analysis.trend", lang), csv["trend"], ids.TREND_CSV, ids.TREND, trend,
-        filenames["trend"],
+        filenames["trend"], lang,
     )  # fmt: skip
     return html.Section(
         [

@@ -14,7 +14,7 @@ from dashboard.components.breadcrumb import breadcrumb
 from dashboard.components.cards import card_sections
 from dashboard.components.header import freshness_badge, header
 from dashboard.components.map_panel import map_panel
-from dashboard.exports import export_href
+from dashboard.exports import export_href, export_link
 from dashboard.geometry import geometry_url
 from dashboard.i18n import name, pick_lang, t
 from dashboard.urls import area_href, brief_href
@@ -199,7 +199,7 @@ def area_page(
             insights.status_counts(area["code"], period),
             lang,
             period,
-            export_href("alerts", lang, area=area["code"], period=period),
+            export_link("alerts", lang, area=area["code"], period=period),
         )
     )
     if area["level"] == "park":

@@ -7,6 +7,7 @@ from dashboard import data, fmt, metadata
 from dashboard.components.catalog import catalog_table
 from dashboard.components.cockpit import no_data
 from dashboard.components.header import page_header
+from dashboard.exports import export_link
 from dashboard.i18n import pick_lang, t
 from dashboard.urls import with_lang
 
@@ -23,7 +24,13 @@ def layout(lang: str | None = None, **_query: str):
     return html.Div(
         [
             page_header(title, lang, as_of, with_lang("/catalog", other)),
-            html.P(t("catalog.subtitle", lang), className="page-subtitle"),
+            html.Div(
+                [
+                    html.P(t("catalog.subtitle", lang), className="page-subtitle"),
+                    export_link("catalog", lang),
+                ],
+                className="page-bar",
+            ),
             html.Main(catalog_table(sources, lang), className="catalog-main"),
         ],
         className="cockpit catalog",

@@ -12,6 +12,7 @@ from dashboard.components.department import (
     indicator_matrix,
 )
 from dashboard.components.header import page_header
+from dashboard.exports import export_link
 from dashboard.i18n import pick_lang, t
 from dashboard.urls import dept_href, with_lang
 
@@ -63,14 +64,31 @@ def layout(department_id: str = "", lang: str | None = None, **_query: str):
             [
                 html.Section(
                     [
-                        html.H2(t("dept.indicators", lang), className="domain-title"),
+                        html.Div(
+                            [
+                                html.H2(t("dept.indicators", lang), className="domain-title"),
+                                export_link(
+                                    "department",
+                                    lang,
+                                    department=department_id,
+                                    period=as_of["period"],
+                                ),
+                            ],
+                            className="panel-head",
+                        ),
                         html.Div(indicator_matrix(matrix, lang), className="table-scroll"),
                     ],
                     className="domain",
                 ),
                 html.Section(
                     [
-                        html.H2(t("dept.deliveries", lang), className="domain-title"),
+                        html.Div(
+                            [
+                                html.H2(t("dept.deliveries", lang), className="domain-title"),
+                                export_link("deliveries", lang, department=department_id),
+                            ],
+                            className="panel-head",
+                        ),
                         html.Div(delivery_table(deliveries, lang), className="table-scroll"),
                     ],
                     className="domain",

@@ -8,6 +8,7 @@ from dashboard.components.cockpit import no_data
 from dashboard.components.department import department_name
 from dashboard.components.dictionary import dictionary_sections
 from dashboard.components.header import page_header
+from dashboard.exports import export_link
 from dashboard.i18n import pick_lang, t
 from dashboard.urls import with_lang
 
@@ -27,7 +28,13 @@ def layout(lang: str | None = None, **_query: str):
     return html.Div(
         [
             page_header(title, lang, as_of, with_lang("/indicators", other)),
-            html.P(t("dict.subtitle", lang, n=len(indicators)), className="page-subtitle"),
+            html.Div(
+                [
+                    html.P(t("dict.subtitle", lang, n=len(indicators)), className="page-subtitle"),
+                    export_link("indicators", lang),
+                ],
+                className="page-bar",
+            ),
             html.Main(
                 dictionary_sections(indicators, sources, dept_names, lang), className="dict-main"
             ),

@@ -245,3 +245,33 @@ def test_each_level_s_geometry_reaches_the_browser_once(server, tracked: Tracked
     assert any(p.endswith(f"/{WULIN}/community.json") for p in over_network), fetched
     assert all(count == 1 for count in over_network.values()), fetched
     assert bodies and not any("FeatureCollection" in b for b in bodies)
+
+
+def test_every_table_page_downloads_its_csv(server, tracked: TrackedPage, wh):
+    page = tracked.page
+
+    def count(sql: str) -> int:
+        return wh.execute(sql).fetchall()[0][0]
+
+    expected = {
+        "/catalog": ("#catalog-csv", count("SELECT count(*) FROM meta.source")),
+        "/indicators?lang=en": ("#indicators-csv", count("SELECT count(*) FROM ind.indicator")),
+        # each indicator for the district, 8 streets and the park
+        "/dept/statistics": (
+            "#department-csv",
+            count("SELECT count(*) * 10 FROM ind.indicator WHERE department = 'statistics'"),
+        ),
+        "/dept/hotline": (
+            "#deliveries-csv",
+            count("SELECT count(*) FROM meta.source WHERE department = 'hotline'"),
+        ),
+    }
+    for path, (link, rows_expected) in expected.items():
+        page.goto(server + path)
+        with page.expect_download() as download:
+            page.click(link)
+        rows = read_csv(download.value)
+        assert len(rows) == rows_expected, path
+        if path.endswith("lang=en"):
+            assert "Indicator" in rows[0]  # the headers in the page's language
+    assert tracked.external_requests() == []
