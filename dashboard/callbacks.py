@@ -32,25 +32,6 @@ def drill_down(click: dict | None, indicator: str, layers: list[str], context: d
 
 @callback(
     Output(ids.MAP, "figure"),
-    Input(ids.INDICATOR, "value"),
-    State(ids.PAGE_CONTEXT, "data"),
-    prevent_initial_call=True,
-)
-def recolour_map(indicator_id: str, context: dict) -> Patch:
-    """Switching indicator changes the value layer's colours only; geometry stays put."""
-    indicator = data.indicator(indicator_id)
-    if indicator is None:
-        return no_update
-    values = data.map_values(
-        context["parent"], context["child_level"], indicator_id, context["period"]
-    )
-    patch = Patch()
-    for key, value in figures.recolour(values, indicator, context["lang"]).items():
-        patch["data"][figures.VALUE_TRACE][key] = value
-    return patch
-
-
-@callback(
     Output(ids.RANKING, "figure"),
     Output(ids.TREND, "figure"),
     Output(ids.RANKING_CSV, "href"),
@@ -59,14 +40,21 @@ def recolour_map(indicator_id: str, context: dict) -> Patch:
     State(ids.PAGE_CONTEXT, "data"),
     prevent_initial_call=True,
 )
-def follow_indicator(indicator_id: str, context: dict):
-    """The ranking, the trend and their downloads follow the indicator on the map."""
+def switch_indicator(indicator_id: str, context: dict):
+    """Another indicator: the map's value layer is recoloured (a ``Patch``: the geometry
+    stays put), and the ranking, the trend and their downloads follow, from one read."""
+    indicator = data.indicator(indicator_id)
     area = data.area(context["code"])
-    if area is None or data.indicator(indicator_id) is None:
-        return no_update, no_update, no_update, no_update
-    ranking, trend = analysis_figures(area, indicator_id, context["period"], context["lang"])
-    links = csv_links(area["code"], indicator_id, context["period"], context["lang"])
-    return ranking, trend, links["ranking"], links["trend"]
+    if indicator is None or area is None:
+        return (no_update,) * 5
+    lang, period = context["lang"], context["period"]
+    values = data.map_values(context["parent"], context["child_level"], indicator_id, period)
+    patch = Patch()
+    for key, value in figures.recolour(values, indicator, lang).items():
+        patch["data"][figures.VALUE_TRACE][key] = value
+    ranking, trend = analysis_figures(area, indicator, values, period, lang)
+    links = csv_links(area["code"], indicator_id, period, lang)
+    return patch, ranking, trend, links["ranking"], links["trend"]
 
 
 @callback(

@@ -49,12 +49,16 @@ def chosen_layers(value: str | None) -> list[str]:
     return [layer for layer in figures.POINT_LAYERS if layer in asked]
 
 
-def map_with_points(area: dict, indicator: str, period: str, layers: list[str], lang: str):
+def map_with_points(
+    area: dict, indicator: dict, values, period: str, layers: list[str], lang: str
+) -> dict:
+    """The map of ``area``'s children coloured by ``values`` of ``indicator``, with the
+    chosen point layers filled in."""
     parent, child_level = data.map_areas(area)
     figure = figures.map_figure(
         data.shapes(parent, child_level),
-        data.map_values(parent, child_level, indicator, period),
-        data.indicator(indicator),
+        values,
+        indicator,
         lang,
         highlight=area["code"],
         geojson_url=geometry_url(parent, child_level),
@@ -65,13 +69,14 @@ def map_with_points(area: dict, indicator: str, period: str, layers: list[str], 
     return figure
 
 
-def analysis_figures(area: dict, indicator_id: str, period: str, lang: str) -> tuple[dict, dict]:
-    parent, child_level = data.map_areas(area)
-    indicator = data.indicator(indicator_id)
-    ranking = charts.ranking_figure(
-        data.map_values(parent, child_level, indicator_id, period), indicator, lang
+def analysis_figures(
+    area: dict, indicator: dict, values, period: str, lang: str
+) -> tuple[dict, dict]:
+    """The children ranked by the map's ``values``, and this area's trend."""
+    ranking = charts.ranking_figure(values, indicator, lang)
+    trend = charts.trend_figure(
+        insights.trend(area["code"], indicator["indicator_id"]), indicator, lang, period
     )
-    trend = charts.trend_figure(insights.trend(area["code"], indicator_id), indicator, lang, period)
     return ranking, trend
 
 
@@ -165,9 +170,11 @@ def area_page(
     ]  # fmt: skip
     left, right = [], []
     if indicator is not None:
+        chosen = data.indicator(indicator)
+        values = data.map_values(parent, child_level, indicator, period)
         left.append(
             map_panel(
-                map_with_points(area, indicator, period, points, lang),
+                map_with_points(area, chosen, values, period, points, lang),
                 options,
                 indicator,
                 lang,
@@ -176,7 +183,7 @@ def area_page(
                 points,
             )
         )
-        ranking, trend = analysis_figures(area, indicator, period, lang)
+        ranking, trend = analysis_figures(area, chosen, values, period, lang)
         filenames = {
             "ranking": f"{name(area, lang)}-{indicator}-{period}",
             "trend": f"{name(area, lang)}-{indicator}",
