@@ -42,15 +42,19 @@ def catalog(now_utc: dt.datetime) -> pd.DataFrame:
     """Every source with its owner, schema, cadence, freshness and the quality of its
     latest load: rows in, loaded and rejected, and which checks the rejected rows failed."""
     return frame(
-        """
+        r"""
         WITH latest AS (
             SELECT source, run_id, file, rows_in, rows_loaded, rows_rejected,
                    row_number() OVER (PARTITION BY source ORDER BY finished DESC) AS n
             FROM meta.load_run WHERE status = 'ok'
         ),
         failed AS (
-            -- "社区: unknown area: 新华社区" counts as the check "社区: unknown area"
-            SELECT r.source, regexp_extract(t.reason, '^([^:]+: [^:]+)', 1) AS name,
+            -- "社区: unknown area: 新华社区" counts as the check "社区: unknown area", and
+            -- "ticket_id: duplicate of row 12" as "ticket_id: duplicate of row"
+            SELECT r.source,
+                   regexp_replace(
+                       regexp_extract(t.reason, '^([^:]+: [^:]+)', 1), ' row \d+$', ' row'
+                   ) AS name,
                    count(*) AS rows
             FROM meta.rejected_row r
             JOIN latest l ON l.run_id = r.run_id AND l.n = 1,

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import fmt
 from dashboard.i18n import name, t
+from dashboard.reasons import check_name
 from dashboard.urls import dept_href
 
 
@@ -29,7 +30,8 @@ def _checks(row: dict, lang: str) -> html.Div:
     if checks is None or len(checks) == 0:
         return html.Div(t("catalog.checks.none", lang), className="muted")
     return html.Ul(
-        [html.Li(f"{c['name']} × {int(c['rows']):,}") for c in checks], className="checks"
+        [html.Li(f"{check_name(c['name'], lang)} × {int(c['rows']):,}") for c in checks],
+        className="checks",
     )
 
 

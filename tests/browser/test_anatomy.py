@@ -275,3 +275,31 @@ def test_every_table_page_downloads_its_csv(server, tracked: TrackedPage, wh):
         if path.endswith("lang=en"):
             assert "Indicator" in rows[0]  # the headers in the page's language
     assert tracked.external_requests() == []
+
+
+@pytest.fixture
+def cockpit_with_duplicates(demo, tmp_path):
+    """A copy of the demo whose latest hotline load set aside three repeated tickets."""
+    change = """
+        INSERT INTO meta.rejected_row
+        SELECT l.run_id, l.source, l.file, r.row_number, '{}', [r.reason]
+        FROM (SELECT * FROM meta.load_run WHERE source = 'hotline' AND status = 'ok'
+              ORDER BY finished DESC LIMIT 1) l,
+             (VALUES (10, 'ticket_id: duplicate of row 3'), (11, 'ticket_id: duplicate of row 5'),
+                     (12, 'ticket_id: same key as row 4')) r(row_number, reason)
+    """
+    with serving_a_copy(demo, tmp_path, change) as (_, url):
+        yield url
+
+
+def test_the_catalog_counts_repeated_rows_as_one_check_in_the_page_s_language(
+    cockpit_with_duplicates, tracked: TrackedPage
+):
+    page = tracked.page
+    page.goto(cockpit_with_duplicates + "/catalog")
+    page.wait_for_selector(".catalog-table")
+    row = page.locator(".catalog-table tbody tr", has_text="hotline → stg.hotline_ticket")
+    assert row.locator(".checks li").all_inner_texts() == [
+        "ticket_id: 与前面的行完全重复 × 2",
+        "ticket_id: 与前面的行主键相同 × 1",
+    ]

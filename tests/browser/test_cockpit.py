@@ -231,11 +231,13 @@ def test_the_catalog_shows_every_source_its_owner_and_its_quality(server, tracke
     assert housing.locator(".badge").inner_text() == "新鲜"
     assert housing.locator(".reject-share").inner_text() == "0.11%"
     assert housing.locator(".checks li").all_inner_texts() == [
-        "在建工地数: negative count × 1",
-        "社区: unknown area × 1",
+        "在建工地数: 计数为负 × 1",
+        "社区: 未知区域 × 1",
     ]
     housing.locator("summary").click()
     assert "计划改造户数" in housing.locator("details").inner_text()
     page.click("#lang-switch")
     page.wait_for_selector("text=Public data resource catalog")
     assert "Housing & Construction Bureau" in page.inner_text(".catalog-table")
+    english = page.locator(".catalog-table tbody tr", has_text="housing → stg.renovation")
+    assert "社区: unknown area × 1" in english.locator(".checks").inner_text()
