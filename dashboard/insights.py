@@ -69,7 +69,8 @@ def alerts(code: str, period: str, limit: int = 50) -> pd.DataFrame:
         SELECT h.indicator_id, h.area_code, h.level, a.name_zh AS area_zh,
                a.name_en AS area_en, i.name_zh, i.name_en, i.unit AS unit_zh, i.unit_en,
                i.decimals, i.direction, h.value, h.status, h.target, h.miss, s.since,
-               count(*) OVER () AS total
+               count(*) OVER () AS total,
+               sum(CAST(h.status = 'red' AS INTEGER)) OVER () AS red_total
         FROM hit h
         JOIN ind.area a ON a.code = h.area_code
         JOIN ind.indicator i USING (indicator_id)
@@ -81,19 +82,13 @@ def alerts(code: str, period: str, limit: int = 50) -> pd.DataFrame:
     )
 
 
-def status_counts(code: str, period: str) -> dict[str, int]:
-    """How many red and amber values ``code`` and its subtree have in ``period``."""
-    rows = frame(
-        _SUBTREE
-        + """
-        SELECT count(*) FILTER (WHERE status = 'red') AS red,
-               count(*) FILTER (WHERE status = 'amber') AS amber
-        FROM ind.indicator_value v JOIN tree t ON t.code = v.area_code
-        WHERE v.period = $period
-        """,
-        {"code": code, "period": period},
-    )
-    return {"red": int(rows["red"].iloc[0]), "amber": int(rows["amber"].iloc[0])}
+def alert_totals(alerts: pd.DataFrame) -> dict[str, int]:
+    """How many red and amber values the subtree has, from an ``alerts`` answer with a
+    limit of at least one (its totals count every alert, not only the rows returned)."""
+    if alerts.empty:
+        return {"red": 0, "amber": 0}
+    total, red = int(alerts["total"].iloc[0]), int(alerts["red_total"].iloc[0])
+    return {"red": red, "amber": total - red}
 
 
 def history(code: str, period: str, months: int = 12) -> pd.DataFrame:

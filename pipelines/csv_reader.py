@@ -236,13 +236,12 @@ def stage_csv(con, path: Path, known: set[str], scratch: Path, types: ReadTypes 
     # of GBK and GB2312) otherwise. The rest of the file is judged as it is read.
     guess = declared or ("utf-8" if _is_utf8(path, len(head)) else "gb18030")
     try:
-        return _stage(con, path, guess, known, scratch, types)
+        return _stage(con, path, guess, declared, known, scratch, types)
     except _NotUtf8:
-        return _stage(con, path, "gb18030", known, scratch, types)
+        return _stage(con, path, "gb18030", declared, known, scratch, types)
 
 
-def _stage(con, path, encoding, known, scratch, types) -> Staged:
-    declared = _declared_encoding(path)
+def _stage(con, path, encoding, declared, known, scratch, types) -> Staged:
     utf8 = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, scratch)
     try:
         rows, delimiter = _head_lines_or_fail(path, utf8, declared)

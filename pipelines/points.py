@@ -54,14 +54,14 @@ LAYERS: dict[str, tuple[str, str]] = {
 }
 
 
+def _stg_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'stg'")
+    return {r[0] for r in rows.fetchall()}
+
+
 def publish_points(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Rebuild ``ind.map_point`` from the stg tables there are; returns the layers built."""
-    present = {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'stg'"
-        ).fetchall()
-    }
+    present = _stg_tables(con)
     con.execute(MAP_POINT_DDL)
     built = []
     for layer, (table, select) in LAYERS.items():
@@ -83,11 +83,7 @@ def publish_park_sections(con: duckdb.DuckDBPyConnection) -> bool:
     """``ind.park_section``: a park's monthly footfall by section (吃住行游娱购), the
     dimension a park cockpit is organised by and that area indicators do not have."""
     con.execute(PARK_SECTION_DDL)
-    present = con.execute(
-        "SELECT count(*) FROM duckdb_tables() "
-        "WHERE schema_name = 'stg' AND table_name = 'park_footfall'"
-    ).fetchall()[0][0]
-    if not present:
+    if "park_footfall" not in _stg_tables(con):
         return False
     con.execute(
         """

@@ -200,10 +200,11 @@ def area_page(
                 filenames,
             )
         )
+    alerts = insights.alerts(area["code"], period, limit=12)
     right.append(
         alerts_panel(
-            insights.alerts(area["code"], period, limit=12),
-            insights.status_counts(area["code"], period),
+            alerts,
+            insights.alert_totals(alerts),
             lang,
             period,
             export_link("alerts", lang, area=area["code"], period=period),

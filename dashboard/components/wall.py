@@ -20,7 +20,7 @@ DARK_MAP_STYLE = {
 WALL_GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "staticPlot": False}
 
 
-def alerts_indicator(lang: str) -> dict:
+def alerts_indicator() -> dict:
     """The map's measure on the wall, described as an indicator for the map figure."""
     return {
         "name_zh": t("wall.map.measure", "zh"),
@@ -90,7 +90,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     figure = figures.map_figure(
         data.shapes(parent, child_level),
         figures.alert_map_values(counts),
-        alerts_indicator(lang),
+        alerts_indicator(),
         lang,
         highlight=area["code"],
         geojson_url=geometry_url(parent, child_level),
@@ -100,7 +100,8 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     figure["layout"]["font"] = {"color": "#e8eef7", "size": 16}
     figure["data"][figures.VALUE_TRACE]["colorbar"]["bgcolor"] = "rgba(0,0,0,0)"
     figure["data"][0]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
-    totals = insights.status_counts(area["code"], period)
+    alerts = insights.alerts(area["code"], period, limit=7)
+    totals = insights.alert_totals(alerts)
     cards = data.card_values(area["code"], period)
     steps = [
         html.Span(className="wall-step" + (" current" if i == position else ""))
@@ -181,7 +182,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                             className="wall-counts",
                         ),
                         html.H2(t("wall.alerts", lang)),
-                        alert_rows(insights.alerts(area["code"], period, limit=7), lang, period),
+                        alert_rows(alerts, lang, period),
                     ],
                     className="wall-panel wall-alert-panel",
                 ),

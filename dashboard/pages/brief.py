@@ -26,13 +26,14 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
             href=area_href(area["level"], area["code"], lang, None, shown),
             className="tool-link",
         )
+        alerts = insights.alerts(area["code"], period, limit=8)
         return brief(
             area,
             period,
             data.as_of(),
             data.card_values(area["code"], period),
-            insights.alerts(area["code"], period, limit=8),
-            insights.status_counts(area["code"], period),
+            alerts,
+            insights.alert_totals(alerts),
             lang,
             back,
         )
