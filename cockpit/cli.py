@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from cockpit.admin import add_parsers as add_admin_parsers
 from cockpit.settings import Settings, SettingsError, load_settings
 
 
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "schedule", help="refresh each source on its own cron cadence, until stopped"
     ).set_defaults(run=_schedule)
+    add_admin_parsers(sub)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")
     serve.set_defaults(run=_serve)

@@ -37,12 +37,36 @@ class Settings:
     wall_dwell_seconds: int = 20
     wall_streets: int = 3
     wall_communities: int = 2
+    # The application database (users, sessions, kiosk tokens, audit): a SQLAlchemy URL, or
+    # a path for an embedded SQLite file.
+    app_db: str = "data/app.db"
+    # The key that signs session cookies: COCKPIT_SECRET_KEY, else this file, created with
+    # a random key (owner-only) on first use. Never in the repository.
+    secret_key_file: Path = Path("data/secret.key")
+    # Host names the server answers to, comma-separated; any other Host header gets 400.
+    trusted_hosts: str = "127.0.0.1,localhost"
+    # Cookies marked Secure: set true behind HTTPS (a reverse proxy).
+    secure_cookies: bool = False
+    # A session ends after this many minutes without a request.
+    session_idle_minutes: int = 30
+    # Failed logins before an account locks, and for how long.
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    # Login attempts one client may make (flask-limiter's notation).
+    login_rate_limit: str = "10 per minute"
+    # Values whose base (count or denominator) is below this are published as "<k".
+    suppress_below: int = 5
 
     def with_overrides(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
 
 
-_PATH_KEYS = {"inbox", "archive", "warehouse", "layers", "reference"}
+_PATH_KEYS = {"inbox", "archive", "warehouse", "layers", "reference", "secret_key_file"}
+_REQUIRED_KEYS = {"inbox", "archive", "warehouse", "layers", "reference"}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+_KINDS = {int: int, "int": int, bool: bool, "bool": bool}
 
 
 def _default_config_file() -> Path:
@@ -58,7 +82,16 @@ def _default_config_file() -> Path:
 
 def _coerce(key: str, raw: object, kind: type, base: Path) -> object:
     try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text not in _TRUE | _FALSE:
+                raise ValueError("expected true or false")
+            return text in _TRUE
         if kind is int:
+            if isinstance(raw, bool):
+                raise ValueError("expected a whole number")
             return int(raw)  # type: ignore[arg-type]
         if key in _PATH_KEYS:
             path = Path(str(raw)).expanduser()
@@ -89,13 +122,18 @@ def load_settings(
         override = environ.get(ENV_PREFIX + name.upper())
         if override is not None:
             values[name] = override
-    kinds = {f.name: int for f in fields(Settings) if f.type in (int, "int")}
+    kinds = {f.name: _KINDS[f.type] for f in fields(Settings) if f.type in _KINDS}
     resolved: dict[str, object] = {}
     for name, value in values.items():
         resolved[name] = _coerce(name, value, kinds.get(name, str), base)
-    for name in _PATH_KEYS:
+    for name in _REQUIRED_KEYS:
         if name not in resolved:
             raise SettingsError(f"{path}: setting {name!r} is required")
     if resolved.get("lang", "zh") not in ("zh", "en"):
         raise SettingsError(f"setting 'lang' must be zh or en, not {resolved['lang']!r}")
+    db = str(resolved.get("app_db", Settings.app_db))
+    if "://" not in db:
+        path = Path(db).expanduser()
+        resolved["app_db"] = f"sqlite:///{path if path.is_absolute() else base / path}"
+    resolved.setdefault("secret_key_file", base / Settings.secret_key_file)
     return Settings(**resolved)  # type: ignore[arg-type]
