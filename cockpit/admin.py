@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import os
+import secrets
 import sys
 
 from cockpit import store
@@ -81,7 +83,9 @@ def tokens(settings: Settings, args: argparse.Namespace) -> int:
     store.migrate(url)
     try:
         if args.tokens_command == "list":
-            print(f"{'id':>4} {'scope':<14} {'expires':<20} {'revoked':<20} {'last used':<20} label")
+            print(
+                f"{'id':>4} {'scope':<14} {'expires':<20} {'revoked':<20} {'last used':<20} label"
+            )
             for k in accounts.list_tokens(url):
                 print(
                     f"{k.id:>4} {k.scope:<14} {_when(k.expires):<20} {_when(k.revoked):<20} "
@@ -124,6 +128,47 @@ def show_audit(settings: Settings, args: argparse.Namespace) -> int:
         detail = "" if not e.detail else " " + ", ".join(f"{k}={v}" for k, v in e.detail.items())
         print(f"{e.at:%Y-%m-%d %H:%M:%S} {e.kind:<15} {e.actor or '-':<16} {where}{detail}")
     return 0
+
+
+def demo_logins(settings: Settings) -> list[str]:
+    """The demo's accounts, made (or given new passwords) by ``cockpit demo`` only: an
+    administrator and a viewer of the district, a street and a community official, and a
+    kiosk token for the district's wall. A deployment that never runs the demo has no
+    account until an operator adds one, and so no default password."""
+    from pipelines.areas import load_area_tree
+
+    url = settings.app_db
+    store.migrate(url)
+    tree = load_area_tree(settings.reference)
+    district = tree[tree["level"] == "district"].iloc[0]
+    street = tree[tree["level"] == "street"].iloc[0]
+    community = tree[(tree["level"] == "community") & (tree["parent_code"] == street["code"])]
+    community = community.iloc[0]
+    people = [
+        ("demo-admin", "admin", district),
+        ("demo-district", "viewer", district),
+        ("demo-street", "viewer", street),
+        ("demo-community", "viewer", community),
+    ]
+    lines = ["Demo sign-ins (made by `cockpit demo`; never in a deployment):"]
+    existing = {u.name for u in accounts.list_users(url)}
+    for name, role, area in people:
+        password = secrets.token_urlsafe(12)
+        if name in existing:
+            accounts.change_user(url, name, password=password, role=role, scope=area["code"])
+        else:
+            accounts.add_user(url, name, role, area["code"], password)
+        lines.append(f"  {name:<15} {password:<18} {role:<7} {area['name_zh']} ({area['code']})")
+    token = accounts.add_token(url, district["code"], 30, "demo wall")
+    lines.append(f"  wall screen: http://{settings.host}:{settings.port}/wall?token={token}")
+    _audit_change(settings, "user_change", {"action": "demo logins", "users": len(people)})
+    out = settings.secret_key_file.parent / "demo-logins.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    lines.append(f"(also in {out}, readable by you only)")
+    return lines
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

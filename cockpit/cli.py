@@ -13,10 +13,13 @@ from cockpit.settings import Settings, SettingsError, load_settings
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from cockpit.admin import demo_logins
     from pipelines.demo import write_demo
 
     for path in write_demo(settings):
         print(f"wrote {path}")
+    for line in demo_logins(settings):
+        print(line)
     return 0
 
 
@@ -29,11 +32,22 @@ def _refresh(settings: Settings, args: argparse.Namespace) -> int:
         report = run_refresh(settings, args.sources or None)
     except (ValueError, RefreshBusy, ConsistencyError) as exc:
         print(f"refresh failed, nothing published: {exc}", file=sys.stderr)
+        audit_refresh(settings, "failed", {"error": str(exc)[:500]})
         return 1
+    audit_refresh(settings, "ok" if report.ok else "partial",
+                  {"published": str(report.published), "failed": report.failed_sources})  # fmt: skip
     for source in report.failed_sources:
         print(f"source {source} FAILED", file=sys.stderr)
     print(f"published {report.published}")
     return 0 if report.ok else 1
+
+
+def audit_refresh(settings: Settings, outcome: str, detail: dict) -> None:
+    from cockpit.store.audit import record_refresh
+
+    problem = record_refresh(settings.app_db, outcome, detail)
+    if problem:
+        print(problem, file=sys.stderr)
 
 
 def _status(settings: Settings, args: argparse.Namespace) -> int:
@@ -80,6 +94,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
         create_app().run(host=settings.host, port=settings.port, debug=False)
         return 0
+    from cockpit import store
+
+    store.migrate(settings.app_db)
     bind = f"{settings.host}:{settings.port}"
     argv = [
         "gunicorn",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -137,3 +138,29 @@ def load_settings(
         resolved["app_db"] = f"sqlite:///{path if path.is_absolute() else base / path}"
     resolved.setdefault("secret_key_file", base / Settings.secret_key_file)
     return Settings(**resolved)  # type: ignore[arg-type]
+
+
+def session_secret(settings: Settings, environ: dict[str, str] | None = None) -> str:
+    """The key that signs session cookies: ``COCKPIT_SECRET_KEY``, else the key file,
+    created on first use with a random key readable by its owner only."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get(ENV_PREFIX + "SECRET_KEY")
+    if explicit:
+        if len(explicit) < 32:
+            raise SettingsError("COCKPIT_SECRET_KEY must have at least 32 characters")
+        return explicit
+    path = settings.secret_key_file
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            # A link fails if another process made the file first: everyone reads one key.
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()

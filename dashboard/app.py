@@ -8,7 +8,9 @@ import dash
 import flask
 from dash import Dash, dcc, html
 
-from dashboard import data, exports, geometry, ids
+from cockpit import store
+from cockpit.settings import session_secret
+from dashboard import auth, data, exports, geometry, hardening, ids
 
 PAGE_MODULES = (
     "dashboard.pages.district",
@@ -20,18 +22,26 @@ PAGE_MODULES = (
     "dashboard.pages.catalog",
     "dashboard.pages.indicators",
     "dashboard.pages.departments",
+    "dashboard.pages.admin",
     "dashboard.pages.not_found",
 )
 
 
 def _health() -> flask.Response:
+    """Up or not, for anyone; which version and how fresh, for a signed-in caller."""
     try:
+        if auth.principal() is None:
+            data.warehouse_version()
+            return flask.jsonify({"status": "ok"})
         return flask.jsonify(data.health())
     except data.NoWarehouse:
         return flask.jsonify({"status": "no warehouse published yet"}), 503
 
 
-def create_app() -> Dash:
+def create_app(migrate: bool = True) -> Dash:
+    settings = data.settings()
+    if migrate:
+        store.migrate(settings.app_db)
     app = Dash(
         __name__,
         use_pages=True,
@@ -40,13 +50,15 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         compress=True,
         serve_locally=True,
-        title="下城区城市大脑驾驶舱",
+        title="城市大脑驾驶舱",
         update_title=None,
     )
+    app.server.secret_key = session_secret(settings)
     for module in PAGE_MODULES:
         importlib.import_module(module)
     importlib.import_module("dashboard.callbacks")
     importlib.import_module("dashboard.wall_callbacks")
+    auth.register(app.server)
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)
     geometry.register(app.server)
@@ -54,4 +66,6 @@ def create_app() -> Dash:
         [dcc.Location(id=ids.NAV, refresh="callback-nav"), dash.page_container],
         className="app-shell",
     )
+    hardening.harden(app, settings)
+    app.server.before_request(auth.audit_page_view)
     return app

@@ -1,12 +1,38 @@
-"""Callbacks stay thin: inputs → data (read-only queries) → figures (pure) → outputs."""
+"""Callbacks stay thin: inputs → data (read-only queries) → figures (pure) → outputs.
+
+Each one derives its area from the URL it serves (``views.area_view``), checked against
+the caller's scope on the server; what the browser sends is validated and never trusted
+to say which area or parent to read.
+"""
 
 from __future__ import annotations
 
 from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
+from werkzeug.exceptions import BadRequest
 
-from dashboard import data, figures, ids, insights
+from dashboard import auth, data, figures, ids, insights, views
 from dashboard.components.cockpit import analysis_figures, csv_links
 from dashboard.urls import area_href
+
+_URL = (State(ids.NAV, "pathname"), State(ids.NAV, "search"))
+
+
+def _clicked_code(click: object) -> str | None:
+    """The area a map click names, if the click was on an area (not a point)."""
+    if click is None:
+        return None
+    if not isinstance(click, dict) or not isinstance(click.get("points", []), list):
+        raise BadRequest("bad click")
+    points = click.get("points") or []
+    if not points or not isinstance(points[0], dict):
+        return None
+    curve = points[0].get("curveNumber", 0)
+    if not isinstance(curve, int) or curve >= min(figures.POINT_TRACE.values()):
+        return None
+    custom = points[0].get("customdata")
+    if not isinstance(custom, list) or not custom or not isinstance(custom[0], str):
+        return None
+    return custom[0]
 
 
 @callback(
@@ -14,20 +40,20 @@ from dashboard.urls import area_href
     Input(ids.MAP, "clickData"),
     State(ids.INDICATOR, "value"),
     State(ids.POINT_LAYERS, "value"),
-    State(ids.PAGE_CONTEXT, "data"),
+    *_URL,
     prevent_initial_call=True,
 )
-def drill_down(click: dict | None, indicator: str, layers: list[str], context: dict) -> str:
-    """A click on an area opens that area's cockpit."""
-    points = (click or {}).get("points") or []
-    # Only the areas drill down; a click on a map point (a ticket, a lift) does not.
-    if not points or points[0].get("curveNumber", 0) >= min(figures.POINT_TRACE.values()):
+def drill_down(click, indicator, layers, pathname, search) -> str:
+    """A click on an area opens that area's cockpit, if the caller may see it."""
+    view = views.area_view(pathname, search)
+    indicator, layers = views.indicator_id(indicator), views.choices(layers, figures.POINT_LAYERS)
+    code = _clicked_code(click)
+    target = data.area(code) if code else None
+    if target is None or target["parent_code"] != view.parent:
         return no_update
-    if "customdata" not in points[0]:
-        return no_update
-    code = points[0]["customdata"][0]
-    shown = context["period"] if context["period"] != context["latest"] else None
-    return area_href(context["child_level"], code, context["lang"], indicator, shown, layers)
+    return area_href(
+        target["level"], target["code"], view.lang, indicator, view.shown_period, layers
+    )
 
 
 @callback(
@@ -37,40 +63,43 @@ def drill_down(click: dict | None, indicator: str, layers: list[str], context: d
     Output(ids.RANKING_CSV, "href"),
     Output(ids.TREND_CSV, "href"),
     Input(ids.INDICATOR, "value"),
-    State(ids.PAGE_CONTEXT, "data"),
+    *_URL,
     prevent_initial_call=True,
 )
-def switch_indicator(indicator_id: str, context: dict):
+def switch_indicator(indicator_id, pathname, search):
     """Another indicator: the map's value layer is recoloured (a ``Patch``: the geometry
     stays put), and the ranking, the trend and their downloads follow, from one read."""
-    indicator = data.indicator(indicator_id)
-    area = data.area(context["code"])
-    if indicator is None or area is None:
-        return (no_update,) * 5
-    lang, period = context["lang"], context["period"]
-    values = data.map_values(context["parent"], context["child_level"], indicator_id, period)
+    view = views.area_view(pathname, search)
+    indicator = data.indicator(views.indicator_id(indicator_id))
+    if indicator is None:
+        raise BadRequest("no such indicator")
+    auth.record("indicator_view", area=view.area["code"], detail={"indicator": indicator_id})
+    lang, period = view.lang, view.period
+    values = data.map_values(view.parent, view.child_level, indicator_id, period)
     patch = Patch()
     for key, value in figures.recolour(values, indicator, lang).items():
         patch["data"][figures.VALUE_TRACE][key] = value
-    ranking, trend = analysis_figures(area, indicator, values, period, lang)
-    links = csv_links(area["code"], indicator_id, period, lang)
+    ranking, trend = analysis_figures(view.area, indicator, values, period, lang)
+    links = csv_links(view.area["code"], indicator_id, period, lang)
     return patch, ranking, trend, links["ranking"], links["trend"]
 
 
 @callback(
     Output(ids.MAP, "figure", allow_duplicate=True),
     Input(ids.POINT_LAYERS, "value"),
-    State(ids.PAGE_CONTEXT, "data"),
+    *_URL,
     prevent_initial_call=True,
 )
-def toggle_points(layers: list[str], context: dict) -> Patch:
+def toggle_points(layers, pathname, search) -> Patch:
     """A point layer switched on fills its own trace; switched off, it is hidden. The
     areas' geometry is not sent again."""
+    view = views.area_view(pathname, search)
+    layers = views.choices(layers, figures.POINT_LAYERS)
     patch = Patch()
     for layer, index in figures.POINT_TRACE.items():
-        if layer in (layers or []):
-            points = insights.points(context["parent"], layer, context["period"])
-            for key, value in figures.points_trace(points, layer, context["lang"]).items():
+        if layer in layers:
+            points = insights.points(view.parent, layer, view.period)
+            for key, value in figures.points_trace(points, layer, view.lang).items():
                 patch["data"][index][key] = value
         else:
             patch["data"][index]["visible"] = False
@@ -82,17 +111,20 @@ def toggle_points(layers: list[str], context: dict) -> Patch:
     Input(ids.PERIOD, "value"),
     State(ids.INDICATOR, "value"),
     State(ids.POINT_LAYERS, "value"),
-    State(ids.PAGE_CONTEXT, "data"),
+    *_URL,
     prevent_initial_call=True,
 )
-def choose_period(period: str, indicator: str, layers: list[str], context: dict) -> str:
+def choose_period(period, indicator, layers, pathname, search) -> str:
     """Another month is another view: a URL of its own, every panel following it."""
-    if period == context["period"]:
+    view = views.area_view(pathname, search)
+    period = views.period(period)
+    indicator = views.indicator_id(indicator) if indicator is not None else None
+    layers = views.choices(layers, figures.POINT_LAYERS)
+    if period == view.period:
         return no_update
-    shown = period if period != context["latest"] else None
-    return area_href(
-        context["level"], context["code"], context["lang"], indicator, shown, layers or None
-    )
+    shown = period if period != view.latest else None
+    area = view.area
+    return area_href(area["level"], area["code"], view.lang, indicator, shown, layers or None)
 
 
 # Keep the chosen point layers in the address bar, as the indicator below.

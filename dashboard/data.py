@@ -2,8 +2,11 @@
 
 Reads go through ``frame``, one cursor per call on a held read-only connection to the
 published version the pointer names now. When a refresh publishes, the pointer names a
-new file and the next call opens it; calls under way finish on the old one. Access
-scoping will be one filter added in ``frame``'s callers' single entry point here.
+new file and the next call opens it; calls under way finish on the old one.
+
+Every reader that returns areas filters them by ``scope.visible()`` (the caller's scope,
+from the session on the server), and every reader given one area checks it with
+``guard``: an area outside the scope is as if it did not exist.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
+import flask
 import orjson
 import pandas as pd
 
+from cockpit.codes import BadCode, parse_code
 from cockpit.settings import Settings, load_settings
 
 CHILD_LEVEL = {"district": "street", "street": "community"}
@@ -88,27 +93,55 @@ def health() -> dict:
     }
 
 
+def visible_codes() -> list[str]:
+    """The codes of every area the caller may read."""
+    from dashboard import scope  # scope reads the area tree through this module
+
+    return scope.visible()
+
+
+def guard(code: str) -> str:
+    """``code`` if the caller may read it; otherwise 404, as for an area that does not
+    exist, so that a refusal does not tell that the area is there."""
+    from dashboard import scope
+
+    if not scope.can_see(code):
+        flask.abort(404)
+    return code
+
+
 def find_area(code: str, level: str) -> dict | None:
-    """The area a URL names, by its 12-character code or the short form people type."""
+    """The area a URL names, by its 12-character code or the 9-digit street form, if the
+    caller may see it."""
+    try:
+        full = parse_code(code)
+    except BadCode:
+        return None
     return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
-        "WHERE level = ? AND code = rpad(?, 12, '0')",
-        [level, code.strip()],
+        "WHERE level = ? AND code = ? AND list_contains(?, code)",
+        [level, full, visible_codes()],
     )
 
 
 def area(code: str) -> dict | None:
-    """Any area by its full code, whatever its level."""
+    """Any area by its full code, whatever its level, if the caller may see it."""
+    if not isinstance(code, str) or len(code) != 12:
+        return None
     return first_row(
-        "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area WHERE code = ?",
-        [code],
+        "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
+        "WHERE code = ? AND list_contains(?, code)",
+        [code, visible_codes()],
     )
 
 
 def district() -> dict | None:
+    """The district at the top of the tree, if the caller may see it (as the ancestor of
+    their area, only its totals: its other children stay hidden)."""
     return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
-        "WHERE level = 'district' LIMIT 1"
+        "WHERE level = 'district' AND list_contains(?, code) LIMIT 1",
+        [visible_codes()],
     )
 
 
@@ -141,8 +174,8 @@ def shapes(parent_code: str, level: str) -> dict[str, dict]:
     """Display geometry (GeoJSON geometry objects) of ``parent_code``'s ``level`` children."""
     rows = frame(
         "SELECT s.code, s.geometry_display FROM ind.area_shape s JOIN ind.area a USING (code) "
-        "WHERE a.parent_code = ? AND a.level = ? ORDER BY s.code",
-        [parent_code, level],
+        "WHERE a.parent_code = ? AND a.level = ? AND list_contains(?, s.code) ORDER BY s.code",
+        [parent_code, level, visible_codes()],
     )
     return {row.code: orjson.loads(row.geometry_display) for row in rows.itertuples()}
 
@@ -190,7 +223,7 @@ def card_values(code: str, period: str) -> pd.DataFrame:
         WHERE list_contains(i.levels, (SELECT level FROM ind.area WHERE code = ?))
         ORDER BY list_position(?, i.domain), i.indicator_id
         """,
-        [code, period, code, list(DOMAIN_ORDER)],
+        [guard(code), period, code, list(DOMAIN_ORDER)],
     )
 
 
@@ -202,8 +235,8 @@ def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> 
         FROM ind.area a
         LEFT JOIN ind.indicator_value v
           ON v.area_code = a.code AND v.indicator_id = ? AND v.period = ?
-        WHERE a.parent_code = ? AND a.level = ?
+        WHERE a.parent_code = ? AND a.level = ? AND list_contains(?, a.code)
         ORDER BY a.code
         """,
-        [indicator_id, period, parent_code, level],
+        [indicator_id, period, parent_code, level, visible_codes()],
     )

@@ -15,7 +15,7 @@ import flask
 import pandas as pd
 from dash import html
 
-from dashboard import data, fmt, insights, metadata
+from dashboard import auth, data, fmt, insights, metadata
 from dashboard.i18n import pick_lang, t
 
 Table = Callable[[flask.Request, str], tuple[pd.DataFrame, str]]
@@ -211,6 +211,8 @@ def serve(table: str) -> flask.Response:
         frame, stem = build(flask.request, lang)
     except data.NoWarehouse:
         flask.abort(503, "no warehouse published yet")
+    auth.record("export", area=flask.request.args.get("area"),
+                detail={"table": table, "rows": len(frame)})  # fmt: skip
     body = "\ufeff" + frame.to_csv(index=False)
     filename = f"{stem}.csv".replace("/", "-")
     response = flask.Response(body.encode("utf-8"), mimetype="text/csv")

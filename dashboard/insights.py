@@ -8,15 +8,16 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.data import frame
+from dashboard.data import CHILD_LEVEL, frame, guard, visible_codes
 
-# The area and everything under it (streets, communities, parks).
+# The area and everything under it (streets, communities, parks) that the caller may see.
 _SUBTREE = """
-    WITH RECURSIVE tree(code) AS (
+    WITH RECURSIVE tree_all(code) AS (
         SELECT code FROM ind.area WHERE code = $code
         UNION ALL
-        SELECT a.code FROM ind.area a JOIN tree t ON a.parent_code = t.code
-    )
+        SELECT a.code FROM ind.area a JOIN tree_all t ON a.parent_code = t.code
+    ),
+    tree AS (SELECT code FROM tree_all WHERE list_contains($visible, code))
 """
 
 # How far a value misses its green boundary, relative to it: what "worst" means.
@@ -78,7 +79,7 @@ def alerts(code: str, period: str, limit: int = 50) -> pd.DataFrame:
         ORDER BY h.status = 'red' DESC, h.miss DESC, a.code, h.indicator_id
         LIMIT $limit
         """,
-        {"code": code, "period": period, "limit": limit},
+        {"code": code, "period": period, "limit": limit, "visible": visible_codes()},
     )
 
 
@@ -100,7 +101,7 @@ def history(code: str, period: str, months: int = 12) -> pd.DataFrame:
           AND period > strftime(strptime($period, '%Y-%m') - to_months($months), '%Y-%m')
         ORDER BY indicator_id, period
         """,
-        {"code": code, "period": period, "months": months},
+        {"code": guard(code), "period": period, "months": months},
     )
 
 
@@ -109,7 +110,7 @@ def trend(code: str, indicator_id: str) -> pd.DataFrame:
     return frame(
         "SELECT period, value, status, target FROM ind.indicator_value "
         "WHERE area_code = ? AND indicator_id = ? ORDER BY period",
-        [code, indicator_id],
+        [guard(code), indicator_id],
     )
 
 
@@ -150,7 +151,13 @@ def points(parent_code: str, layer: str, period: str, limit: int = 5000) -> pd.D
         ORDER BY p.flag DESC, p.area_code, p.label
         LIMIT $limit
         """,
-        {"code": parent_code, "layer": layer, "period": period, "limit": limit},
+        {
+            "code": parent_code,
+            "layer": layer,
+            "period": period,
+            "limit": limit,
+            "visible": visible_codes(),
+        },  # fmt: skip
     )
 
 
@@ -163,7 +170,7 @@ def park_sections(code: str, period: str, months: int = 12) -> pd.DataFrame:
           AND period > strftime(strptime($period, '%Y-%m') - to_months($months), '%Y-%m')
         ORDER BY period, section
         """,
-        {"code": code, "period": period, "months": months},
+        {"code": guard(code), "period": period, "months": months},
     )
 
 
@@ -173,7 +180,8 @@ def alert_counts(parent_code: str, level: str, period: str) -> pd.DataFrame:
     return frame(
         """
         WITH RECURSIVE kids AS (
-            SELECT code AS root, code FROM ind.area WHERE parent_code = $parent AND level = $level
+            SELECT code AS root, code FROM ind.area
+            WHERE parent_code = $parent AND level = $level AND list_contains($visible, code)
             UNION ALL
             SELECT k.root, a.code FROM ind.area a JOIN kids k ON a.parent_code = k.code
         )
@@ -186,17 +194,22 @@ def alert_counts(parent_code: str, level: str, period: str) -> pd.DataFrame:
         GROUP BY ALL
         ORDER BY red DESC, amber DESC, a.code
         """,
-        {"parent": parent_code, "level": level, "period": period},
+        {"parent": parent_code, "level": level, "period": period, "visible": visible_codes()},
     )
 
 
-def wall_playlist(district: str, period: str, streets: int, communities: int) -> list[str]:
-    """Exception-driven: the district, then the streets with the most red, each followed
-    by its worst communities; the wall then starts again."""
-    order = [district]
-    ranked = alert_counts(district, "street", period)
-    for street in ranked[ranked["red"] + ranked["amber"] > 0].head(streets).itertuples():
-        order.append(street.code)
-        worst = alert_counts(street.code, "community", period)
-        order += worst[worst["red"] + worst["amber"] > 0].head(communities)["code"].tolist()
+def wall_playlist(top: dict, period: str, children: int, grandchildren: int) -> list[str]:
+    """Exception-driven: the ``top`` area (the screen's scope), then its children with the
+    most red, each followed by its own worst children; the wall then starts again."""
+    order = [top["code"]]
+    child = CHILD_LEVEL.get(top["level"])
+    if child is None:
+        return order
+    ranked = alert_counts(top["code"], child, period)
+    for row in ranked[ranked["red"] + ranked["amber"] > 0].head(children).itertuples():
+        order.append(row.code)
+        grandchild = CHILD_LEVEL.get(child)
+        if grandchild:
+            worst = alert_counts(row.code, grandchild, period)
+            order += worst[worst["red"] + worst["amber"] > 0].head(grandchildren)["code"].tolist()
     return order

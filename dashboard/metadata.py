@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.data import DOMAIN_ORDER, first_row, frame
+from dashboard.data import DOMAIN_ORDER, first_row, frame, visible_codes
 
 # Departments that own indicators but deliver no extract of their own (the data office
 # owns the data-quality indicators) are named here; the rest are named by their sources.
@@ -127,10 +127,11 @@ def department_matrix(department_id: str, period: str) -> pd.DataFrame:
         LEFT JOIN ind.indicator_value v
           ON v.indicator_id = i.indicator_id AND v.area_code = a.code AND v.period = ?
         WHERE i.department = ? AND a.level IN ('district', 'street', 'park')
+          AND list_contains(?, a.code)
         ORDER BY list_position(?, i.domain), i.indicator_id,
                  list_position(['district', 'street', 'park'], a.level), a.code
         """,
-        [period, department_id, list(DOMAIN_ORDER)],
+        [period, department_id, visible_codes(), list(DOMAIN_ORDER)],
     )
 
 

@@ -4,8 +4,9 @@ start over with the new data when a refresh publishes a new version."""
 from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
+from werkzeug.exceptions import BadRequest
 
-from dashboard import data, ids
+from dashboard import data, ids, views
 from dashboard.components.wall import wall_view
 from dashboard.pages.wall import playlist
 
@@ -22,9 +23,11 @@ from dashboard.pages.wall import playlist
     State(ids.WALL_STATE, "data"),
     prevent_initial_call=True,
 )
-def wall_step(_tick, _next, _prev, _pause, _poll, state: dict):
+def wall_step(tick, next_, prev, pause, poll, state):
+    for clicks in (tick, next_, prev, pause, poll):
+        views.count(clicks)
+    state = _state(state)
     trigger = ctx.triggered_id
-    state = dict(state)
     version = data.warehouse_version()
     new_data = version != state["version"]
     if trigger == ids.WALL_VERSION_TICK and not new_data:
@@ -36,19 +39,28 @@ def wall_step(_tick, _next, _prev, _pause, _poll, state: dict):
     elif trigger in (ids.WALL_NEXT, ids.WALL_STEP):
         state["index"] += 1
     if new_data:
-        # New data may put other areas in the red: the playlist is drawn again.
-        state["playlist"], state["version"], state["index"] = playlist(), version, 0
-    state["index"] %= len(state["playlist"])
-    if state["index"] == 0 and trigger in (ids.WALL_NEXT, ids.WALL_STEP):
-        state["playlist"] = playlist()
-    body = wall_view(
-        state["playlist"][state["index"]],
-        state["lang"],
-        state["index"],
-        state["playlist"],
-        state["paused"],
-    )
+        # New data may put other areas in the red: the playlist starts again.
+        state["version"], state["index"] = version, 0
+    # The playlist is drawn on the server each step, from the caller's scope.
+    order = playlist()
+    state["index"] %= len(order)
+    body = wall_view(order[state["index"]], state["lang"], state["index"], order, state["paused"])
     return state, body, state["paused"]
+
+
+def _state(state: object) -> dict:
+    """The wall's own state as the browser keeps it: a position, a pause flag, the data
+    version it shows and its language; anything else is refused."""
+    if not isinstance(state, dict) or set(state) != {"index", "paused", "version", "lang"}:
+        raise BadRequest("bad wall state")
+    index = state["index"]
+    if isinstance(index, bool) or not isinstance(index, int) or abs(index) > 10_000:
+        raise BadRequest("bad wall position")
+    if not isinstance(state["paused"], bool):
+        raise BadRequest("bad pause flag")
+    if not isinstance(state["version"], str) or len(state["version"]) > 128:
+        raise BadRequest("bad data version")
+    return {**state, "lang": views.lang(state["lang"])}
 
 
 clientside_callback(

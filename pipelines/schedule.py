@@ -14,6 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from cockpit.settings import Settings
+from cockpit.store.audit import record_refresh
 from pipelines.layers.engine import ConsistencyError
 from pipelines.refresh import run_refresh
 from pipelines.sources import SOURCES
@@ -35,6 +36,13 @@ def refresh_source(settings: Settings, source_id: str) -> bool:
         log.exception("refresh %s: crashed; the last good warehouse stays served", source_id)
         return False
     files = [f for f in report.files if f.source == source_id]
+    problem = record_refresh(
+        settings.app_db,
+        "failed" if source_id in report.failed_sources else "ok",
+        {"source": source_id, "published": str(report.published)},
+    )
+    if problem:
+        log.error(problem)
     if source_id in report.failed_sources:
         reasons = "; ".join(f.message for f in files if f.status == "failed")
         log.error("refresh %s: FAILED: %s", source_id, reasons)

@@ -6,6 +6,7 @@ SHA-256 is kept, so neither can be read back from the database.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -115,10 +116,8 @@ def check_login(
     with session(url) as s:
         user = s.scalar(select(User).where(User.name == name))
         if user is None:
-            try:
+            with contextlib.suppress(VerificationError):
                 _HASHER.verify(_DUMMY_HASH, password)
-            except VerificationError:
-                pass
             return LoginResult(None, "unknown")
         if user.locked_until is not None and user.locked_until > now:
             return LoginResult(user, "locked")

@@ -11,7 +11,7 @@ from cockpit.store import engine, session, utcnow
 from cockpit.store.models import AuditEvent
 
 KINDS = (
-    "login", "login_failed", "logout", "session_expired", "page_view", "export",
+    "login", "login_failed", "logout", "page_view", "indicator_view", "export",
     "token_use", "user_change", "token_change", "refresh", "denied",
 )  # fmt: skip
 
@@ -62,3 +62,16 @@ def events(
 def count(url: str) -> int:
     with session(url) as s:
         return s.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def record_refresh(url: str, outcome: str, detail: dict) -> str | None:
+    """A refresh run, appended; returns what went wrong instead of raising, because an
+    unreachable application database must not undo a published refresh."""
+    from cockpit.store import migrate
+
+    try:
+        migrate(url)
+        record(url, "refresh", "refresh", detail={"outcome": outcome, **detail})
+    except Exception as exc:  # noqa: BLE001 - any database error is reported the same way
+        return f"audit log: could not record the refresh: {exc}"
+    return None

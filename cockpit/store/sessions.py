@@ -61,8 +61,10 @@ def resume(url: str, session_id: str, idle: dt.timedelta) -> Principal | None:
                 )
         elif row.token_id is not None:
             token = s.get(KioskToken, row.token_id)
-            if token is not None and token.revoked is None and not (
-                token.expires and token.expires <= now
+            if (
+                token is not None
+                and token.revoked is None
+                and not (token.expires and token.expires <= now)
             ):
                 principal = Principal(session_id, f"kiosk:{token.id}", "viewer", token.scope, True)
         if principal is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import charts, data, figures, fmt, ids, insights
+from dashboard import charts, data, figures, fmt, insights
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
 from dashboard.components.analysis import analysis_panel
@@ -222,20 +222,6 @@ def area_page(
         html.Main(
             [html.Div(left, className="main-left"), html.Div(right, className="main-right")],
             className="cockpit-main",
-        )
-    )
-    body.append(
-        dcc.Store(
-            id=ids.PAGE_CONTEXT,
-            data={
-                "lang": lang,
-                "period": period,
-                "latest": known[0],
-                "code": area["code"],
-                "level": area["level"],
-                "parent": parent,
-                "child_level": child_level,
-            },
         )
     )
     return html.Div(

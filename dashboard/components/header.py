@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
-from dashboard import fmt
+from dashboard import auth, fmt
 from dashboard.i18n import name, t
 from dashboard.urls import area_href, with_lang
 
@@ -27,6 +28,32 @@ def freshness_badge(stale: pd.DataFrame, lang: str) -> dcc.Link:
         className=f"freshness-badge {tone}",
         title=title,
         id="freshness-badge",
+    )
+
+
+def user_box(lang: str) -> html.Div | None:
+    """Who is signed in, and the way out: a POST with the session's CSRF token."""
+    who = auth.principal()
+    if who is None:
+        return None
+    label = t("user.kiosk", lang) if who.kiosk else f"{who.name} · {t(f'role.{who.role}', lang)}"
+    links = []
+    if auth.may_read_usage(who):
+        links.append(dcc.Link(t("nav.usage", lang), href=with_lang("/admin/usage", lang)))
+    if who.role == "admin" and not who.kiosk:
+        links.append(dcc.Link(t("nav.audit", lang), href=with_lang("/admin/audit", lang)))
+    logout = html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            html.Button(t("nav.logout", lang), type="submit", id="logout-button"),
+        ],
+        action="/logout",
+        method="POST",
+        className="logout-form",
+    )
+    return html.Div(
+        [html.Span(label, id="signed-in-as"), *links, None if who.kiosk else logout],
+        className="user-box",
     )
 
 
@@ -68,6 +95,7 @@ def page_header(
             dcc.Link(
                 t("lang.switch", lang), href=switch_href, className="lang-switch", id="lang-switch"
             ),
+            user_box(lang),
         ],
     )
 

@@ -5,7 +5,7 @@ keyboard if there is one. ``?dwell=<seconds>`` overrides the configured dwell ti
 import dash
 from dash import dcc, html
 
-from dashboard import data, ids, insights
+from dashboard import data, ids, insights, scope
 from dashboard.components.cockpit import no_data
 from dashboard.components.wall import wall_view
 from dashboard.i18n import pick_lang
@@ -23,11 +23,15 @@ def dwell_seconds(value: str | None) -> int:
 
 
 def playlist() -> list[str]:
+    """Computed on the server, from the caller's scope: a wall scoped to a street plays
+    that street and its communities. Never taken from the browser."""
     settings = data.settings()
-    district = data.district()
+    top = data.area(scope.root())
+    if top is None:
+        raise data.NoWarehouse("the caller's area is not in the published tree")
     as_of = data.as_of()
     return insights.wall_playlist(
-        district["code"], as_of["period"], settings.wall_streets, settings.wall_communities
+        top, as_of["period"], settings.wall_streets, settings.wall_communities
     )
 
 
@@ -40,7 +44,7 @@ def layout(lang: str | None = None, dwell: str | None = None, **_query: str):
     except data.NoWarehouse:
         return no_data(lang)
     seconds = dwell_seconds(dwell)
-    state = {"playlist": order, "index": 0, "paused": False, "version": version, "lang": lang}
+    state = {"index": 0, "paused": False, "version": version, "lang": lang}
     return html.Div(
         [
             dcc.Store(id=ids.WALL_STATE, data=state),

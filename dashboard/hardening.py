@@ -1,0 +1,133 @@
+"""What the server refuses before any page or callback runs: hosts it does not serve,
+large bodies, callback requests that are not the shape Dash sends, and the security
+headers every answer carries (flask-talisman, with a CSP that admits Dash's own inline
+scripts by hash)."""
+
+from __future__ import annotations
+
+import logging
+
+import flask
+from dash import Dash
+from flask_talisman import Talisman
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from cockpit.settings import Settings
+
+MAX_BODY_BYTES = 1024 * 1024
+DISPATCH = "/_dash-update-component"
+# A malformed callback body surfaces inside Dash as one of these; the request is wrong,
+# not the server, so the answer is 400.
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+log = logging.getLogger(__name__)
+
+
+def _fail(reason: str) -> None:
+    raise BadRequest(f"malformed callback request: {reason}")
+
+
+def _same_ref(sent: object, declared: dict) -> bool:
+    return (
+        isinstance(sent, dict)
+        and sent.get("id") == declared["id"]
+        and sent.get("property") == declared["property"]
+    )
+
+
+def check_dispatch(app: Dash) -> None:
+    """The envelope of a callback request names a registered callback and carries its
+    declared inputs and states, in order, and nothing else."""
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict):
+        _fail("the body is not a JSON object")
+    output = body.get("output")
+    if not isinstance(output, str) or output not in app.callback_map:
+        _fail("unknown output")
+    spec = app.callback_map[output]
+    for key, declared in (("inputs", spec["inputs"]), ("state", spec["state"])):
+        sent = body.get(key, [])
+        if not isinstance(sent, list) or len(sent) != len(declared):
+            _fail(f"{key} do not match the callback")
+        if not all(_same_ref(s, d) for s, d in zip(sent, declared, strict=True)):
+            _fail(f"{key} name other components than the callback's")
+    if not isinstance(body.get("outputs"), (dict, list)):
+        _fail("outputs missing")
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        _fail("changedPropIds is not a list of names")
+
+
+def _errors(server: flask.Flask) -> None:
+    @server.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        # A short plain-text answer; the input is never echoed back.
+        return flask.Response(f"{exc.code} {exc.name}: {exc.description}\n", exc.code,
+                              mimetype="text/plain")  # fmt: skip
+
+    @server.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if flask.request.path == DISPATCH and isinstance(exc, _SHAPE_ERRORS):
+            log.warning("malformed callback request refused: %r", exc)
+            return flask.Response("400 Bad Request: malformed callback request\n", 400,
+                                  mimetype="text/plain")  # fmt: skip
+        log.exception("unhandled error on %s", flask.request.path)
+        return flask.Response("500 Internal Server Error\n", 500, mimetype="text/plain")
+
+
+def harden(app: Dash, settings: Settings) -> None:
+    server = app.server
+    hosts = [h.strip() for h in settings.trusted_hosts.split(",") if h.strip()]
+    server.config.update(
+        TRUSTED_HOSTS=hosts,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        WTF_CSRF_SSL_STRICT=settings.secure_cookies,
+    )
+
+    @server.before_request
+    def _dispatch_shape():
+        if flask.request.path == DISPATCH:
+            check_dispatch(app)
+
+    _errors(server)
+    csp = {
+        "default-src": "'self'",
+        "script-src": ["'self'"],
+        # plotly and Dash set style attributes from script.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        # MapLibre draws in a worker it starts from a blob.
+        "worker-src": ["'self'", "blob:"],
+        "child-src": ["'self'", "blob:"],
+        "connect-src": "'self'",
+        "font-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    talisman = Talisman(
+        server,
+        force_https=False,  # HTTPS ends at the reverse proxy (docs/security.md)
+        strict_transport_security=settings.secure_cookies,
+        session_cookie_secure=settings.secure_cookies,
+        session_cookie_http_only=True,
+        content_security_policy=csp,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+    )
+
+    @server.before_request
+    def _script_hashes():
+        # Dash adds its last inline scripts (the pages router's title script) on the first
+        # request, after the app is built: the hashes are taken then, once per process,
+        # and every answer after that carries them.
+        policy = talisman.content_security_policy
+        if len(policy["script-src"]) == 1:
+            policy["script-src"] = ["'self'", *app.csp_hashes()]

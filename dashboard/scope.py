@@ -1,0 +1,91 @@
+"""The caller's scope: which areas a request may read. Every reader in ``data.py``,
+``insights.py`` and ``metadata.py`` that returns areas passes through ``visible()``.
+
+A user scoped to an area sees that area and everything below it, and the aggregate
+values of its ancestors (a street official sees the district total), never a sibling:
+another street's name, value or shape is not in the set. The set comes from the
+published area tree and the signed-in principal on the server; nothing the browser sends
+widens it. Outside a request (scripts, benchmarks) a reader needs ``acting_as``; with no
+scope at all every reader fails closed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import lru_cache
+
+import flask
+from werkzeug.exceptions import Forbidden
+
+from dashboard import data
+
+_SCRIPT_SCOPE: ContextVar[str | None] = ContextVar("cockpit_scope", default=None)
+
+
+class NoScope(Forbidden):
+    """A read with no signed-in principal behind it."""
+
+    description = "sign in first"
+
+
+def root() -> str:
+    """The area code the caller is scoped to."""
+    if flask.has_request_context():
+        principal = flask.g.get("principal")
+        if principal is not None:
+            return principal.scope
+    scope = _SCRIPT_SCOPE.get()
+    if scope is None:
+        raise NoScope()
+    return scope
+
+
+@contextlib.contextmanager
+def acting_as(code: str) -> Iterator[None]:
+    """Read as a principal scoped to ``code``, outside a request (benchmarks, scripts)."""
+    token = _SCRIPT_SCOPE.set(code)
+    try:
+        yield
+    finally:
+        _SCRIPT_SCOPE.reset(token)
+
+
+@lru_cache(maxsize=256)
+def _visible(version: str, scope: str) -> tuple[list[str], frozenset[str]]:
+    rows = data.frame(
+        """
+        WITH RECURSIVE down(code) AS (
+            SELECT code FROM ind.area WHERE code = $scope
+            UNION ALL
+            SELECT a.code FROM ind.area a JOIN down d ON a.parent_code = d.code
+        ),
+        up(code, parent_code) AS (
+            SELECT code, parent_code FROM ind.area WHERE code = $scope
+            UNION ALL
+            SELECT a.code, a.parent_code FROM ind.area a JOIN up u ON a.code = u.parent_code
+        )
+        SELECT code FROM down UNION SELECT code FROM up ORDER BY code
+        """,
+        {"scope": scope},
+    )
+    codes = rows["code"].tolist()
+    return codes, frozenset(codes)
+
+
+def visible() -> list[str]:
+    """Every area code the caller may read (a list, to bind as a SQL parameter)."""
+    return _visible(data.warehouse_version(), root())[0]
+
+
+def can_see(code: str) -> bool:
+    return code in _visible(data.warehouse_version(), root())[1]
+
+
+def below_or_at(code: str) -> bool:
+    """Whether ``code`` is the caller's own area or under it (not only an ancestor)."""
+    scope = root()
+    if code == scope:
+        return True
+    return can_see(code) and scope in {r["code"] for r in data.ancestors(code).to_dict("records")}
