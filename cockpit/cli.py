@@ -34,8 +34,8 @@ def _refresh(settings: Settings, args: argparse.Namespace) -> int:
         print(f"refresh failed, nothing published: {exc}", file=sys.stderr)
         audit_refresh(settings, "failed", {"error": str(exc)[:500]})
         return 1
-    audit_refresh(settings, "ok" if report.ok else "partial",
-                  {"published": str(report.published), "failed": report.failed_sources})  # fmt: skip
+    outcome = {"published": str(report.published), "failed": report.failed_sources}
+    audit_refresh(settings, "ok" if report.ok else "partial", outcome)
     for source in report.failed_sources:
         print(f"source {source} FAILED", file=sys.stderr)
     print(f"published {report.published}")

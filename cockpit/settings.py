@@ -55,8 +55,6 @@ class Settings:
     lockout_minutes: int = 15
     # Login attempts one client may make (flask-limiter's notation).
     login_rate_limit: str = "10 per minute"
-    # Values whose base (count or denominator) is below this are published as "<k".
-    suppress_below: int = 5
 
     def with_overrides(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)

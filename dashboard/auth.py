@@ -174,7 +174,9 @@ def gate():
         if path == HEALTH:
             return None
         if _wants_page():
-            return flask.redirect("/login?" + urlencode({"next": flask.request.full_path.rstrip("?")}))
+            return flask.redirect(
+                "/login?" + urlencode({"next": flask.request.full_path.rstrip("?")})
+            )
         flask.abort(401, "sign in first")
     if path.startswith(ADMIN_PREFIX) and not may_read_usage(flask.g.principal):
         flask.abort(403, "for administrators")

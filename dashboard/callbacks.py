@@ -79,6 +79,13 @@ def switch_indicator(indicator_id, pathname, search):
     patch = Patch()
     for key, value in figures.recolour(values, indicator, lang).items():
         patch["data"][figures.VALUE_TRACE][key] = value
+    # The grey ground says "<k" where this indicator keeps a small count back.
+    codes = values["code"].tolist()
+    patch["data"][figures.BASE_TRACE]["locations"] = codes
+    patch["data"][figures.BASE_TRACE]["z"] = [0] * len(codes)
+    patch["data"][figures.BASE_TRACE]["customdata"] = figures.base_hover(
+        codes, values, indicator, lang
+    )
     ranking, trend = analysis_figures(view.area, indicator, values, period, lang)
     links = csv_links(view.area["code"], indicator_id, period, lang)
     return patch, ranking, trend, links["ranking"], links["trend"]

@@ -188,7 +188,7 @@ def boundaries_synthetic() -> bool:
 INDICATOR_COLUMNS = (
     "indicator_id, name_zh, name_en, description_zh, description_en, domain, department, "
     "unit AS unit_zh, unit_en, direction, rollup, decimals, threshold_green, threshold_amber, "
-    "target"
+    "target, suppress_below"
 )
 
 
@@ -231,7 +231,8 @@ def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> 
     """One indicator for every child shown on a map, areas without a value included."""
     return frame(
         """
-        SELECT a.code, a.name_zh, a.name_en, v.value, v.status, v.rank, v.rank_of
+        SELECT a.code, a.name_zh, a.name_en, v.value, v.status, v.rank, v.rank_of,
+               coalesce(v.suppressed, false) AS suppressed
         FROM ind.area a
         LEFT JOIN ind.indicator_value v
           ON v.area_code = a.code AND v.indicator_id = ? AND v.period = ?

@@ -49,6 +49,13 @@ def _indicator(request: flask.Request) -> dict:
     return indicator
 
 
+def _shown(rows: pd.DataFrame, k: object = None) -> pd.Series:
+    """Values as published: "<k" where a small count is kept back."""
+    ks = rows["suppress_below"] if k is None else pd.Series(k, index=rows.index)
+    hidden = rows["suppressed"].fillna(False).astype(bool)
+    return rows["value"].astype(object).where(~hidden, ks.map(fmt.suppressed))
+
+
 def _status(rows: pd.DataFrame, lang: str) -> pd.Series:
     return rows["status"].map(lambda s: t(f"status.{s}", lang) if isinstance(s, str) else "")
 
@@ -59,13 +66,13 @@ def cards(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
     rows["status_name"] = _status(rows, lang)
-    rows["period"] = period
+    rows["period"], rows["shown"] = period, _shown(rows)
     table = _named(
         rows,
         lang,
         {
             "domain": "domain_name", "indicator": "name", "indicator_id": "indicator_id",
-            "period": "period", "value": "value", "unit": "unit", "status": "status_name",
+            "period": "period", "value": "shown", "unit": "unit", "status": "status_name",
             "target": "target", "prev_value": "prev_value", "yoy_value": "yoy_value",
             "rank": "rank", "rank_of": "rank_of",
         },
@@ -80,11 +87,14 @@ def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows = data.map_values(parent, level, indicator["indicator_id"], period)
     rows = rows.sort_values(["rank", "code"], na_position="last", kind="stable")
     rows["name"], rows["status_name"] = rows[f"name_{lang}"], _status(rows, lang)
-    rows["unit"] = indicator[f"unit_{lang}"]
+    rows["unit"], rows["shown"] = (
+        indicator[f"unit_{lang}"],
+        _shown(rows, indicator["suppress_below"]),
+    )
     table = _named(
         rows,
         lang,
-        {"rank": "rank", "area": "name", "code": "code", "value": "value", "unit": "unit",
+        {"rank": "rank", "area": "name", "code": "code", "value": "shown", "unit": "unit",
          "status": "status_name"},
     )  # fmt: skip
     return table, f"{indicator['name_' + lang]}-{area['name_' + lang]}-{period}"
@@ -110,10 +120,11 @@ def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     indicator = _indicator(request)
     rows = insights.trend(area["code"], indicator["indicator_id"])
     rows["status_name"], rows["unit"] = _status(rows, lang), indicator[f"unit_{lang}"]
+    rows["shown"] = _shown(rows, indicator["suppress_below"])
     table = _named(
         rows,
         lang,
-        {"period": "period", "value": "value", "unit": "unit", "status": "status_name",
+        {"period": "period", "value": "shown", "unit": "unit", "status": "status_name",
          "target": "target"},
     )  # fmt: skip
     return table, f"{indicator['name_' + lang]}-{area['name_' + lang]}"
@@ -156,12 +167,12 @@ def department(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows = metadata.department_matrix(department_id, period)
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
     rows["area"], rows["status_name"] = rows[f"area_{lang}"], _status(rows, lang)
-    rows["period"] = period
+    rows["period"], rows["shown"] = period, _shown(rows)
     table = _named(
         rows,
         lang,
         {"indicator": "name", "indicator_id": "indicator_id", "area": "area", "code": "code",
-         "period": "period", "value": "value", "unit": "unit", "status": "status_name"},
+         "period": "period", "value": "shown", "unit": "unit", "status": "status_name"},
     )  # fmt: skip
     return table, f"{department_id}-{period}"
 

@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import fmt
 from dashboard.i18n import t
 
+BASE_TRACE = 0  # the grey ground every shape is drawn on
 VALUE_TRACE = 1  # index of the value layer in ``data``
 HIGHLIGHT_TRACE = 2
 # Point layers sit in fixed slots after the areas, empty until switched on, so that a
@@ -81,6 +82,19 @@ def _status_label(status: object, lang: str) -> str:
     return t(f"status.{status}", lang) if isinstance(status, str) else ""
 
 
+def base_hover(codes: list[str], values: pd.DataFrame, indicator: dict, lang: str) -> list:
+    """What the grey ground says of an area without a coloured value: "<k" where the
+    value is a small count kept back, "no data" elsewhere. Shape order: ``codes``."""
+    rows = values.set_index("code")
+    names = rows[f"name_{lang}"]
+    hidden = rows["suppressed"] if "suppressed" in rows else pd.Series(dtype=bool)
+    small = fmt.suppressed(indicator.get("suppress_below"))
+    return [
+        [c, names.get(c, c), small if hidden.get(c) is True else t("map.nodata", lang), "", ""]
+        for c in codes
+    ]
+
+
 def recolour(values: pd.DataFrame, indicator: dict, lang: str) -> dict:
     """The value layer's fields for one indicator: apply them to trace ``VALUE_TRACE``."""
     unit = indicator[f"unit_{lang}"]
@@ -134,7 +148,6 @@ def map_figure(
     With ``geojson_url`` the figure names the geometry by URL instead of carrying it: the
     browser fetches it once and keeps it in its HTTP cache for every later page."""
     geojson = geojson_url or feature_collection(shapes)
-    names = values.set_index("code")[f"name_{lang}"]
     codes = list(shapes)
     base = {
         "type": "choroplethmap",
@@ -145,7 +158,7 @@ def map_figure(
         "colorscale": [[0, "#e6e8eb"], [1, "#e6e8eb"]],
         "showscale": False,
         "marker": {"line": {"color": "#ffffff", "width": 1.2}},
-        "customdata": [[c, names.get(c, c), t("map.nodata", lang), "", ""] for c in codes],
+        "customdata": base_hover(codes, values, indicator, lang),
         "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
     }
     layer = {

@@ -18,6 +18,11 @@ def number(value: object, decimals: int = 0) -> str:
     return f"{float(value):,.{int(decimals)}f}"
 
 
+def suppressed(k: object) -> str:
+    """How a small count kept back for privacy reads: "<5"."""
+    return f"<{int(k)}" if not missing(k) and k else "<5"
+
+
 def with_unit(value: object, decimals: int, unit: str) -> str:
     text = number(value, decimals)
     if text == "—":

@@ -108,7 +108,7 @@ def history(code: str, period: str, months: int = 12) -> pd.DataFrame:
 def trend(code: str, indicator_id: str) -> pd.DataFrame:
     """One indicator of one area over every published month."""
     return frame(
-        "SELECT period, value, status, target FROM ind.indicator_value "
+        "SELECT period, value, status, target, suppressed FROM ind.indicator_value "
         "WHERE area_code = ? AND indicator_id = ? ORDER BY period",
         [guard(code), indicator_id],
     )

@@ -18,15 +18,28 @@ CREATE OR REPLACE TABLE ind.map_point (
 )
 """
 
+# About 200 m: 0.0018 degrees of latitude are 200 m everywhere; longitude cells are
+# widened by 1/cos(latitude) to the same size on the ground.
+GRID_DEGREES = 0.0018
+
 # Each layer: the stg table it needs and the SELECT that gives its rows.
 LAYERS: dict[str, tuple[str, str]] = {
-    # Open tickets are flagged; the value is the hours a closed ticket took.
+    # Citizens' reports are never published one by one: tickets are counted per cell of a
+    # grid of about 200 m (GRID_DEGREES of latitude, and as many metres of longitude) and
+    # month, drawn at the cell's centre. The value is the count; a cell with a ticket still
+    # open is flagged; the label is the cell's most common category.
     "hotline": (
         "hotline_ticket",
-        """SELECT 'hotline', area_code, period, lon, lat,
-                  category || ' · ' || strftime(accepted_at, '%Y-%m-%d %H:%M'),
-                  date_diff('minute', accepted_at, closed_at) / 60.0, closed_at IS NULL
-           FROM stg.hotline_ticket WHERE lon IS NOT NULL AND lat IS NOT NULL""",
+        """WITH cell AS (
+               SELECT area_code, period, category, closed_at,
+                      (floor(lat / $grid) + 0.5) * $grid AS lat_c,
+                      $grid / cos(radians((floor(lat / $grid) + 0.5) * $grid)) AS lon_step, lon
+               FROM stg.hotline_ticket WHERE lon IS NOT NULL AND lat IS NOT NULL
+           )
+           SELECT 'hotline', area_code, period, (floor(lon / lon_step) + 0.5) * lon_step,
+                  lat_c, mode(category), count(*), bool_or(closed_at IS NULL)
+           FROM cell
+           GROUP BY area_code, period, lat_c, lon_step, floor(lon / lon_step)""",
     ),
     # A device with an entrapment alarm in the month is flagged.
     "elevators": (
@@ -66,7 +79,8 @@ def publish_points(con: duckdb.DuckDBPyConnection) -> list[str]:
     built = []
     for layer, (table, select) in LAYERS.items():
         if table in present:
-            con.execute(f"INSERT INTO ind.map_point {select}")
+            params = {"grid": GRID_DEGREES} if "$grid" in select else None
+            con.execute(f"INSERT INTO ind.map_point {select}", params)
             built.append(layer)
     return built
 

@@ -201,17 +201,26 @@ def archive_name(source: str, digest: str, file: Path) -> str:
     return f"{source}/{digest[:16]}-{file.name}"
 
 
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
 def _archive(settings: Settings, results: list[FileResult]) -> None:
+    """Extracts as received hold what the warehouse never does (callers' names and
+    numbers): the archive is the owner's alone, 0700 folders and 0600 files."""
     for result in results:
         if result.status not in ("ok", "unchanged") or not result.file.exists():
             continue
         target = settings.archive / archive_name(result.source, result.digest, result.file)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _private_dir(settings.archive)
+        _private_dir(target.parent)
         if target.exists():
             result.file.unlink()
         else:
             # A rename where inbox and archive share a file system: no second copy to write.
             shutil.move(result.file, target)
+        target.chmod(0o600)
 
 
 def run_refresh(

@@ -37,7 +37,12 @@ def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
                 html.Tr(
                     [
                         html.Td(name(row, lang), className="name"),
-                        html.Td(fmt.with_unit(row["value"], decimals, unit), className="num"),
+                        html.Td(
+                            fmt.suppressed(row["suppress_below"])
+                            if row["suppressed"] is True
+                            else fmt.with_unit(row["value"], decimals, unit),
+                            className="num",
+                        ),
                         _status_cell(row["status"], lang),
                         html.Td(
                             fmt.signed_percent(delta),

@@ -21,7 +21,7 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool, spark: str = "") -
     tone = fmt.change_tone(delta, row["direction"])
     shown_unit = ""
     if row["suppressed"] is True:
-        value_text = t("card.suppressed", lang)
+        value_text = fmt.suppressed(row["suppress_below"])
     elif fmt.missing(row["value"]):
         value_text = t("card.nodata", lang)
     else:

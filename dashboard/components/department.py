@@ -41,7 +41,7 @@ def department_index(departments: pd.DataFrame, lang: str) -> html.Div:
 def _cell(row: dict, lang: str) -> html.Td:
     status = row["status"] if isinstance(row["status"], str) else "none"
     if row["suppressed"] is True:
-        text = t("card.suppressed", lang)
+        text = fmt.suppressed(row["suppress_below"])
     else:
         text = fmt.number(row["value"], int(row["decimals"]))
     level = row["level"]

@@ -15,6 +15,7 @@ import duckdb
 
 from pipelines.checks import quote
 from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError, LayerSpec
+from pipelines.layers.suppression import suppress_small_counts
 from pipelines.layers.values import (
     INDICATOR_DDL,
     ConsistencyError,
@@ -100,9 +101,21 @@ def run_layer_sql(
         select = "value::DOUBLE AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE"
     as_of = "as_of::TIMESTAMP" if rollup == "latest" else "NULL::TIMESTAMP"
     area = "area_code::VARCHAR" if "area_code" in columns else "$district::VARCHAR"
+    # How many people or firms a value rests on, for small-count suppression.
+    if "base" in columns:
+        base = "base::DOUBLE"
+    elif rollup == "sum":
+        base = "value::DOUBLE"
+    elif rollup == "ratio":
+        base = "denominator::DOUBLE"
+    elif rollup == "weighted_mean":
+        base = "weight::DOUBLE"
+    else:
+        base = "NULL::DOUBLE"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _leaf AS SELECT {area} AS area_code, "
-        f"period::VARCHAR AS period, {select} AS denominator, {as_of} AS as_of FROM _layer_out",
+        f"period::VARCHAR AS period, {select} AS denominator, {as_of} AS as_of, "
+        f"{base} AS base FROM _layer_out",
         {"district": district_code} if area.startswith("$") else None,
     )
 
@@ -129,21 +142,24 @@ def _leaf_problems(con: duckdb.DuckDBPyConnection, spec: LayerSpec) -> str | Non
 def _aggregate(rollup: str) -> str:
     # Sums in a fixed order: a parallel sum of doubles adds them in whatever order the
     # threads finish, and the same data would give a different last digit each refresh.
+    base = "sum(base ORDER BY v.area_code)"
     if rollup in RATIO_LIKE:
         return (
             "NULL::DOUBLE, sum(numerator ORDER BY v.area_code), "
-            "sum(denominator ORDER BY v.area_code), NULL::TIMESTAMP"
+            f"sum(denominator ORDER BY v.area_code), NULL::TIMESTAMP, {base}"
         )
     if rollup == "sum":
-        return "sum(value ORDER BY v.area_code), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP"
+        return (
+            f"sum(value ORDER BY v.area_code), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP, {base}"
+        )
     if rollup == "latest":
         # The most recent report among the children; equal times go to the lowest code.
         return (
             "first(value ORDER BY as_of DESC NULLS LAST, v.area_code), NULL::DOUBLE, "
-            "NULL::DOUBLE, max(as_of)"
+            f"NULL::DOUBLE, max(as_of), {base}"
         )
     fn = {"max": "max", "min": "min"}[rollup]
-    return f"{fn}(value), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP"
+    return f"{fn}(value), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP, {base}"
 
 
 def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> int:
@@ -208,4 +224,6 @@ def materialise(con: duckdb.DuckDBPyConnection, layers: list[Layer], run_id: str
     mismatches = check_rollup_consistency(con, done)
     if mismatches:
         raise ConsistencyError("roll-up check failed: " + "; ".join(mismatches))
+    # Only now, with every sum checked on the true values, are small counts hidden.
+    suppress_small_counts(con)
     return result

@@ -16,6 +16,7 @@ Rollup = Literal["sum", "ratio", "weighted_mean", "max", "min", "latest"]
 LEVEL_ORDER: tuple[Level, ...] = ("park", "community", "street", "district")
 ADDITIVE: tuple[str, ...] = ("sum",)
 RATIO_LIKE: tuple[str, ...] = ("ratio", "weighted_mean")
+DEFAULT_SUPPRESS_BELOW = 5
 # libyaml's parser where PyYAML was built with it: a refresh parses every spec.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -78,7 +79,10 @@ class LayerSpec(_Strict):
     cadence: Literal["monthly"] = "monthly"
     thresholds: Thresholds | None = None
     target: float | dict[Level, float] | None = None
-    suppress_below: int | None = Field(default=None, ge=1)
+    # Small-count suppression: a value whose base (the SQL's optional ``base`` column, else
+    # the value of a sum or the denominator of a ratio) is 1..k-1 is published as "<k".
+    # 0 switches it off, for figures about facilities or places rather than people.
+    suppress_below: int = Field(default=DEFAULT_SUPPRESS_BELOW, ge=0)
     tests: list[LayerTest] = Field(min_length=1)
     column_checks: dict[str, ColumnCheck] = {}
 

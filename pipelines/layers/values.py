@@ -23,6 +23,8 @@ CREATE OR REPLACE TABLE ind.indicator_value (
     period VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, status VARCHAR,
     rank INTEGER, rank_of INTEGER, prev_value DOUBLE, yoy_value DOUBLE,
     suppressed BOOLEAN, run_id VARCHAR, target DOUBLE,
+    -- The count behind a value, for suppression during the build; dropped before publishing.
+    base DOUBLE,
     PRIMARY KEY (indicator_id, area_code, period)
 );
 """
@@ -47,12 +49,13 @@ def level_bounds(layer: Layer) -> list[dict]:
 
 
 def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> None:
-    """From ``_vals`` (every area's aggregate) to the published rows of one indicator."""
+    """From ``_vals`` (every area's aggregate) to the rows of one indicator: the true
+    values, with status and the primary small-count flag. Ranks and changes are written
+    by ``suppression.suppress_small_counts`` once every cell to hide is known."""
     spec = layer.spec
-    order = "ASC" if spec.direction == "lower_better" else "DESC"
     con.execute(
-        f"""
-        INSERT INTO ind.indicator_value
+        """
+        INSERT INTO ind.indicator_value BY NAME
         WITH bounds AS (SELECT unnest($bounds, recursive := true)),
         v AS (
             SELECT v.area_code, a.level, a.parent_code, v.period,
@@ -60,37 +63,22 @@ def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> N
                         THEN CASE WHEN v.denominator <> 0
                                   THEN v.numerator / v.denominator * $scale END
                         ELSE v.value END AS value,
-                   v.numerator, v.denominator, b.green, b.amber, b.target
+                   v.numerator, v.denominator, v.base, b.green, b.amber, b.target
             FROM _vals v JOIN ind.area a ON a.code = v.area_code
             JOIN bounds b ON b.level = a.level
-        ),
-        shown AS (
-            SELECT *, coalesce(CASE WHEN $rollup IN ('ratio', 'weighted_mean')
-                                    THEN denominator ELSE value END < $suppress, false)
-                      AS suppressed
-            FROM v
         )
-        SELECT $id, s.area_code, s.level, s.parent_code, s.period,
-               CASE WHEN s.suppressed THEN NULL ELSE s.value END,
-               s.numerator, s.denominator,
-               CASE WHEN s.suppressed OR s.value IS NULL OR s.green IS NULL THEN NULL
+        SELECT $id AS indicator_id, area_code, level, parent_code, period, value, numerator,
+               denominator, base,
+               CASE WHEN value IS NULL OR green IS NULL THEN NULL
                     WHEN $direction = 'higher_better' THEN
-                        CASE WHEN s.value >= s.green THEN 'green'
-                             WHEN s.value >= s.amber THEN 'amber' ELSE 'red' END
-                    ELSE CASE WHEN s.value <= s.green THEN 'green'
-                              WHEN s.value <= s.amber THEN 'amber' ELSE 'red' END
-               END,
-               CASE WHEN s.value IS NOT NULL AND NOT s.suppressed THEN
-                   rank() OVER (PARTITION BY s.parent_code, s.level, s.period,
-                                s.value IS NULL OR s.suppressed ORDER BY s.value {order}) END,
-               count(CASE WHEN NOT s.suppressed THEN s.value END)
-                   OVER (PARTITION BY s.parent_code, s.level, s.period),
-               prev.value, yoy.value, s.suppressed, $run_id, s.target
-        FROM shown s
-        LEFT JOIN shown prev ON prev.area_code = s.area_code AND NOT prev.suppressed
-             AND prev.period = strftime(strptime(s.period, '%Y-%m') - INTERVAL 1 MONTH, '%Y-%m')
-        LEFT JOIN shown yoy ON yoy.area_code = s.area_code AND NOT yoy.suppressed
-             AND yoy.period = strftime(strptime(s.period, '%Y-%m') - INTERVAL 12 MONTH, '%Y-%m')
+                        CASE WHEN value >= green THEN 'green'
+                             WHEN value >= amber THEN 'amber' ELSE 'red' END
+                    ELSE CASE WHEN value <= green THEN 'green'
+                              WHEN value <= amber THEN 'amber' ELSE 'red' END
+               END AS status,
+               coalesce(base > 0 AND base < $suppress, false) AS suppressed,
+               $run_id AS run_id, target
+        FROM v
         """,
         {
             "id": spec.id,
