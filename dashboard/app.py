@@ -28,11 +28,11 @@ PAGE_MODULES = (
 
 
 def _health() -> flask.Response:
-    """Up or not, for anyone; which version and how fresh, for a signed-in caller."""
+    """Up or not, and which data version, for anyone (a monitor); the period, refresh
+    time and size of the tree only for a signed-in caller."""
     try:
         if auth.principal() is None:
-            data.warehouse_version()
-            return flask.jsonify({"status": "ok"})
+            return flask.jsonify({"status": "ok", "version": data.warehouse_version()})
         return flask.jsonify(data.health())
     except data.NoWarehouse:
         return flask.jsonify({"status": "no warehouse published yet"}), 503

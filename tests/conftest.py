@@ -29,7 +29,11 @@ def make_settings(root: Path, **overrides: object) -> Settings:
         inbox=root / "inbox",
         archive=root / "archive",
         warehouse=root / "warehouse" / "cockpit.duckdb",
-        **overrides,
+        **{
+            "app_db": f"sqlite:///{root / 'app.db'}",
+            "secret_key_file": root / "secret.key",
+            **overrides,
+        },
     )
 
 
@@ -42,6 +46,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_WAREHOUSE": str(settings.warehouse),
         "COCKPIT_LAYERS": str(settings.layers),
         "COCKPIT_REFERENCE": str(settings.reference),
+        "COCKPIT_APP_DB": settings.app_db,
+        "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
     }
 
 
@@ -125,3 +131,60 @@ def serve_cockpit(settings: Settings) -> Iterator[str]:
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
+
+
+# Test accounts: made in each test cockpit's own application database, never shipped.
+PASSWORD = "a-test-password-only"
+STREET, COMMUNITY, PARK = "330103001000", "330103001051", "330103008P01"
+
+
+@pytest.fixture(scope="session")
+def people(demo: Settings) -> dict[str, dict]:
+    """A district administrator, a street, a community and a park official, and kiosk
+    tokens for the district and for the street, in the demo cockpit's database."""
+    from cockpit import store
+    from cockpit.store import accounts
+
+    store.migrate(demo.app_db)
+    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
+    district = con.execute("SELECT code FROM ind.area WHERE level = 'district'").fetchall()[0][0]
+    con.close()
+    out = {}
+    for persona, role, scope in (
+        ("district", "admin", district),
+        ("street", "viewer", STREET),
+        ("community", "viewer", COMMUNITY),
+    ):
+        name = f"test-{persona}"
+        accounts.add_user(demo.app_db, name, role, scope, PASSWORD)
+        out[persona] = {"name": name, "password": PASSWORD, "scope": scope}
+    out["kiosk"] = {"token": accounts.add_token(demo.app_db, district, 1), "scope": district}
+    out["kiosk_street"] = {"token": accounts.add_token(demo.app_db, STREET, 1), "scope": STREET}
+    return out
+
+
+def csrf_token(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the sign-in form carries a CSRF token"
+    return match.group(1)
+
+
+def sign_in(url: str, person: dict):
+    """A ``requests`` session signed in as ``person`` (or through its kiosk token)."""
+    import requests
+
+    http = requests.Session()
+    if "token" in person:
+        answer = http.get(f"{url}/wall?token={person['token']}", timeout=30)
+        assert answer.status_code == 200 and "token=" not in answer.url
+        return http
+    form = http.get(f"{url}/login", timeout=30).text
+    answer = http.post(
+        f"{url}/login",
+        data={"csrf_token": csrf_token(form), "name": person["name"], "password": person["password"]},
+        timeout=30,
+    )
+    assert answer.status_code == 200 and "/login" not in answer.url, answer.text[:300]
+    return http

@@ -73,9 +73,33 @@ class TrackedPage:
         return outside
 
 
+def browser_sign_in(page: Page, url: str, person: dict) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(f"{url}/login")
+    page.fill("#login-name", person["name"])
+    page.fill("#login-password", person["password"])
+    page.click("#login-submit")
+    page.wait_for_url(lambda u: "/login" not in u)
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(browser: Browser, server: str, people: dict) -> dict:
+    """The cookies of a district administrator's session, for every page test."""
+    context = browser.new_context()
+    page = context.new_page()
+    browser_sign_in(page, server, people["district"])
+    state = context.storage_state()
+    context.close()
+    return state
+
+
 @pytest.fixture
-def tracked(browser: Browser, request: pytest.FixtureRequest) -> Iterator[TrackedPage]:
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+def tracked(
+    browser: Browser, request: pytest.FixtureRequest, signed_in_state: dict
+) -> Iterator[TrackedPage]:
+    context = browser.new_context(
+        viewport={"width": 1920, "height": 1080}, locale="zh-CN", storage_state=signed_in_state
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     tracked = TrackedPage(page)
@@ -97,7 +121,10 @@ def pytest_runtest_makereport(item, call):
 def serving_a_copy(demo, root: Path, change: str | None = None) -> Iterator[tuple]:
     """A cockpit of its own under ``root``, serving a copy of the demo's published
     warehouse, changed first by the SQL ``change`` if given. Yields (settings, url)."""
-    settings = make_settings(root)
+    # The same accounts and signing key as the demo's server: one sign-in serves both.
+    settings = make_settings(root).with_overrides(
+        app_db=demo.app_db, secret_key_file=demo.secret_key_file
+    )
     versions = settings.warehouse.parent / "versions"
     versions.mkdir(parents=True)
     copy = versions / "cockpit-copy.duckdb"

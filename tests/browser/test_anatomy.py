@@ -204,8 +204,10 @@ def test_the_freshness_badge_turns_amber_when_a_source_is_stale(server, stale_co
     ).startswith("rgb(224, 162, 30")
 
 
-def test_a_laptop_screen_of_1280x800_is_usable(server, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+def test_a_laptop_screen_of_1280x800_is_usable(server, browser, signed_in_state):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="zh-CN", storage_state=signed_in_state
+    )
     page = context.new_page()
     page.goto(server + f"/street/{WULIN}")
     wait_for_map(page, "武林街道")

@@ -76,14 +76,17 @@ def test_a_department_cockpit_shows_its_indicators_across_the_tree(server, track
 
 
 @pytest.fixture(scope="module")
-def with_new_layer(tmp_path_factory, demo_extracts) -> Iterator[str]:
+def with_new_layer(tmp_path_factory, demo_extracts, demo) -> Iterator[str]:
     """A cockpit whose layers folder gained two files, refreshed and served."""
     root = tmp_path_factory.mktemp("new-layer")
     layers = root / "layers"
     shutil.copytree(REPO / "layers", layers)
     (layers / "society" / f"{NEW}.yml").write_text(GOOD_YML.format(id=NEW), encoding="utf-8")
     (layers / "society" / f"{NEW}.sql").write_text(GOOD_SQL, encoding="utf-8")
-    settings = make_settings(root, layers=layers)
+    # The demo's accounts and signing key: the page tests' sign-in serves here too.
+    settings = make_settings(
+        root, layers=layers, app_db=demo.app_db, secret_key_file=demo.secret_key_file
+    )
     shutil.copytree(demo_extracts, settings.inbox)
     report = run_refresh(settings, echo=lambda _line: None)
     assert report.ok and report.layer_errors == []

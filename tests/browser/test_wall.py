@@ -67,9 +67,11 @@ def no_scrollbars(page) -> bool:
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
-def test_the_wall_fills_the_screen_without_scrollbars(server, browser, size):
+def test_the_wall_fills_the_screen_without_scrollbars(server, browser, size, signed_in_state):
     width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="zh-CN", storage_state=signed_in_state
+    )
     page = context.new_page()
     tracked = TrackedPage(page)
     page.goto(server + "/wall?dwell=600")

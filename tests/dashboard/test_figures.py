@@ -82,13 +82,13 @@ def test_a_point_layer_fills_its_own_trace_flagged_points_larger():
         {
             "lon": [120.16, 120.17],
             "lat": [30.27, 30.28],
-            "label": ["城市管理 · 2019-12-01 08:00", "教育 · 2019-12-02 09:30"],
-            "value": [5.5, None],
+            "label": ["城市管理", "教育"],
+            "value": [5.0, None],
             "flag": [False, True],
         }
     )
     trace = figures.points_trace(points, "hotline", "zh")
     assert trace["visible"] is True and trace["lon"] == [120.16, 120.17]
     assert trace["marker"]["size"][1] > trace["marker"]["size"][0]
-    assert trace["customdata"][1] == ["教育 · 2019-12-02 09:30", "—", "未办结"]
+    assert trace["customdata"][1] == ["教育", "—", "含未办结工单"]
     assert "12345工单" in trace["hovertemplate"]

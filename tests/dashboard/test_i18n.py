@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import get_args
 
+from cockpit.store.models import ROLES
 from dashboard.i18n import LANGS, catalog
 from pipelines.layers.spec import LayerSpec, Rollup
 
@@ -36,6 +37,9 @@ DYNAMIC = {
     "direction": _choices("direction"),
     "rollup": get_args(Rollup),
     "cadence": _choices("cadence"),
+    "role": ROLES,
+    # The audit log's columns on /admin/audit.
+    "audit": ("at", "kind", "actor", "role", "scope", "area", "path", "ip", "detail"),
 }
 
 

@@ -89,7 +89,10 @@ def test_district_is_the_sum_of_streets_and_streets_of_communities(wh):
     assert len(additive) >= 5
     mismatches = wh.execute(
         """
-        WITH v AS (SELECT * FROM ind.indicator_value WHERE list_contains(?, indicator_id)),
+        -- Months with a small count kept back publish no value there: the sums are checked
+        -- where every cell is published (tests/pipelines/test_suppression.py covers the rest).
+        WITH v AS (SELECT * FROM ind.indicator_value WHERE list_contains(?, indicator_id)
+                   QUALIFY NOT bool_or(suppressed) OVER (PARTITION BY indicator_id, period)),
         streets AS (SELECT indicator_id, period, sum(value) AS total FROM v
                     WHERE level = 'street' GROUP BY ALL),
         communities AS (SELECT indicator_id, period, sum(value) AS total FROM v
