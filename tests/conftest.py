@@ -91,6 +91,13 @@ def wh(demo: Settings):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def server(demo) -> Iterator[str]:
+    """The demo cockpit, served by `cockpit serve` for the whole session."""
+    with serve_cockpit(demo) as url:
+        yield url
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -98,14 +105,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_cockpit(settings: Settings) -> Iterator[str]:
-    """`cockpit serve` (gunicorn, two workers) on a free local port; yields its URL."""
+def serve_cockpit(settings: Settings, **env_overrides: str) -> Iterator[str]:
+    """`cockpit serve` (gunicorn, two workers unless ``COCKPIT_WORKERS`` says otherwise)
+    on a free local port; yields its URL."""
     port = _free_port()
     env = {
         **os.environ,
         **settings_env(settings),
         "COCKPIT_PORT": str(port),
         "COCKPIT_WORKERS": "2",
+        **env_overrides,
     }
     log_path = settings.warehouse.parent / f"serve-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -31,12 +31,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def server(demo) -> Iterator[str]:
-    with serve_cockpit(demo) as url:
-        yield url
-
-
 def chromium_path() -> str:
     path = os.environ.get("COCKPIT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
