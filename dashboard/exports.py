@@ -24,7 +24,7 @@ Table = Callable[[flask.Request, str], tuple[pd.DataFrame, str]]
 def _area(code: str) -> dict:
     area = data.area(code)
     if area is None:
-        flask.abort(404, f"no area {code}")
+        flask.abort(404, "no such area")
     return area
 
 
@@ -216,7 +216,7 @@ def export_href(table: str, lang: str, **query: str | None) -> str:
 def serve(table: str) -> flask.Response:
     build = TABLES.get(table)
     if build is None:
-        flask.abort(404, f"no export {table}")
+        flask.abort(404, "no such export")
     lang = pick_lang(flask.request.args.get("lang"))
     try:
         frame, stem = build(flask.request, lang)

@@ -10,7 +10,7 @@ import logging
 import flask
 from dash import Dash
 from flask_talisman import Talisman
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from cockpit.settings import Settings
 
@@ -60,8 +60,10 @@ def check_dispatch(app: Dash) -> None:
 def _errors(server: flask.Flask) -> None:
     @server.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        # A short plain-text answer; the input is never echoed back.
-        return flask.Response(f"{exc.code} {exc.name}: {exc.description}\n", exc.code,
+        # A short plain-text answer. Our own messages never repeat the request; werkzeug's
+        # for an untrusted host would, so that one says only what was wrong.
+        text = "host not served here" if isinstance(exc, SecurityError) else exc.description
+        return flask.Response(f"{exc.code} {exc.name}: {text}\n", exc.code,
                               mimetype="text/plain")  # fmt: skip
 
     @server.errorhandler(Exception)

@@ -192,7 +192,11 @@ def sign_in(url: str, person: dict):
     form = http.get(f"{url}/login", timeout=30).text
     answer = http.post(
         f"{url}/login",
-        data={"csrf_token": csrf_token(form), "name": person["name"], "password": person["password"]},
+        data={
+            "csrf_token": csrf_token(form),
+            "name": person["name"],
+            "password": person["password"],
+        },
         timeout=30,
     )
     assert answer.status_code == 200 and "/login" not in answer.url, answer.text[:300]

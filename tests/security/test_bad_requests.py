@@ -1,0 +1,143 @@
+"""Malformed requests, as a fuzzer or a forger sends them: each gets a 4xx with a short
+message, none a 500, and the server keeps answering."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.conftest import sign_in
+from tests.security.client import Cockpit, _outputs
+
+
+@pytest.fixture(scope="module")
+def client(server, people) -> Cockpit:
+    return Cockpit(server, sign_in(server, people["district"]))
+
+
+def _body(spec: dict, inputs: list, state: list) -> dict:
+    return {
+        "output": spec["output"],
+        "outputs": _outputs(spec["output"]),
+        "inputs": [{**r, "value": v} for r, v in zip(spec["inputs"], inputs, strict=True)],
+        "state": [{**r, "value": v} for r, v in zip(spec["state"], state, strict=True)],
+        "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"],
+    }
+
+
+def malformed(client: Cockpit) -> list[tuple[str, dict]]:
+    """(what, request) pairs: each is wrong in its own way."""
+    switch = client.spec("ranking-chart.figure")
+    points = client.spec("area-map.figure@")
+    drill = client.spec("nav-location.href", first_input="area-map")
+    period = client.spec("nav-location.href@", first_input="period-select")
+    wall = client.spec("wall-state.data")
+    good_state = {"index": 0, "paused": False, "version": "v", "lang": "zh"}
+    post = "/_dash-update-component"
+
+    def cb(spec, inputs, state):
+        return {"method": "POST", "path": post, "json": _body(spec, inputs, state)}
+
+    wrong_input = _body(switch, ["hotline_tickets"], ["/", ""])
+    wrong_input["inputs"][0]["id"] = "wall-state"
+    missing_output = _body(switch, ["hotline_tickets"], ["/", ""])
+    del missing_output["output"]
+    extra_state = _body(switch, ["hotline_tickets"], ["/", ""])
+    extra_state["state"].append({"id": "x", "property": "y", "value": 1})
+    return [
+        ("empty playlist state", cb(wall, [1, 0, 0, 0, 0], [{}])),
+        ("a playlist of 200,000 areas", cb(wall, [1, 0, 0, 0, 0],
+                                           [{**good_state, "playlist": ["330103000000"] * 200_000}])),
+        ("null wall state", cb(wall, [1, 0, 0, 0, 0], [None])),
+        ("lang xx", cb(wall, [1, 0, 0, 0, 0], [{**good_state, "lang": "xx"}])),
+        ("index as text", cb(wall, [1, 0, 0, 0, 0], [{**good_state, "index": "3"}])),
+        ("clicks as text", cb(wall, ["many", 0, 0, 0, 0], [good_state])),
+        ("integer indicator", cb(switch, [42], ["/", ""])),
+        ("indicator with SQL", cb(switch, ["x' OR '1'='1"], ["/", ""])),
+        ("indicator too long", cb(switch, ["a" * 5000], ["/", ""])),
+        ("null pathname", cb(switch, ["hotline_tickets"], [None, ""])),
+        ("pathname not a page", cb(switch, ["hotline_tickets"], ["/catalog", ""])),
+        ("padded code", cb(switch, ["hotline_tickets"], ["/community/330103002051XYZ", ""])),
+        ("code with SQL", cb(switch, ["hotline_tickets"], ["/community/330103002051' OR '1'='1", ""])),
+        ("search as a list", cb(switch, ["hotline_tickets"], ["/", ["?period=2019-12"]])),
+        ("huge search", cb(switch, ["hotline_tickets"], ["/", "?period=" + "9" * 5000])),
+        ("layers not a list", cb(points, ["hotline"], ["/", ""])),
+        ("unknown layer", cb(points, [["tickets_raw"]], ["/", ""])),
+        ("too many layers", cb(points, [["hotline"] * 50], ["/", ""])),
+        ("click as text", cb(drill, ["click"], ["hotline_tickets", [], "/", ""])),
+        ("click points not a list", cb(drill, [{"points": "all"}], ["hotline_tickets", [], "/", ""])),
+        ("period not a month", cb(period, ["last year"], ["hotline_tickets", [], "/", ""])),
+        ("period as a number", cb(period, [201912], ["hotline_tickets", [], "/", ""])),
+        ("unknown callback", {"method": "POST", "path": post,
+                              "json": {**_body(switch, ["x"], ["/", ""]), "output": "evil.children"}}),
+        ("missing output", {"method": "POST", "path": post, "json": missing_output}),
+        ("inputs of another callback", {"method": "POST", "path": post, "json": wrong_input}),
+        ("one state too many", {"method": "POST", "path": post, "json": extra_state}),
+        ("body not JSON", {"method": "POST", "path": post, "data": b"{not json",
+                           "headers": {"Content-Type": "application/json"}}),
+        ("body a JSON list", {"method": "POST", "path": post, "json": [1, 2, 3]}),
+        ("body null", {"method": "POST", "path": post, "data": b"null",
+                       "headers": {"Content-Type": "application/json"}}),
+        ("body of 11 MB", {"method": "POST", "path": post, "data": b"x" * (11 * 1024 * 1024),
+                           "headers": {"Content-Type": "application/json"}}),
+        ("changedPropIds not a list", {"method": "POST", "path": post,
+                                       "json": {**_body(switch, ["x"], ["/", ""]), "changedPropIds": 5}}),
+        ("export of an unknown table", {"method": "GET", "path": "/export/users.csv"}),
+        ("export with a padded code", {"method": "GET", "path": "/export/cards.csv?area=330103002051XYZ"}),
+        ("geometry of an unknown level", {"method": "GET", "path": "/geo/v/330103000000/330103000000/planet.json"}),
+        ("page with a padded code", {"method": "GET", "path": "/community/330103002051XYZ",
+                                     "router": True}),
+        ("forged host", {"method": "GET", "path": "/api/health", "headers": {"Host": "evil.example"}}),
+        ("sign-in without CSRF token", {"method": "POST", "path": "/login",
+                                        "data": {"name": "test-district", "password": "x"}}),
+        ("sign-out without CSRF token", {"method": "POST", "path": "/logout", "data": {}}),
+    ]  # fmt: skip
+
+
+def test_thirty_kinds_of_malformed_request_get_a_4xx_and_never_a_500(client, server):
+    cases = malformed(client)
+    assert len(cases) >= 30
+    for what, case in cases:
+        if case.get("router"):
+            answer = client.page(case["path"])
+            assert answer.status_code == 200, what
+            assert "中北社区" not in answer.text, what  # not padded or cut into a real code
+            continue
+        answer = client.http.request(
+            case["method"], server + case["path"], json=case.get("json"), data=case.get("data"),
+            headers=case.get("headers"), timeout=60, allow_redirects=False,
+        )  # fmt: skip
+        assert 400 <= answer.status_code < 500, (what, answer.status_code, answer.text[:200])
+        assert len(answer.content) < 2000, what  # a short message, not a page or a dump
+        assert "Traceback" not in answer.text, what
+    # And it still answers.
+    assert client.page("/").status_code == 200
+    assert requests.get(server + "/api/health", timeout=30).json()["status"] == "ok"
+
+
+def test_a_path_outside_the_app_finds_nothing(client):
+    for path in ("/export/..%2F..%2Fetc%2Fpasswd.csv", "/assets/../../cockpit.toml",
+                 "/geo/../../data/app.db"):  # fmt: skip
+        answer = client.get(path)
+        assert answer.status_code in (200, 404), path  # the app shell, or nothing
+        assert "root:" not in answer.text and "app_db" not in answer.text, path
+
+
+def test_the_forged_host_is_refused_not_echoed(server):
+    answer = requests.get(server + "/login", headers={"Host": "evil.example"}, timeout=30)
+    assert answer.status_code == 400 and "evil.example" not in answer.text
+
+
+def test_security_headers_on_every_answer(server, client):
+    for path in ("/login", "/", "/api/health", "/export/cards.csv?area=330103000000"):
+        answer = client.get(path)
+        headers = answer.headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert (
+            "'unsafe-inline'"
+            not in headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+        )
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "same-origin", path
+    cookie = requests.get(server + "/login", timeout=30).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
