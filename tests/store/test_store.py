@@ -1,0 +1,111 @@
+"""The application database, on SQLite and on PostgreSQL: migrations from empty,
+accounts, lockout, sessions, kiosk tokens and the append-only audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect, text
+
+from cockpit import store
+from cockpit.store import accounts, audit, sessions, utcnow
+
+IDLE = dt.timedelta(minutes=30)
+SCOPE = "330103001000"
+
+
+@pytest.fixture
+def db(db_url) -> str:
+    store.migrate(db_url)
+    return db_url
+
+
+def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_url):
+    store.migrate(db_url)
+    tables = set(inspect(store.engine(db_url)).get_table_names())
+    assert {"app_user", "kiosk_token", "login_session", "audit_event", "alembic_version"} <= tables
+    store.migrate(db_url)  # a second run is a no-op
+    with store.engine(db_url).connect() as con:
+        assert (
+            con.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001_access"
+        )
+
+
+def test_passwords_are_argon2_and_weak_ones_refused(db):
+    user = accounts.add_user(db, "zhang", "viewer", SCOPE, "long enough secret")
+    assert user.password_hash.startswith("$argon2id$")
+    assert "long enough secret" not in user.password_hash
+    with pytest.raises(accounts.AccountError, match="at least"):
+        accounts.add_user(db, "li", "viewer", SCOPE, "short")
+    with pytest.raises(accounts.AccountError, match="exists"):
+        accounts.add_user(db, "zhang", "viewer", SCOPE, "another long secret")
+    with pytest.raises(accounts.AccountError, match="role"):
+        accounts.add_user(db, "wang", "root", SCOPE, "another long secret")
+
+
+def test_an_account_locks_after_repeated_failures_and_unlocks_later(db):
+    accounts.add_user(db, "zhang", "viewer", SCOPE, "long enough secret")
+    outcomes = [accounts.check_login(db, "zhang", "wrong", 3, 15).outcome for _ in range(3)]
+    assert outcomes == ["wrong_password", "wrong_password", "locked"]
+    # Locked: even the right password is refused.
+    assert accounts.check_login(db, "zhang", "long enough secret", 3, 15).outcome == "locked"
+    with store.engine(db).begin() as con:  # fifteen minutes pass
+        con.execute(text("UPDATE app_user SET locked_until = :t"),
+                    {"t": utcnow() - dt.timedelta(seconds=1)})  # fmt: skip
+    assert accounts.check_login(db, "zhang", "long enough secret", 3, 15).outcome == "ok"
+    assert accounts.check_login(db, "nobody", "x", 3, 15).outcome == "unknown"
+
+
+def test_a_session_ends_on_idle_time_logout_and_any_change_to_its_account(db):
+    user = accounts.add_user(db, "zhang", "viewer", SCOPE, "long enough secret")
+    sid = sessions.start_session(db, user_id=user.id)
+    who = sessions.resume(db, sid, IDLE)
+    assert (who.name, who.scope, who.kiosk) == ("zhang", SCOPE, False)
+    with store.engine(db).begin() as con:  # 31 idle minutes
+        con.execute(text("UPDATE login_session SET last_seen = :t"),
+                    {"t": utcnow() - dt.timedelta(minutes=31)})  # fmt: skip
+    assert sessions.resume(db, sid, IDLE) is None
+    assert sessions.resume(db, sid, IDLE) is None  # and it stays ended
+    sid = sessions.start_session(db, user_id=user.id)
+    sessions.end_session(db, sid)
+    assert sessions.resume(db, sid, IDLE) is None
+    sid = sessions.start_session(db, user_id=user.id)
+    accounts.change_user(db, "zhang", scope="330103002000")
+    assert sessions.resume(db, sid, IDLE) is None
+    sid = sessions.start_session(db, user_id=user.id)
+    accounts.remove_user(db, "zhang")
+    assert sessions.resume(db, sid, IDLE) is None
+
+
+def test_kiosk_tokens_are_stored_hashed_expire_and_revoke_their_sessions(db):
+    token = accounts.add_token(db, SCOPE, days=2, label="lobby")
+    row = accounts.usable_token(db, token)
+    assert row is not None and row.scope == SCOPE
+    with store.engine(db).connect() as con:
+        dump = " ".join(str(v) for r in con.execute(text("SELECT * FROM kiosk_token")) for v in r)
+    assert token not in dump
+    sid = sessions.start_session(db, token_id=row.id)
+    assert sessions.resume(db, sid, IDLE).kiosk is True
+    accounts.revoke_token(db, row.id)
+    assert accounts.usable_token(db, token) is None
+    assert sessions.resume(db, sid, IDLE) is None
+    old = accounts.add_token(db, SCOPE, days=1)
+    with store.engine(db).begin() as con:
+        con.execute(text("UPDATE kiosk_token SET expires = :t WHERE revoked IS NULL"),
+                    {"t": utcnow() - dt.timedelta(seconds=1)})  # fmt: skip
+    assert accounts.usable_token(db, old) is None
+    assert accounts.usable_token(db, "made-up") is None
+
+
+def test_the_audit_log_is_append_only(db):
+    audit.record(db, "login", "zhang", ip="127.0.0.1", detail={"k": 1})
+    audit.record(db, "export", "li", area=SCOPE)
+    assert [e.kind for e in audit.events(db)] == ["export", "login"]
+    assert [e.actor for e in audit.events(db, user="zhang")] == ["zhang"]
+    for statement in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
+        with pytest.raises(Exception, match="append-only"), store.engine(db).begin() as con:
+            con.execute(text(statement))
+    assert audit.count(db) == 2
+    with pytest.raises(ValueError):
+        audit.record(db, "made_up_kind")
