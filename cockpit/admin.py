@@ -49,14 +49,18 @@ def users(settings: Settings, args: argparse.Namespace) -> int:
     store.migrate(url)
     try:
         if args.users_command == "list":
-            print(f"{'name':<20} {'role':<9} {'scope':<14} locked_until")
+            print(f"{'name':<20} {'role':<9} {'scope':<14} {'department':<18} locked_until")
             for u in accounts.list_users(url):
-                print(f"{u.name:<20} {u.role:<9} {u.scope:<14} {u.locked_until or ''}")
+                print(
+                    f"{u.name:<20} {u.role:<9} {u.scope:<14} {u.department or '':<18} "
+                    f"{u.locked_until or ''}"
+                )
             return 0
         if args.users_command == "add":
             scope = known_scope(settings, args.scope)
-            accounts.add_user(url, args.name, args.role, scope, _password(args))
-            detail = {"action": "add", "user": args.name, "role": args.role, "scope": scope}
+            accounts.add_user(url, args.name, args.role, scope, _password(args), args.department)
+            detail = {"action": "add", "user": args.name, "role": args.role, "scope": scope,
+                      "department": args.department}  # fmt: skip
         elif args.users_command == "remove":
             accounts.remove_user(url, args.name)
             detail = {"action": "remove", "user": args.name}
@@ -179,6 +183,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--scope", required=True, metavar="CODE")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument(
+        "--department", default=None, metavar="ID", help="a department's user: sees its usage"
+    )
     us.add_parser("list", help="every user")
     rm = us.add_parser("remove", help="delete a user and end their sessions")
     rm.add_argument("name")

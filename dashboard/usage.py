@@ -40,7 +40,7 @@ def page_of(path: str) -> str:
 
 def week_of(at: pd.Series) -> pd.Series:
     days = pd.to_datetime(at).dt.normalize()
-    return (days - pd.to_timedelta(days.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+    return (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
 
 
 def views_by_week(events: pd.DataFrame, levels: dict[str, str]) -> pd.DataFrame:
@@ -50,7 +50,9 @@ def views_by_week(events: pd.DataFrame, levels: dict[str, str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["week", "level", "page", "views"])
     views["week"] = week_of(views["at"])
     views["page"] = views["path"].map(page_of)
-    views["level"] = views["area"].map(levels).fillna("—")
+    # "/" names no area in its path: it is the top of the tree.
+    top = views["page"].eq("district") & views["area"].isna()
+    views["level"] = views["area"].map(levels).where(~top, "district").fillna("—")
     out = views.groupby(["week", "level", "page"]).size().rename("views").reset_index()
     return out.sort_values(["week", "views"], ascending=[False, False], kind="stable")
 

@@ -49,7 +49,9 @@ def _check_password(password: str) -> str:
     return password
 
 
-def add_user(url: str, name: str, role: str, scope: str, password: str) -> User:
+def add_user(
+    url: str, name: str, role: str, scope: str, password: str, department: str | None = None
+) -> User:
     _check_role(role)
     _check_password(password)
     if not name or len(name) > 64 or not name.isprintable() or name.strip() != name:
@@ -59,7 +61,7 @@ def add_user(url: str, name: str, role: str, scope: str, password: str) -> User:
             raise AccountError(f"user {name!r} exists already")
         user = User(
             name=name, role=role, scope=scope, password_hash=_HASHER.hash(password),
-            failed_logins=0, created=utcnow(),
+            failed_logins=0, created=utcnow(), department=department,
         )  # fmt: skip
         s.add(user)
     return user
