@@ -32,8 +32,11 @@ def main() -> None:
             "COCKPIT_INBOX": str(root / "inbox"),
             "COCKPIT_ARCHIVE": str(root / "archive"),
             "COCKPIT_WAREHOUSE": str(root / "warehouse" / "cockpit.duckdb"),
+            "COCKPIT_APP_DB": f"sqlite:///{root / 'app.db'}",
+            "COCKPIT_SECRET_KEY_FILE": str(root / "secret.key"),
         }
         os.environ.update(env)
+        from bench.access import access_rows
         from bench.browser import load_rows
         from bench.timing import interaction_rows
         from cockpit.settings import load_settings
@@ -50,6 +53,7 @@ def main() -> None:
         lines.append(f"| demo generate (`cockpit demo`) | {t1 - t0:.2f} s | |")
         lines.append(f"| demo refresh (`cockpit refresh`, {rows:,} rows) | {t2 - t1:.2f} s | |")
         lines += interaction_rows("demo", STREET, "registered_population", "elderly_share")
+        lines += access_rows("demo", STREET)
         lines += load_rows("demo", env, f"/street/{STREET}")
         scaled = subprocess.run(
             [sys.executable, "-m", "bench.scale"], capture_output=True, text=True, check=True

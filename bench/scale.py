@@ -53,6 +53,8 @@ def build(root: Path, communities: int = 3000) -> Path:
     con = duckdb.connect(str(path))
     con.execute(SCHEMA_SQL)
     con.execute(INDICATOR_DDL)
+    # As published: the counts behind suppression never leave the refresh.
+    con.execute("ALTER TABLE ind.indicator_value DROP COLUMN base")
     con.execute(MAP_POINT_DDL)
     con.execute(PARK_SECTION_DDL)
     per_street = communities // STREETS
@@ -160,6 +162,8 @@ def main(communities: int = 3000) -> list[str]:
                 "COCKPIT_WAREHOUSE": str(pointer),
                 "COCKPIT_INBOX": str(root / "inbox"),
                 "COCKPIT_ARCHIVE": str(root / "archive"),
+                "COCKPIT_APP_DB": f"sqlite:///{root / 'app.db'}",
+                "COCKPIT_SECRET_KEY_FILE": str(root / "secret.key"),
             }
         )
         return interaction_rows(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from cockpit.store import session, utcnow
+from cockpit.store import engine, session, utcnow
 from cockpit.store.models import KioskToken, LoginSession, User
 
 # last_seen is written at most this often, so that a page's dozen requests cost one write.
@@ -41,38 +41,49 @@ def start_session(url: str, user_id: int | None = None, token_id: int | None = N
 
 def resume(url: str, session_id: str, idle: dt.timedelta) -> Principal | None:
     """The principal of a live session, or None when it ended, idled out, or its user or
-    token is gone, locked, revoked or expired."""
+    token is gone, locked, revoked or expired. One read on every request (a join, no ORM
+    objects: it is on every request's path); a write only to end it or, every 30 s, to
+    note that it is still in use."""
     if not session_id or len(session_id) > 64:
         return None
     now = utcnow()
-    with session(url) as s:
-        row = s.get(LoginSession, session_id)
-        if row is None or row.ended is not None:
+    query = (
+        select(
+            LoginSession.last_seen, LoginSession.user_id, LoginSession.token_id,
+            User.name, User.role, User.scope, User.department, User.locked_until,
+            KioskToken.scope.label("token_scope"), KioskToken.revoked, KioskToken.expires,
+        )
+        .outerjoin(User, User.id == LoginSession.user_id)
+        .outerjoin(KioskToken, KioskToken.id == LoginSession.token_id)
+        .where(LoginSession.id == session_id, LoginSession.ended.is_(None))
+    )  # fmt: skip
+    with engine(url).connect() as con:
+        row = con.execute(query).first()
+    if row is None:
+        return None
+    principal = _principal(row, session_id, now) if now - row.last_seen <= idle else None
+    if principal is None:
+        end_session(url, session_id)
+    elif now - row.last_seen > _TOUCH_EVERY:
+        with engine(url).begin() as con:
+            con.execute(
+                update(LoginSession).where(LoginSession.id == session_id).values(last_seen=now)
+            )
+    return principal
+
+
+def _principal(row, session_id: str, now: dt.datetime) -> Principal | None:
+    """Who a live session row is, if its user is there and unlocked, or its token is
+    neither revoked nor expired."""
+    if row.user_id is not None and row.name is not None:
+        if row.locked_until and row.locked_until > now:
             return None
-        if now - row.last_seen > idle:
-            row.ended = now
-            return None
-        principal = None
-        if row.user_id is not None:
-            user = s.get(User, row.user_id)
-            if user is not None and not (user.locked_until and user.locked_until > now):
-                principal = Principal(
-                    session_id, user.name, user.role, user.scope, False, user.department
-                )
-        elif row.token_id is not None:
-            token = s.get(KioskToken, row.token_id)
-            if (
-                token is not None
-                and token.revoked is None
-                and not (token.expires and token.expires <= now)
-            ):
-                principal = Principal(session_id, f"kiosk:{token.id}", "viewer", token.scope, True)
-        if principal is None:
-            row.ended = now
-            return None
-        if now - row.last_seen > _TOUCH_EVERY:
-            row.last_seen = now
-        return principal
+        return Principal(session_id, row.name, row.role, row.scope, False, row.department)
+    if row.token_id is None or row.token_scope is None or row.revoked is not None:
+        return None
+    if row.expires and row.expires <= now:
+        return None
+    return Principal(session_id, f"kiosk:{row.token_id}", "viewer", row.token_scope, True)
 
 
 def end_session(url: str, session_id: str) -> None:
