@@ -24,16 +24,21 @@ refresh: install
 serve: install
 	$(BIN)/cockpit serve
 
-## Load the embedded demo district and serve the cockpit on http://127.0.0.1:8050
-run: demo refresh serve
+## Load the embedded demo district and serve the cockpit on http://127.0.0.1:8050.
+## `cockpit demo` makes the demo's sign-ins (printed, and kept in data/demo-logins.txt).
+run: demo refresh
+	@cat data/demo-logins.txt
+	$(BIN)/cockpit serve
 
-## Headless Chromium and a CJK font for the browser tests (Debian packages).
+## Headless Chromium and a CJK font for the browser tests, and PostgreSQL for the
+## application database's tests (Debian packages).
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
-		echo "installing chromium, chromium-driver and a CJK font"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q . \
+			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing chromium, chromium-driver, a CJK font and postgresql"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			chromium chromium-driver fonts-wqy-microhei >/dev/null; \
+			chromium chromium-driver fonts-wqy-microhei postgresql >/dev/null; \
 	fi
 
 test: install browser-deps
@@ -54,6 +59,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) data/inbox data/archive data/warehouse .pytest_cache
+	@echo "kept data/app.db (accounts, audit log) and data/secret.key: remove them by hand"
 
 ## plotly.js's map bundle, the version the installed plotly package bundles (needs npm).
 vendor-plotly: install

@@ -93,19 +93,29 @@ def health() -> dict:
     }
 
 
-def visible_codes() -> list[str]:
-    """The codes of every area the caller may read."""
+def visible_codes() -> list[str] | None:
+    """The codes of every area the caller may read, or None when that is the whole tree
+    (then no list is bound into the query: at city scale it would be thousands long).
+    SQL tests a code with ``VISIBLE``, the list bound as ``$visible``."""
     from dashboard import scope  # scope reads the area tree through this module
 
     return scope.visible()
 
 
+# A code the caller may read: every area when $visible is NULL, else those listed.
+VISIBLE = "($visible IS NULL OR list_contains($visible::VARCHAR[], {code}))"
+
+
+def _can_see(code: str) -> bool:
+    from dashboard import scope
+
+    return scope.can_see(code)
+
+
 def guard(code: str) -> str:
     """``code`` if the caller may read it; otherwise 404, as for an area that does not
     exist, so that a refusal does not tell that the area is there."""
-    from dashboard import scope
-
-    if not scope.can_see(code):
+    if not _can_see(code):
         flask.abort(404)
     return code
 
@@ -117,32 +127,33 @@ def find_area(code: str, level: str) -> dict | None:
         full = parse_code(code)
     except BadCode:
         return None
+    if not _can_see(full):
+        return None
     return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
-        "WHERE level = ? AND code = ? AND list_contains(?, code)",
-        [level, full, visible_codes()],
+        "WHERE level = ? AND code = ?",
+        [level, full],
     )
 
 
 def area(code: str) -> dict | None:
     """Any area by its full code, whatever its level, if the caller may see it."""
-    if not isinstance(code, str) or len(code) != 12:
+    if not isinstance(code, str) or len(code) != 12 or not _can_see(code):
         return None
     return first_row(
-        "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
-        "WHERE code = ? AND list_contains(?, code)",
-        [code, visible_codes()],
+        "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area WHERE code = ?",
+        [code],
     )
 
 
 def district() -> dict | None:
     """The district at the top of the tree, if the caller may see it (as the ancestor of
     their area, only its totals: its other children stay hidden)."""
-    return first_row(
+    row = first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
-        "WHERE level = 'district' AND list_contains(?, code) LIMIT 1",
-        [visible_codes()],
+        "WHERE level = 'district' LIMIT 1"
     )
+    return row if row and _can_see(row["code"]) else None
 
 
 def ancestors(code: str) -> pd.DataFrame:
@@ -174,8 +185,10 @@ def shapes(parent_code: str, level: str) -> dict[str, dict]:
     """Display geometry (GeoJSON geometry objects) of ``parent_code``'s ``level`` children."""
     rows = frame(
         "SELECT s.code, s.geometry_display FROM ind.area_shape s JOIN ind.area a USING (code) "
-        "WHERE a.parent_code = ? AND a.level = ? AND list_contains(?, s.code) ORDER BY s.code",
-        [parent_code, level, visible_codes()],
+        "WHERE a.parent_code = $parent AND a.level = $level AND "
+        + VISIBLE.format(code="s.code")
+        + " ORDER BY s.code",
+        {"parent": parent_code, "level": level, "visible": visible_codes()},
     )
     return {row.code: orjson.loads(row.geometry_display) for row in rows.itertuples()}
 
@@ -235,9 +248,15 @@ def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> 
                coalesce(v.suppressed, false) AS suppressed
         FROM ind.area a
         LEFT JOIN ind.indicator_value v
-          ON v.area_code = a.code AND v.indicator_id = ? AND v.period = ?
-        WHERE a.parent_code = ? AND a.level = ? AND list_contains(?, a.code)
-        ORDER BY a.code
-        """,
-        [indicator_id, period, parent_code, level, visible_codes()],
+          ON v.area_code = a.code AND v.indicator_id = $indicator AND v.period = $period
+        WHERE a.parent_code = $parent AND a.level = $level AND """
+        + VISIBLE.format(code="a.code")
+        + " ORDER BY a.code",
+        {
+            "indicator": indicator_id,
+            "period": period,
+            "parent": parent_code,
+            "level": level,
+            "visible": visible_codes(),
+        },  # fmt: skip
     )

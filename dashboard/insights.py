@@ -5,20 +5,25 @@ points and the wall's playlist. Same rules as ``dashboard.data``."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import pandas as pd
 
-from dashboard.data import CHILD_LEVEL, frame, guard, visible_codes
+from dashboard.data import CHILD_LEVEL, VISIBLE, frame, guard, visible_codes, warehouse_version
 
 # The area and everything under it (streets, communities, parks) that the caller may see.
-_SUBTREE = """
+_SUBTREE = (
+    """
     WITH RECURSIVE tree_all(code) AS (
         SELECT code FROM ind.area WHERE code = $code
         UNION ALL
         SELECT a.code FROM ind.area a JOIN tree_all t ON a.parent_code = t.code
     ),
-    tree AS (SELECT code FROM tree_all WHERE list_contains($visible, code))
+    tree AS (SELECT code FROM tree_all WHERE """
+    + VISIBLE.format(code="code")
+    + """)
 """
+)
 
 # How far a value misses its green boundary, relative to it: what "worst" means.
 _MISS = """
@@ -30,8 +35,15 @@ _MISS = """
 
 def periods() -> list[str]:
     """Every reporting month with published values, newest first."""
+    return list(_periods(warehouse_version()))
+
+
+@lru_cache(maxsize=4)
+def _periods(version: str) -> tuple[str, ...]:
+    # Every callback derives its period from the URL against this list: a scan of every
+    # published value, the same for a whole data version, so it is read once per version.
     rows = frame("SELECT DISTINCT period FROM ind.indicator_value ORDER BY period DESC")
-    return rows["period"].tolist()
+    return tuple(rows["period"])
 
 
 def alerts(code: str, period: str, limit: int = 50) -> pd.DataFrame:
@@ -181,7 +193,9 @@ def alert_counts(parent_code: str, level: str, period: str) -> pd.DataFrame:
         """
         WITH RECURSIVE kids AS (
             SELECT code AS root, code FROM ind.area
-            WHERE parent_code = $parent AND level = $level AND list_contains($visible, code)
+            WHERE parent_code = $parent AND level = $level AND """
+        + VISIBLE.format(code="code")
+        + """
             UNION ALL
             SELECT k.root, a.code FROM ind.area a JOIN kids k ON a.parent_code = k.code
         )

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.data import DOMAIN_ORDER, first_row, frame, visible_codes
+from dashboard.data import DOMAIN_ORDER, VISIBLE, first_row, frame, visible_codes
 
 # Departments that own indicators but deliver no extract of their own (the data office
 # owns the data-quality indicators) are named here; the rest are named by their sources.
@@ -126,13 +126,20 @@ def department_matrix(department_id: str, period: str) -> pd.DataFrame:
         FROM ind.indicator i
         CROSS JOIN ind.area a
         LEFT JOIN ind.indicator_value v
-          ON v.indicator_id = i.indicator_id AND v.area_code = a.code AND v.period = ?
-        WHERE i.department = ? AND a.level IN ('district', 'street', 'park')
-          AND list_contains(?, a.code)
-        ORDER BY list_position(?, i.domain), i.indicator_id,
+          ON v.indicator_id = i.indicator_id AND v.area_code = a.code AND v.period = $period
+        WHERE i.department = $department AND a.level IN ('district', 'street', 'park')
+          AND """
+        + VISIBLE.format(code="a.code")
+        + """
+        ORDER BY list_position($domains, i.domain), i.indicator_id,
                  list_position(['district', 'street', 'park'], a.level), a.code
         """,
-        [period, department_id, visible_codes(), list(DOMAIN_ORDER)],
+        {
+            "period": period,
+            "department": department_id,
+            "visible": visible_codes(),
+            "domains": list(DOMAIN_ORDER),
+        },  # fmt: skip
     )
 
 

@@ -53,7 +53,7 @@ def acting_as(code: str) -> Iterator[None]:
 
 
 @lru_cache(maxsize=256)
-def _visible(version: str, scope: str) -> tuple[list[str], frozenset[str]]:
+def _visible(version: str, scope: str) -> tuple[list[str] | None, frozenset[str]]:
     rows = data.frame(
         """
         WITH RECURSIVE down(code) AS (
@@ -71,11 +71,14 @@ def _visible(version: str, scope: str) -> tuple[list[str], frozenset[str]]:
         {"scope": scope},
     )
     codes = rows["code"].tolist()
-    return codes, frozenset(codes)
+    top = data.frame("SELECT code FROM ind.area WHERE parent_code IS NULL")["code"].tolist()
+    # Scoped to the top of the tree, the caller reads every area: no list to bind.
+    return (None if top == [scope] else codes), frozenset(codes)
 
 
-def visible() -> list[str]:
-    """Every area code the caller may read (a list, to bind as a SQL parameter)."""
+def visible() -> list[str] | None:
+    """Every area code the caller may read (a list, to bind as a SQL parameter), or None
+    for a caller who may read the whole tree."""
     return _visible(data.warehouse_version(), root())[0]
 
 

@@ -82,9 +82,23 @@ def fresh_postgres(server_url: str) -> str:
     return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+def drop_postgres(server_url: str, url: str) -> None:
+    from cockpit import store
+
+    store.engine(url).dispose()
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
+def db_url(request, tmp_path) -> Iterator[str]:
     """An empty application database, on each of the two engines."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'app.db'}"
-    return fresh_postgres(request.getfixturevalue("postgres_server"))
+        yield f"sqlite:///{tmp_path / 'app.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = fresh_postgres(server)
+    yield url
+    drop_postgres(server, url)
