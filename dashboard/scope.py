@@ -84,11 +84,3 @@ def visible() -> list[str] | None:
 
 def can_see(code: str) -> bool:
     return code in _visible(data.warehouse_version(), root())[1]
-
-
-def below_or_at(code: str) -> bool:
-    """Whether ``code`` is the caller's own area or under it (not only an ancestor)."""
-    scope = root()
-    if code == scope:
-        return True
-    return can_see(code) and scope in {r["code"] for r in data.ancestors(code).to_dict("records")}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import dash
-import flask
 from dash import html
 
 from cockpit.store import audit, utcnow
@@ -17,6 +16,14 @@ from dashboard.i18n import pick_lang, t
 from dashboard.urls import with_lang
 
 WEEKS = 8
+
+
+def forbidden(lang: str) -> html.Div:
+    """Reached by a link inside the app (the router, not a request the gate sees)."""
+    return html.Div(
+        [html.H1(t("admin.forbidden", lang)), html.P(t("admin.forbidden.text", lang))],
+        className="not-found",
+    )
 
 
 def _table(rows: list[dict], columns: list[tuple[str, str]], table_id: str) -> html.Table:
@@ -47,7 +54,7 @@ def audit_layout(
     lang = pick_lang(lang)
     who = auth.principal()
     if who is None or who.kiosk or who.role != "admin":
-        flask.abort(403)
+        return forbidden(lang)
     kind = kind if kind in audit.KINDS else None
     rows = [
         {
@@ -82,7 +89,7 @@ def usage_layout(lang: str | None = None, **_query: str):
     lang = pick_lang(lang)
     who = auth.principal()
     if not auth.may_read_usage(who):
-        flask.abort(403)
+        return forbidden(lang)
     try:
         tree = data.frame("SELECT code, parent_code, level, name_zh, name_en FROM ind.area")
         owners = metadata.departments()

@@ -21,50 +21,45 @@ _MAX_PASSES = 50
 _ROLLED = "('community', 'street')"
 
 
-_HORIZONTAL = f"""
+# Hide, in each group of siblings that ``groups`` names, the visible child with the
+# smallest base (a zero names nobody, and hiding it would protect nothing).
+_HIDE_SMALLEST = f"""
 UPDATE ind.indicator_value AS t SET suppressed = true
 FROM (
     SELECT c.indicator_id, c.area_code, c.period,
            row_number() OVER (PARTITION BY c.indicator_id, c.parent_code, c.period
                               ORDER BY c.base, c.area_code) AS n
     FROM ind.indicator_value c
-    JOIN ind.indicator_value p
-      ON p.indicator_id = c.indicator_id AND p.area_code = c.parent_code
-     AND p.period = c.period
-    JOIN (
-        SELECT indicator_id, parent_code, period FROM ind.indicator_value
-        WHERE level IN {_ROLLED}
-        GROUP BY ALL HAVING count(*) FILTER (WHERE suppressed) = 1
-    ) g ON g.indicator_id = c.indicator_id AND g.parent_code = c.parent_code
-       AND g.period = c.period
-    WHERE c.level IN {_ROLLED} AND NOT c.suppressed AND NOT p.suppressed
-      AND c.base > 0 AND c.value IS NOT NULL
+    JOIN ({{groups}}) g
+      ON g.indicator_id = c.indicator_id AND g.parent_code = c.parent_code
+     AND g.period = c.period
+    WHERE c.level IN {_ROLLED} AND NOT c.suppressed AND c.base > 0 AND c.value IS NOT NULL
 ) pick
 WHERE pick.n = 1 AND t.indicator_id = pick.indicator_id AND t.area_code = pick.area_code
   AND t.period = pick.period
 """
 
-_VERTICAL = f"""
-UPDATE ind.indicator_value AS t SET suppressed = true
-FROM (
-    SELECT c.indicator_id, c.area_code, c.period,
-           row_number() OVER (PARTITION BY c.indicator_id, c.parent_code, c.period
-                              ORDER BY c.base, c.area_code) AS n
-    FROM ind.indicator_value c
-    JOIN (
-        SELECT k.indicator_id, k.parent_code, k.period FROM ind.indicator_value k
-        JOIN ind.indicator_value p
-          ON p.indicator_id = k.indicator_id AND p.area_code = k.parent_code
-         AND p.period = k.period AND p.suppressed
-        WHERE k.level IN {_ROLLED}
-        GROUP BY ALL HAVING count(*) FILTER (WHERE k.suppressed) = 0
-    ) g ON g.indicator_id = c.indicator_id AND g.parent_code = c.parent_code
-       AND g.period = c.period
-    WHERE c.level IN {_ROLLED} AND c.value IS NOT NULL
-) pick
-WHERE pick.n = 1 AND t.indicator_id = pick.indicator_id AND t.area_code = pick.area_code
-  AND t.period = pick.period
-"""
+# Siblings under a published parent with exactly one of them hidden.
+_HORIZONTAL = _HIDE_SMALLEST.format(
+    groups=f"""
+    SELECT k.indicator_id, k.parent_code, k.period FROM ind.indicator_value k
+    JOIN ind.indicator_value p
+      ON p.indicator_id = k.indicator_id AND p.area_code = k.parent_code
+     AND p.period = k.period AND NOT p.suppressed
+    WHERE k.level IN {_ROLLED}
+    GROUP BY ALL HAVING count(*) FILTER (WHERE k.suppressed) = 1"""
+)
+
+# The children of a hidden parent, none of them hidden.
+_VERTICAL = _HIDE_SMALLEST.format(
+    groups=f"""
+    SELECT k.indicator_id, k.parent_code, k.period FROM ind.indicator_value k
+    JOIN ind.indicator_value p
+      ON p.indicator_id = k.indicator_id AND p.area_code = k.parent_code
+     AND p.period = k.period AND p.suppressed
+    WHERE k.level IN {_ROLLED}
+    GROUP BY ALL HAVING count(*) FILTER (WHERE k.suppressed) = 0"""
+)
 
 _HIDE = """
 UPDATE ind.indicator_value
