@@ -81,9 +81,13 @@ def as_of() -> dict:
 
 
 def health() -> dict:
-    """What a monitor needs to know: which version is served, and how fresh it is."""
+    """What a monitor needs to know: which version is served, and how fresh it is, and how
+    many areas the caller may read."""
     as_of_now = as_of()
-    areas = first_row("SELECT count(*) AS areas FROM ind.area")
+    areas = first_row(
+        "SELECT count(*) AS areas FROM ind.area WHERE " + VISIBLE.format(code="code"),
+        {"visible": visible_codes()},
+    )
     return {
         "status": "ok",
         "version": warehouse_version(),
