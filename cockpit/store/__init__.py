@@ -8,6 +8,7 @@ dashboard reads and writes it, the pipelines only append refresh runs to the aud
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -41,7 +42,11 @@ def engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
+            # Password hashes and the audit log: the owner's alone (SQLite gives its -wal
+            # and -shm files the same mode).
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(path, 0o600)
         eng = create_engine(url)
         event.listen(eng, "connect", _sqlite_pragmas)
         return eng

@@ -4,6 +4,8 @@ accounts, lockout, sessions, kiosk tokens and the append-only audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import stat
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -26,6 +28,10 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     tables = set(inspect(store.engine(db_url)).get_table_names())
     assert {"app_user", "kiosk_token", "login_session", "audit_event", "alembic_version"} <= tables
     store.migrate(db_url)  # a second run is a no-op
+    if db_url.startswith("sqlite"):
+        # Password hashes and the audit log are the owner's alone.
+        path = Path(db_url.split(":///", 1)[1])
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with store.engine(db_url).connect() as con:
         assert (
             con.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001_access"
