@@ -57,8 +57,18 @@ def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
 
 
 def first_row(sql: str, params: list | dict | None = None) -> dict | None:
-    rows = frame(sql, params)
-    return None if rows.empty else rows.iloc[0].to_dict()
+    """One record as a dict of plain Python values (NULL is None). Built from the cursor,
+    not a DataFrame: a one-row DataFrame costs about 2 ms in pandas 3, more than the query,
+    and every callback reads several single rows."""
+    cursor = _connection(_version()).cursor()
+    try:
+        result = cursor.execute(sql, params)
+        row = result.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in result.description], row, strict=True))
+    finally:
+        cursor.close()
 
 
 def warehouse_version() -> str:
