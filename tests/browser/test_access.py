@@ -93,6 +93,10 @@ def test_a_session_ends_after_the_idle_time(gated, page: TrackedPage):
         )
     p.reload()
     p.wait_for_url("**/login?next=*")
+    assert p.locator("#login-name").is_visible()
+    with store.engine(settings.app_db).connect() as con:
+        live = con.execute(text("SELECT count(*) FROM login_session WHERE ended IS NULL"))
+        assert live.scalar() == 0  # the idle session was ended on the server, not only hidden
 
 
 def test_an_account_locks_after_repeated_failures(gated, page: TrackedPage):
