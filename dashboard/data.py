@@ -20,6 +20,7 @@ import orjson
 import pandas as pd
 
 from cockpit.codes import BadCode, parse_code
+from cockpit.freshness import china_time
 from cockpit.settings import Settings, load_settings
 
 CHILD_LEVEL = {"district": "street", "street": "community"}
@@ -84,7 +85,7 @@ def as_of() -> dict:
     )
     refreshed = row["refreshed"] if row else None
     if refreshed is not None and not pd.isna(refreshed):
-        refreshed = (pd.Timestamp(refreshed) + pd.Timedelta(hours=8)).to_pydatetime()
+        refreshed = china_time(pd.Timestamp(refreshed).to_pydatetime())
     else:
         refreshed = None
     return {"period": row["period"] if row else None, "refreshed": refreshed}

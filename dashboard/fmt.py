@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+# China time, one conversion for the whole project (zoneinfo, not a hand-written +8).
+from cockpit.freshness import china_time, utc_now  # noqa: F401 - re-exported for pages
+
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -90,16 +93,6 @@ def cadence(cron: str, lang: str) -> str:
             return f"每年{month}月{day}日 {at}"
         return f"yearly on {day} {_MONTHS_EN[int(month) - 1]} at {at}"
     return cron
-
-
-def china_time(utc: dt.datetime) -> dt.datetime:
-    """A naive UTC time from the warehouse as China Standard Time (UTC+8, no DST)."""
-    return utc + dt.timedelta(hours=8)
-
-
-def utc_now() -> dt.datetime:
-    """Now, as the warehouse stores times: naive UTC."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def months_back(period: str, count: int) -> list[str]:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from cockpit.freshness import freshness
 from dashboard.data import CHILD_LEVEL, VISIBLE, frame, guard, visible_codes, warehouse_version
 
 # The area and everything under it (streets, communities, parks) that the caller may see.
@@ -128,8 +129,9 @@ def trend(code: str, indicator_id: str) -> pd.DataFrame:
 
 def stale_sources(level: str, now_utc: dt.datetime) -> pd.DataFrame:
     """The sources behind the indicators of a ``level`` page that are older than their
-    cadence allows, or never loaded."""
-    return frame(
+    cadence allows, or never loaded (``cockpit.freshness``: the rule status and the
+    catalog use)."""
+    rows = frame(
         """
         WITH behind AS (
             SELECT DISTINCT replace(unnest(sources), 'stg.', '') AS table_name
@@ -137,11 +139,15 @@ def stale_sources(level: str, now_utc: dt.datetime) -> pd.DataFrame:
         )
         SELECT s.source, s.title_zh, s.title_en, s.last_success, s.max_age_days
         FROM meta.source s JOIN behind b ON s.table_name = 'stg.' || b.table_name
-        WHERE s.last_success IS NULL OR date_diff('day', s.last_success, $now) > s.max_age_days
         ORDER BY s.source
         """,
-        {"level": level, "now": now_utc},
+        {"level": level},
     )
+    states = [
+        freshness(last, age, now_utc)
+        for last, age in zip(rows["last_success"], rows["max_age_days"], strict=True)
+    ]
+    return rows[[state != "fresh" for state in states]].reset_index(drop=True)
 
 
 POINT_LAYERS = ("hotline", "elevators", "parking", "kitchens")

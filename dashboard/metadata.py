@@ -8,6 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
+from cockpit.freshness import freshness
 from dashboard.data import DOMAIN_ORDER, VISIBLE, first_row, frame, visible_codes
 
 # Departments that own indicators but deliver no extract of their own (the data office
@@ -30,18 +31,10 @@ _DEPARTMENTS_SQL = """
 """
 
 
-# A source is stale once its last success is older than its cadence allows; $now binds it.
-_FRESHNESS = """
-    CASE WHEN s.last_success IS NULL THEN 'never'
-         WHEN date_diff('day', s.last_success, $now) > s.max_age_days THEN 'stale'
-         ELSE 'fresh' END AS freshness
-"""
-
-
 def catalog(now_utc: dt.datetime) -> pd.DataFrame:
     """Every source with its owner, schema, cadence, freshness and the quality of its
     latest load: rows in, loaded and rejected, and which checks the rejected rows failed."""
-    return frame(
+    rows = frame(
         r"""
         WITH latest AS (
             SELECT source, run_id, file, rows_in, rows_loaded, rows_rejected,
@@ -68,16 +61,23 @@ def catalog(now_utc: dt.datetime) -> pd.DataFrame:
         SELECT s.source, s.department, s.department_zh, s.department_en, s.title_zh,
                s.title_en, s.description_zh, s.description_en, s.table_name, s.cadence,
                s.max_age_days, s.last_success, s.last_status, s.last_message, s.schema_json,
-               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks, """
-        + _FRESHNESS
-        + """
+               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks
         FROM meta.source s
         LEFT JOIN latest l ON l.source = s.source AND l.n = 1
         LEFT JOIN checks c ON c.source = s.source
         ORDER BY s.department, s.source
-        """,
-        {"now": now_utc},
+        """
     )
+    return with_freshness(rows, now_utc)
+
+
+def with_freshness(rows: pd.DataFrame, now_utc: dt.datetime) -> pd.DataFrame:
+    """The ``freshness`` column, by the one rule (``cockpit.freshness``)."""
+    rows["freshness"] = [
+        freshness(last, age, now_utc)
+        for last, age in zip(rows["last_success"], rows["max_age_days"], strict=True)
+    ]
+    return rows
 
 
 def departments() -> pd.DataFrame:
@@ -146,9 +146,9 @@ def department_matrix(department_id: str, period: str) -> pd.DataFrame:
 def department_deliveries(department_id: str, now_utc: dt.datetime) -> pd.DataFrame:
     """How the department's own sources are doing: freshness, the latest load's rejected
     share, and whether its latest delivery came on time."""
-    return frame(
-        f"""
-        SELECT s.source, s.title_zh, s.title_en, s.last_success, {_FRESHNESS},
+    rows = frame(
+        """
+        SELECT s.source, s.title_zh, s.title_en, s.last_success, s.max_age_days,
                d.period, d.received, d.due, d.on_time, d.rows_in, d.rows_rejected
         FROM meta.source s
         LEFT JOIN (
@@ -158,5 +158,6 @@ def department_deliveries(department_id: str, now_utc: dt.datetime) -> pd.DataFr
         WHERE s.department = $department
         ORDER BY s.source
         """,
-        {"now": now_utc, "department": department_id},
+        {"department": department_id},
     )
+    return with_freshness(rows, now_utc)

@@ -7,6 +7,7 @@ import unicodedata
 
 import duckdb
 
+from cockpit.freshness import freshness, utc_now
 from cockpit.settings import Settings
 from pipelines.warehouse import DUCKDB_CONFIG, current_version
 
@@ -26,14 +27,13 @@ def source_status(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[dict
     rows = con.execute(STATUS_SQL).fetchall()
     out = []
     for source, dept, cadence, max_age, last, status, loaded, rejected, message in rows:
-        age = (now - last).days if last else None
         out.append(
             {
                 "source": source,
                 "department": dept,
                 "cadence": cadence,
                 "last_success": last,
-                "fresh": "never" if last is None else ("stale" if age > max_age else "fresh"),
+                "fresh": freshness(last, max_age, now),
                 "last_status": status or "-",
                 "rows_loaded": int(loaded or 0),
                 "rows_rejected": int(rejected or 0),
@@ -56,7 +56,7 @@ def print_status(settings: Settings) -> int:
         return 1
     con = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
     try:
-        rows = source_status(con, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        rows = source_status(con, utc_now())
         refresh = con.execute(
             "SELECT refresh_id, finished, status FROM meta.refresh ORDER BY finished DESC LIMIT 1"
         ).fetchall()[:1]
