@@ -36,11 +36,6 @@ INDICATORS = [
 ]
 
 
-def _square(lon: float, lat: float, size: float) -> str:
-    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
-    return json.dumps({"type": "Polygon", "coordinates": [ring]})
-
-
 def build(root: Path, communities: int = 3000) -> Path:
     """The warehouse file under ``root`` and its pointer; returns the pointer."""
     from pipelines.layers.values import INDICATOR_DDL

@@ -17,7 +17,6 @@ from dashboard.i18n import t
 
 BASE_TRACE = 0  # the grey ground every shape is drawn on
 VALUE_TRACE = 1  # index of the value layer in ``data``
-HIGHLIGHT_TRACE = 2
 # Point layers sit in fixed slots after the areas, empty until switched on, so that a
 # toggle is a partial update of one trace and the geometry is never sent again.
 POINT_LAYERS = ("hotline", "elevators", "parking", "kitchens")

@@ -99,7 +99,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     figure["layout"]["map"]["style"] = DARK_MAP_STYLE
     figure["layout"]["font"] = {"color": "#e8eef7", "size": 16}
     figure["data"][figures.VALUE_TRACE]["colorbar"]["bgcolor"] = "rgba(0,0,0,0)"
-    figure["data"][0]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
+    figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
     alerts = insights.alerts(area["code"], period, limit=7)
     totals = insights.alert_totals(alerts)
     cards = data.card_values(area["code"], period)
