@@ -63,23 +63,45 @@ def _refresh_process(settings) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def _served_is_whole(settings) -> str:
-    path = current_version(settings)
-    con = duckdb.connect(str(path), read_only=True)
+def _shape(settings) -> tuple[int, int, int]:
+    """What a whole warehouse of the demo has: indicators, values, and the areas' count."""
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
     try:
-        values = con.execute("SELECT count(*) FROM ind.indicator_value").fetchall()[0][0]
-        runs = con.execute("SELECT count(*) FROM meta.refresh").fetchall()[0][0]
+        return con.execute(
+            "SELECT (SELECT count(*) FROM ind.indicator), "
+            "(SELECT count(*) FROM ind.indicator_value), (SELECT count(*) FROM ind.area)"
+        ).fetchall()[0]
     finally:
         con.close()
-    assert values > 0 and runs >= 1
-    return path.name
+
+
+def _served_is_whole(settings, whole: tuple[int, int, int]) -> str:
+    """The served version has every indicator, value and area of a complete refresh of
+    the demo (one more ticket changes values, not how many there are)."""
+    assert _shape(settings) == whole
+    return current_version(settings).name
+
+
+def _has_ticket(settings, n: int) -> bool:
+    con = duckdb.connect(str(current_version(settings)), read_only=True)
+    try:
+        return (
+            con.execute(
+                "SELECT count(*) FROM stg.hotline_ticket WHERE ticket_id = ?", [f"XC9{n:08d}"]
+            ).fetchall()[0][0]
+            == 1
+        )
+    finally:
+        con.close()
 
 
 def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Path, drop_demo):
     settings = make_settings(tmp_path)
     drop_demo(settings)
     assert run_refresh(settings, echo=lambda _l: None).ok
-    published = {_served_is_whole(settings)}
+    whole = _shape(settings)
+    assert whole[0] == 51 and whole[2] == 85  # every layer, district + 8 + 75 + the park
+    published = {_served_is_whole(settings, whole)}
 
     with serve_cockpit(settings) as url:
         poller = Poller(url)
@@ -89,15 +111,16 @@ def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Pat
             n += 1
             drop_demo(settings)
             _touch_hotline(settings, n)
-            before = _served_is_whole(settings)
+            before = _served_is_whole(settings, whole)
             proc = _refresh_process(settings)
             for _ in range(lines):
                 proc.stdout.readline()
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-            # Either the refresh had published already, or the last good one is served.
-            after = _served_is_whole(settings)
-            assert after == before or after.startswith("cockpit-")
+            # Either the last good one is still served, or the killed refresh had finished
+            # publishing: then the new version is whole and holds its new ticket.
+            after = _served_is_whole(settings, whole)
+            assert after == before or _has_ticket(settings, n), (before, after)
             published.add(after)
         for seconds in KILL_AFTER_SECONDS:
             n += 1
@@ -107,7 +130,7 @@ def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Pat
             time.sleep(seconds)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-            published.add(_served_is_whole(settings))
+            published.add(_served_is_whole(settings, whole))
 
         # The next refresh cleans up after the killed ones and succeeds.
         n += 1
@@ -116,7 +139,8 @@ def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Pat
         proc = _refresh_process(settings)
         output, _ = proc.communicate(timeout=300)
         assert proc.returncode == 0, output
-        published.add(_served_is_whole(settings))
+        published.add(_served_is_whole(settings, whole))
+        assert _has_ticket(settings, n)
         time.sleep(0.5)
         poller.stop.set()
         poller.join(timeout=10)
