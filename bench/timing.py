@@ -37,7 +37,6 @@ def signed_in(app, scope: str | None = None) -> Iterator[None]:
     from dashboard import data
 
     with app.server.test_request_context("/"):
-        flask.g.principal = Principal("bench", "bench", "admin", "", False)
         top = data.frame("SELECT code FROM ind.area WHERE parent_code IS NULL")["code"].iloc[0]
         flask.g.principal = Principal("bench", "bench", "admin", scope or top, False)
         yield

@@ -42,3 +42,8 @@ def freshness(last_success_utc: object, max_age_days: object, now_utc: dt.dateti
         return "never"
     last = getattr(last_success_utc, "to_pydatetime", lambda: last_success_utc)()
     return "stale" if age_days(last, now_utc) > int(max_age_days) else "fresh"
+
+
+def freshness_of(lasts, max_ages, now_utc: dt.datetime) -> list[str]:
+    """``freshness`` of each (last success, max age) pair, e.g. two columns of a table."""
+    return [freshness(last, age, now_utc) for last, age in zip(lasts, max_ages, strict=True)]

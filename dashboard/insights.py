@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cockpit.freshness import freshness
+from cockpit.freshness import freshness_of
 from dashboard.data import CHILD_LEVEL, VISIBLE, frame, guard, visible_codes, warehouse_version
 
 # The area and everything under it (streets, communities, parks) that the caller may see.
@@ -143,10 +143,7 @@ def stale_sources(level: str, now_utc: dt.datetime) -> pd.DataFrame:
         """,
         {"level": level},
     )
-    states = [
-        freshness(last, age, now_utc)
-        for last, age in zip(rows["last_success"], rows["max_age_days"], strict=True)
-    ]
+    states = freshness_of(rows["last_success"], rows["max_age_days"], now_utc)
     return rows[[state != "fresh" for state in states]].reset_index(drop=True)
 
 

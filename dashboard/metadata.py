@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from cockpit.freshness import freshness
+from cockpit.freshness import freshness_of
 from dashboard.data import DOMAIN_ORDER, VISIBLE, first_row, frame, visible_codes
 
 # Departments that own indicators but deliver no extract of their own (the data office
@@ -73,10 +73,7 @@ def catalog(now_utc: dt.datetime) -> pd.DataFrame:
 
 def with_freshness(rows: pd.DataFrame, now_utc: dt.datetime) -> pd.DataFrame:
     """The ``freshness`` column, by the one rule (``cockpit.freshness``)."""
-    rows["freshness"] = [
-        freshness(last, age, now_utc)
-        for last, age in zip(rows["last_success"], rows["max_age_days"], strict=True)
-    ]
+    rows["freshness"] = freshness_of(rows["last_success"], rows["max_age_days"], now_utc)
     return rows
 
 

@@ -5,23 +5,17 @@ A user scoped to an area sees that area and everything below it, and the aggrega
 values of its ancestors (a street official sees the district total), never a sibling:
 another street's name, value or shape is not in the set. The set comes from the
 published area tree and the signed-in principal on the server; nothing the browser sends
-widens it. Outside a request (scripts, benchmarks) a reader needs ``acting_as``; with no
-scope at all every reader fails closed.
+widens it. With no principal (no request, or nobody signed in) every reader fails closed.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
 from functools import lru_cache
 
 import flask
 from werkzeug.exceptions import Forbidden
 
 from dashboard import data
-
-_SCRIPT_SCOPE: ContextVar[str | None] = ContextVar("cockpit_scope", default=None)
 
 
 class NoScope(Forbidden):
@@ -32,24 +26,10 @@ class NoScope(Forbidden):
 
 def root() -> str:
     """The area code the caller is scoped to."""
-    if flask.has_request_context():
-        principal = flask.g.get("principal")
-        if principal is not None:
-            return principal.scope
-    scope = _SCRIPT_SCOPE.get()
-    if scope is None:
+    principal = flask.g.get("principal") if flask.has_request_context() else None
+    if principal is None:
         raise NoScope()
-    return scope
-
-
-@contextlib.contextmanager
-def acting_as(code: str) -> Iterator[None]:
-    """Read as a principal scoped to ``code``, outside a request (benchmarks, scripts)."""
-    token = _SCRIPT_SCOPE.set(code)
-    try:
-        yield
-    finally:
-        _SCRIPT_SCOPE.reset(token)
+    return principal.scope
 
 
 @lru_cache(maxsize=256)
