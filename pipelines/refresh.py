@@ -28,6 +28,7 @@ from pipelines.layers.engine import materialise
 from pipelines.layers.spec import LayerError
 from pipelines.points import publish_park_sections, publish_points
 from pipelines.quality import publish_deliveries
+from pipelines.served import serving_run
 from pipelines.sources import SOURCES
 
 Echo = Callable[[str], None]
@@ -70,18 +71,13 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _loaded_before(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> str | None:
-    row = con.execute(
-        "SELECT run_id FROM meta.load_run WHERE source = ? AND file_hash = ? AND status = 'ok' "
-        "ORDER BY finished DESC LIMIT 1",
-        [source, digest],
-    ).fetchall()
-    return row[0][0] if row else None
-
-
 def _received(path: Path) -> dt.datetime:
     stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     return stamp.replace(tzinfo=None)
+
+
+def _arrival(path: Path) -> tuple[float, str]:
+    return path.stat().st_mtime, path.name
 
 
 def _record_run(con, run_id, refresh_id, source, result: FileResult, started, periods):
@@ -101,10 +97,10 @@ def _record_run(con, run_id, refresh_id, source, result: FileResult, started, pe
 
 def _load_file(con, source, path, refresh_id, today, scratch, echo: Echo) -> FileResult:
     digest = file_facts(path).digest
-    previous = _loaded_before(con, source.id, digest)
-    if previous:
+    serving = serving_run(con, source.id, source.table, digest)
+    if serving:
         return FileResult(
-            source.id, path, "unchanged", message=f"already loaded by {previous}", digest=digest
+            source.id, path, "unchanged", message=f"served now, from {serving}", digest=digest
         )
     run_id = f"{refresh_id}:{source.id}:{digest[:8]}"
     started = _utcnow()
@@ -241,7 +237,8 @@ def run_refresh(
         _publish_areas(con, areas)
         scratch = warehouse.scratch_dir(settings)
         for source in selected:
-            for path in source.files(settings.inbox):
+            # The last file received for a month is the one served for it.
+            for path in sorted(source.files(settings.inbox), key=_arrival):
                 t0 = time.perf_counter()
                 result = _load_file(con, source, path, report.refresh_id, today, scratch, echo)
                 report.files.append(result)

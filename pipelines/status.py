@@ -9,6 +9,7 @@ import duckdb
 
 from cockpit.freshness import freshness, utc_now
 from cockpit.settings import Settings
+from pipelines.served import ServedFile, month_ranges, served_files
 from pipelines.warehouse import DUCKDB_CONFIG, current_version
 
 STATUS_SQL = """
@@ -57,6 +58,7 @@ def print_status(settings: Settings) -> int:
     con = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
     try:
         rows = source_status(con, utc_now())
+        served = served_files(con)
         refresh = con.execute(
             "SELECT refresh_id, finished, status FROM meta.refresh ORDER BY finished DESC LIMIT 1"
         ).fetchall()[:1]
@@ -77,4 +79,13 @@ def print_status(settings: Settings) -> int:
         )
         if r["message"]:
             print(f"    {r['message']}")
+        for f in (f for f in served if f.source == r["source"]):
+            print(f"    {_serves(f)}")
     return 0
+
+
+def _serves(served: ServedFile) -> str:
+    """One line per file: which months of its source (or how many areas) it serves."""
+    what = month_ranges(served.periods) or f"{served.rows:,} rows"
+    received = f", received {served.received:%Y-%m-%d %H:%M} UTC" if served.received else ""
+    return f"serves {what} from {served.file}{received}"
