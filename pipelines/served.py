@@ -25,7 +25,7 @@ def _staged(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'stg' AND table_name = ?",
             [table],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 
@@ -35,13 +35,13 @@ def serving_run(con: duckdb.DuckDBPyConnection, source: str, table: str, digest:
         "SELECT run_id, rows_loaded FROM meta.load_run "
         "WHERE source = ? AND file_hash = ? AND status = 'ok' ORDER BY finished DESC LIMIT 1",
         [source, digest],
-    ).fetchone()
-    if last is None or not _staged(con, table):
+    ).fetchall()
+    if not last or not _staged(con, table):
         return None
-    run_id, loaded = last
+    run_id, loaded = last[0]
     kept = con.execute(
         f"SELECT count(*) FROM stg.{ident(table)} WHERE _run_id = ?", [run_id]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return run_id if kept == loaded else None
 
 

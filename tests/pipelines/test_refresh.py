@@ -302,9 +302,16 @@ def test_cockpit_status_lists_every_source_with_freshness_and_rejects(demo):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = {
-        line.split()[0]: line.split() for line in result.stdout.splitlines()[3:] if line.strip()
+        line.split()[0]: line.split()
+        for line in result.stdout.splitlines()[3:]
+        if line.strip() and not line.startswith(" ")
     }
     assert set(lines) == set(SOURCES)
     assert lines["housing"][1] == "区住建局"
     assert lines["housing"][-4:] == ["fresh", "ok", "1,800", "2"]
     assert lines["hotline"][-2:] == ["72,000", "0"]
+    # Under each source, the file that serves its months.
+    assert (
+        "    serves 2018-01…2019-12 from 12345热线工单明细_201801-201912.csv, received "
+        in result.stdout
+    )

@@ -38,11 +38,11 @@ def _served(settings) -> tuple[float, float, str]:
         published = con.execute(
             "SELECT value FROM ind.indicator_value WHERE indicator_id = 'clinic_visits' "
             "AND level = 'district' AND period = '2019-12'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         staged, files = con.execute(
             "SELECT sum(clinic_visits), string_agg(DISTINCT _file) FROM stg.health_services "
             "WHERE period = '2019-12'"
-        ).fetchone()
+        ).fetchall()[0]
         return published, staged, files
     finally:
         con.close()
