@@ -26,6 +26,7 @@ from pipelines.extract import ExtractError, file_facts
 from pipelines.layers.check import check_layers, layer_digest
 from pipelines.layers.engine import materialise
 from pipelines.layers.spec import LayerError
+from pipelines.placement import place_facilities
 from pipelines.points import publish_park_sections, publish_points
 from pipelines.quality import publish_deliveries
 from pipelines.served import serving_run
@@ -246,6 +247,11 @@ def run_refresh(
             if source.id == "boundaries":
                 _publish_areas(con, areas)
         _update_catalog(con, report.files)
+        for source_id, rows in place_facilities(con, SOURCES.values()).items():
+            echo(
+                f"{source_id:<11} {rows:,} row(s) filed under a park with no boundary to "
+                "place them in a community: counted in no total"
+            )
         publish_deliveries(con)
         publish_points(con)
         publish_park_sections(con)

@@ -1,5 +1,11 @@
-SELECT area_code, period,
-       sum(occupancy_pct * spaces) / sum(spaces) AS value,
+-- A facility counts in the community it stands in, and again, as an overlay, in the
+-- park around it (pipelines/placement.py); a park is never summed into its street.
+SELECT community_code AS area_code, period, sum(occupancy_pct * spaces) / sum(spaces) AS value,
        sum(spaces) AS weight
-FROM stg.car_parks
-GROUP BY area_code, period
+FROM stg.car_parks WHERE community_code IS NOT NULL
+GROUP BY ALL
+UNION ALL
+SELECT park_code AS area_code, period, sum(occupancy_pct * spaces) / sum(spaces) AS value,
+       sum(spaces) AS weight
+FROM stg.car_parks WHERE park_code IS NOT NULL
+GROUP BY ALL

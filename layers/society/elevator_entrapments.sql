@@ -1,3 +1,9 @@
-SELECT area_code, period, sum(entrapment_alarms) AS value
-FROM stg.elevator_month
-GROUP BY area_code, period
+-- A facility counts in the community it stands in, and again, as an overlay, in the
+-- park around it (pipelines/placement.py); a park is never summed into its street.
+SELECT community_code AS area_code, period, sum(entrapment_alarms) AS value
+FROM stg.elevator_month WHERE community_code IS NOT NULL
+GROUP BY ALL
+UNION ALL
+SELECT park_code AS area_code, period, sum(entrapment_alarms) AS value
+FROM stg.elevator_month WHERE park_code IS NOT NULL
+GROUP BY ALL
