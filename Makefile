@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install run demo refresh serve test browser-deps lint format bench clean vendor-plotly
+.PHONY: install run demo refresh serve test browser-deps lint format bench clean vendor-plotly \
+	snapshot mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,11 @@ browser-deps:
 test: install browser-deps
 	$(BIN)/cockpit layers check
 	$(BIN)/python -m pytest
+
+## Rewrite tests/snapshots/values.txt from a fresh demo, after an intended change to a
+## figure; review the diff and commit it. The tests only ever compare against it.
+snapshot: install
+	$(BIN)/python -m tests.snapshots.values
 
 lint: install
 	$(BIN)/ruff check .
