@@ -57,26 +57,22 @@ def test_every_indicator_for_every_level_and_month(wh):
         "FROM ind.indicator_value GROUP BY ALL"
     ).fetchall()
     indicators = {r[0] for r in rows}
-    assert len(indicators) >= 8
-    # Facilities and events need not be everywhere: car parks sit in some communities,
-    # renovation plans in others, air-quality stations in four.
+    assert len(indicators) == 51
+    # Facilities and events need not be everywhere: car parks stand in 49 communities,
+    # renovation plans cover 38, and the four air-quality stations four (in four streets).
     partial = {
-        "renovation_completion_rate", "parking_occupancy", "parking_spaces",
-        "parking_peak_occupancy", "air_good_days_share", "pm25_latest",
+        ("renovation_completion_rate", "community"): 38,
+        **{(p, "community"): 49 for p in ("parking_occupancy", "parking_spaces")},
+        ("parking_peak_occupancy", "community"): 49,
+        **{(a, lvl): 4 for a in ("air_good_days_share", "pm25_latest")
+           for lvl in ("community", "street")},
     }  # fmt: skip
     # Each demo extract is delivered once, for its last month: one month of delivery data.
     deliveries = {"data_timeliness", "data_rejected_share"}
     for indicator, level, periods, areas in rows:
         assert periods == (1 if indicator in deliveries else 24), (indicator, level)
-        expected = {"district": 1, "street": 8, "community": 75, "park": 1}[level]
-        # Four stations stand in four of the eight streets.
-        in_some = (
-            ("community", "street") if indicator.startswith(("air_", "pm25_")) else ("community",)
-        )
-        if indicator in partial and level in in_some:
-            assert 0 < areas < expected, (indicator, level)
-        else:
-            assert areas == expected, (indicator, level)
+        everywhere = {"district": 1, "street": 8, "community": 75, "park": 1}[level]
+        assert areas == partial.get((indicator, level), everywhere), (indicator, level)
 
 
 def test_district_is_the_sum_of_streets_and_streets_of_communities(wh):
@@ -86,7 +82,7 @@ def test_district_is_the_sum_of_streets_and_streets_of_communities(wh):
             "SELECT indicator_id FROM ind.indicator WHERE rollup = 'sum'"
         ).fetchall()
     ]
-    assert len(additive) >= 5
+    assert len(additive) == 22
     mismatches = wh.execute(
         """
         -- Months with a small count kept back publish no value there: the sums are checked
@@ -104,30 +100,39 @@ def test_district_is_the_sum_of_streets_and_streets_of_communities(wh):
         [additive],
     ).fetchall()
     assert mismatches == []
+    # Every street of every additive indicator and month, where no community is kept back.
     street_sums = wh.execute(
         """
-        SELECT s.area_code, s.value, sum(c.value)
+        SELECT s.indicator_id, s.area_code, s.period, s.value, sum(c.value), count(*)
         FROM ind.indicator_value s JOIN ind.indicator_value c
           ON c.parent_code = s.area_code AND c.indicator_id = s.indicator_id AND c.period = s.period
-        WHERE s.level = 'street' AND s.indicator_id = 'registered_population' AND c.level = 'community'
-        GROUP BY ALL HAVING abs(s.value - sum(c.value)) > 1e-6
-        """
+        WHERE s.level = 'street' AND list_contains(?, s.indicator_id) AND c.level = 'community'
+          AND NOT s.suppressed
+        GROUP BY ALL HAVING NOT bool_or(c.suppressed)
+        """,
+        [additive],
     ).fetchall()
-    assert street_sums == []
+    # 3,280 of the 22 × 8 × 24 street-months have every community published; the rest are
+    # checked against the layers' own rows in test_rollup_property.py.
+    assert len(street_sums) == 3_280
+    assert [r for r in street_sums if abs(r[3] - r[4]) > 1e-6] == []
 
 
 def test_ratios_are_recomputed_not_averaged(wh):
-    district, num, den, mean_of_streets = wh.execute(
-        """
-        SELECT d.value, d.numerator, d.denominator, avg(s.value)
-        FROM ind.indicator_value d JOIN ind.indicator_value s
-          ON s.parent_code = d.area_code AND s.indicator_id = d.indicator_id AND s.period = d.period
-        WHERE d.indicator_id = 'family_doctor_coverage' AND d.level = 'district' AND d.period = '2019-12'
-        GROUP BY ALL
-        """
+    district = wh.execute(
+        "SELECT value FROM ind.indicator_value WHERE indicator_id = 'family_doctor_coverage' "
+        "AND level = 'district' AND period = '2019-12'"
+    ).fetchall()[0][0]
+    # From the two departments' own rows: all contracts over all registered residents.
+    contracts, residents, mean_of_communities = wh.execute(
+        "SELECT sum(h.family_doctor_contracts), sum(p.registered_population), "
+        "avg(h.family_doctor_contracts / p.registered_population) * 100 "
+        "FROM stg.health_services h JOIN stg.population p USING (area_code, period) "
+        "WHERE period = '2019-12'"
     ).fetchall()[0]
-    assert district == num / den * 100
-    assert abs(district - mean_of_streets) > 1e-9  # the unweighted mean would differ
+    assert residents == 423_600
+    assert district == pytest.approx(contracts / residents * 100, rel=1e-12)
+    assert abs(district - mean_of_communities) > 1e-3  # the unweighted mean would differ
 
 
 def test_rerunning_the_same_files_changes_nothing(tmp_path, drop_demo):
