@@ -5,12 +5,20 @@ Both sides read these; nothing else is shared between ``pipelines`` and ``dashbo
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import secrets
 import tomllib
-from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 CONFIG_ENV = "COCKPIT_CONFIG"
 ENV_PREFIX = "COCKPIT_"
@@ -20,24 +28,28 @@ class SettingsError(ValueError):
     """A settings file or an environment override that cannot be used."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """Every setting, its type and default. ``load_settings`` reads them from
+    ``cockpit.toml`` and ``COCKPIT_<KEY>``; relative paths are taken from the file's folder."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+
     inbox: Path
     archive: Path
     warehouse: Path
     layers: Path
     reference: Path
-    keep_versions: int = 3
+    keep_versions: int = Field(3, ge=0)
     # DuckDB's memory cap for a refresh; beyond it DuckDB spills to disk beside the warehouse.
     memory_limit: str = "1GB"
     host: str = "127.0.0.1"
-    port: int = 8050
-    workers: int = 2
-    lang: str = "zh"
+    port: int = Field(8050, ge=1, le=65535)
+    workers: int = Field(2, ge=1)
+    lang: Literal["zh", "en"] = "zh"
     # The wall screen's playlist: seconds on each area, and how far it goes down the tree.
-    wall_dwell_seconds: int = 20
-    wall_streets: int = 3
-    wall_communities: int = 2
+    wall_dwell_seconds: int = Field(20, ge=1)
+    wall_streets: int = Field(3, ge=0)
+    wall_communities: int = Field(2, ge=0)
     # The application database (users, sessions, kiosk tokens, audit): a SQLAlchemy URL, or
     # a path for an embedded SQLite file.
     app_db: str = "data/app.db"
@@ -49,23 +61,28 @@ class Settings:
     # Cookies marked Secure: set true behind HTTPS (a reverse proxy).
     secure_cookies: bool = False
     # A session ends after this many minutes without a request.
-    session_idle_minutes: int = 30
+    session_idle_minutes: int = Field(30, ge=1)
     # Failed logins before an account locks, and for how long.
-    lockout_attempts: int = 5
-    lockout_minutes: int = 15
+    lockout_attempts: int = Field(5, ge=1)
+    lockout_minutes: int = Field(15, ge=1)
     # Login attempts one client may make (flask-limiter's notation).
     login_rate_limit: str = "10 per minute"
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        **_others: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # load_settings reads the file and the environment it is given, explicitly.
+        return (init_settings,)
+
     def with_overrides(self, **changes: object) -> Settings:
-        return dataclasses.replace(self, **changes)
+        return self.model_copy(update=changes)
 
 
-_PATH_KEYS = {"inbox", "archive", "warehouse", "layers", "reference", "secret_key_file"}
-_REQUIRED_KEYS = {"inbox", "archive", "warehouse", "layers", "reference"}
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
-
-
-_KINDS = {int: int, "int": int, bool: bool, "bool": bool}
+_PATH_KEYS = ("inbox", "archive", "warehouse", "layers", "reference", "secret_key_file")
 
 
 def _default_config_file() -> Path:
@@ -79,63 +96,48 @@ def _default_config_file() -> Path:
     return Path(__file__).resolve().parent.parent / "cockpit.toml"
 
 
-def _coerce(key: str, raw: object, kind: type, base: Path) -> object:
-    try:
-        if kind is bool:
-            if isinstance(raw, bool):
-                return raw
-            text = str(raw).strip().lower()
-            if text not in _TRUE | _FALSE:
-                raise ValueError("expected true or false")
-            return text in _TRUE
-        if kind is int:
-            if isinstance(raw, bool):
-                raise ValueError("expected a whole number")
-            return int(raw)  # type: ignore[arg-type]
-        if key in _PATH_KEYS:
-            path = Path(str(raw)).expanduser()
-            return path if path.is_absolute() else (base / path)
-        return str(raw)
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"setting {key!r}: cannot use {raw!r} ({exc})") from exc
+def _from_environment(environ: dict[str, str] | os._Environ) -> dict[str, object]:
+    source = EnvSettingsSource(Settings, env_prefix=ENV_PREFIX, case_sensitive=False)
+    # The environment to read is the caller's (tests pass their own, or none at all).
+    source.env_vars = {name.lower(): value for name, value in environ.items()}
+    return source()
+
+
+def _problem(error: dict, path: Path, from_env: set[str]) -> str:
+    key = str(error["loc"][0]) if error["loc"] else "?"
+    where = f"environment variable {ENV_PREFIX}{key.upper()}" if key in from_env else str(path)
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown setting {key!r}"
+    if error["type"] == "missing":
+        return f"{where}: setting {key!r} is required"
+    return f"{where}: setting {key!r}: {error['msg']} (got {error['input']!r})"
 
 
 def load_settings(
     config_file: Path | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
     """Read ``cockpit.toml`` and apply ``COCKPIT_<KEY>`` overrides from the environment."""
-    environ = os.environ if environ is None else environ
     path = config_file or _default_config_file()
-    values: dict[str, object] = {}
-    if path.exists():
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{path}: {exc}") from exc
+    try:
+        from_file = TomlConfigSettingsSource(Settings, toml_file=path)()
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+    from_env = _from_environment(os.environ if environ is None else environ)
+    try:
+        settings = Settings(**{**from_file, **from_env})
+    except ValidationError as exc:
+        problems = [_problem(e, path, set(from_env)) for e in exc.errors()]
+        raise SettingsError("; ".join(problems)) from exc
     base = path.resolve().parent
-    known = {f.name: f for f in fields(Settings)}
-    unknown = set(values) - set(known)
-    if unknown:
-        raise SettingsError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
-    for name in known:
-        override = environ.get(ENV_PREFIX + name.upper())
-        if override is not None:
-            values[name] = override
-    kinds = {f.name: _KINDS[f.type] for f in fields(Settings) if f.type in _KINDS}
-    resolved: dict[str, object] = {}
-    for name, value in values.items():
-        resolved[name] = _coerce(name, value, kinds.get(name, str), base)
-    for name in _REQUIRED_KEYS:
-        if name not in resolved:
-            raise SettingsError(f"{path}: setting {name!r} is required")
-    if resolved.get("lang", "zh") not in ("zh", "en"):
-        raise SettingsError(f"setting 'lang' must be zh or en, not {resolved['lang']!r}")
-    db = str(resolved.get("app_db", Settings.app_db))
-    if "://" not in db:
-        path = Path(db).expanduser()
-        resolved["app_db"] = f"sqlite:///{path if path.is_absolute() else base / path}"
-    resolved.setdefault("secret_key_file", base / Settings.secret_key_file)
-    return Settings(**resolved)  # type: ignore[arg-type]
+    resolved: dict[str, object] = {
+        key: base / getattr(settings, key).expanduser()
+        for key in _PATH_KEYS
+        if not getattr(settings, key).expanduser().is_absolute()
+    }
+    if "://" not in settings.app_db:
+        db = Path(settings.app_db).expanduser()
+        resolved["app_db"] = f"sqlite:///{db if db.is_absolute() else base / db}"
+    return settings.model_copy(update=resolved)
 
 
 def session_secret(settings: Settings, environ: dict[str, str] | None = None) -> str:
