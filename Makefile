@@ -51,6 +51,11 @@ test: install browser-deps
 snapshot: install
 	$(BIN)/python -m tests.snapshots.values
 
+## Mutation testing of the roll-up engine and the extract checks (about an hour; not part
+## of `make test`). Writes its table into docs/testing.md.
+mutation: install
+	$(BIN)/python -m tests.mutation
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
