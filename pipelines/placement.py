@@ -15,8 +15,10 @@ gains two columns, recomputed from the boundaries in force:
 - ``park_code``: the park whose polygon holds the facility's point, or, without a point,
   the park it was filed under.
 
-Layer SQL counts facilities by ``community_code`` and, as a separate overlay row, by
-``park_code``.
+- ``places``: both of them, the list a layer counts the facility in.
+
+Layer SQL counts a facility in each of its places
+(``FROM stg.car_parks, unnest(places) AS p(place)``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import shapely
 from pipelines.checks import ident
 from pipelines.contract import TabularSource
 
-PLACED_COLUMNS = ("community_code", "park_code")
+PLACED_COLUMNS = {"community_code": "VARCHAR", "park_code": "VARCHAR", "places": "VARCHAR[]"}
 
 
 def placed_sources(sources: Iterable[object]) -> list[TabularSource]:
@@ -104,20 +106,22 @@ def place_facilities(con: duckdb.DuckDBPyConnection, sources: Iterable[object]) 
         table = f"stg.{ident(source.table)}"
         names = {f.name for f in source.fields}
         lon, lat = ("t.lon", "t.lat") if {"lon", "lat"} <= names else ("NULL", "NULL")
-        for column in PLACED_COLUMNS:
-            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+        for column, kind in PLACED_COLUMNS.items():
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
         found = con.execute(
             f"SELECT DISTINCT t.area_code, {lon}::DOUBLE, {lat}::DOUBLE FROM {table} t"
         ).fetchall()
-        placed = pd.DataFrame(
-            [(code, lon, lat, *places.place(code, lon, lat)) for code, lon, lat in found],
-            columns=["area_code", "lon", "lat", *PLACED_COLUMNS],
-        )
+        rows = []
+        for code, x, y in found:
+            community, park = places.place(code, x, y)
+            rows.append((code, x, y, community, park, [c for c in (community, park) if c]))
+        placed = pd.DataFrame(rows, columns=["area_code", "lon", "lat", *PLACED_COLUMNS])
         con.register("_placed", placed)
         try:
             con.execute(
                 f"UPDATE {table} t SET community_code = p.community_code, "
-                f"park_code = p.park_code FROM _placed p WHERE t.area_code = p.area_code "
+                "park_code = p.park_code, places = p.places "
+                f"FROM _placed p WHERE t.area_code = p.area_code "
                 f"AND {lon}::DOUBLE IS NOT DISTINCT FROM p.lon "
                 f"AND {lat}::DOUBLE IS NOT DISTINCT FROM p.lat"
             )

@@ -1,9 +1,5 @@
--- A facility counts in the community it stands in, and again, as an overlay, in the
--- park around it (pipelines/placement.py); a park is never summed into its street.
-SELECT community_code AS area_code, period, sum(failed_inspections) AS numerator, sum(inspections) AS denominator
-FROM stg.kitchens WHERE community_code IS NOT NULL
-GROUP BY ALL
-UNION ALL
-SELECT park_code AS area_code, period, sum(failed_inspections) AS numerator, sum(inspections) AS denominator
-FROM stg.kitchens WHERE park_code IS NOT NULL
+-- A facility counts in each of its places: the community it stands in and, as an
+-- overlay, the park around it (pipelines/placement.py).
+SELECT place AS area_code, period, sum(failed_inspections) AS numerator, sum(inspections) AS denominator
+FROM stg.kitchens, unnest(places) AS p(place)
 GROUP BY ALL
