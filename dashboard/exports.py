@@ -16,6 +16,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import auth, data, fmt, insights, metadata
+from dashboard.components.alerts import reasons_text
 from dashboard.i18n import pick_lang, t
 
 Table = Callable[[flask.Request, str], tuple[pd.DataFrame, str]]
@@ -106,11 +107,15 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows["status_name"] = _status(rows, lang)
     rows["area"], rows["name"] = rows[f"area_{lang}"], rows[f"name_{lang}"]
     rows["unit"] = rows[f"unit_{lang}"]
+    rows["parent"] = rows[f"parent_{lang}"]
+    rows["reasons"] = [reasons_text(r, lang) for r in rows.to_dict("records")]
+    rows["priority"] = rows["priority"].round(1)
     table = _named(
         rows,
         lang,
-        {"status": "status_name", "area": "area", "code": "area_code", "indicator": "name",
-         "value": "value", "unit": "unit", "target": "target", "since": "since"},
+        {"priority": "priority", "status": "status_name", "area": "area", "parent": "parent",
+         "code": "area_code", "indicator": "name", "value": "value", "unit": "unit",
+         "target": "target", "reasons": "reasons", "since": "since"},
     )  # fmt: skip
     return table, f"{t('alerts.title', lang)}-{area['name_' + lang]}-{period}"
 

@@ -240,10 +240,10 @@ def points_trace(points: pd.DataFrame, layer: str, lang: str) -> dict:
 
 
 def alert_map_values(counts: pd.DataFrame) -> pd.DataFrame:
-    """Areas' red and amber counts as map values: the number of reds, with the status of
-    the worst among them."""
+    """Areas' alerts as map values: how many need attention, coloured by the worst status
+    among their values."""
     out = counts[["code", "name_zh", "name_en"]].copy()
-    out["value"] = counts["red"].astype(float)
+    out["value"] = counts["alerts"].astype(float)
     out["status"] = [
         "red" if r > 0 else ("amber" if a > 0 else "green")
         for r, a in zip(counts["red"], counts["amber"], strict=True)

@@ -26,13 +26,6 @@ _SUBTREE = (
 """
 )
 
-# How far a value misses its green boundary, relative to it: what "worst" means.
-_MISS = """
-    CASE WHEN b.green IS NULL OR v.value IS NULL THEN 0
-         WHEN i.direction = 'higher_better' THEN (b.green - v.value) / greatest(abs(b.green), 1e-9)
-         ELSE (v.value - b.green) / greatest(abs(b.green), 1e-9) END
-"""
-
 
 def periods() -> list[str]:
     """Every reporting month with published values, newest first."""
@@ -48,61 +41,57 @@ def _periods(version: str) -> tuple[str, ...]:
 
 
 def alerts(code: str, period: str, limit: int = 50) -> pd.DataFrame:
-    """Red and amber indicators of ``code`` and every area under it in ``period``, worst
-    first: red before amber, then by how far the value misses green. ``since`` is the first
-    month of the unbroken run of red or amber that leads to ``period``."""
+    """What needs attention (需关注) in ``code`` and every area under it in ``period``:
+    the alerts of ``ind.alert``, highest priority first, each with its parent area (whose it
+    is), the indicator's department, its reasons in both languages and ``since``, the first
+    month of its run of red. ``total`` counts every alert, not only the rows returned."""
     return frame(
         _SUBTREE
-        + f"""
-        , hit AS (
-            SELECT v.indicator_id, v.area_code, v.level, v.value, v.status, v.target,
-                   {_MISS} AS miss
-            FROM ind.indicator_value v
-            JOIN tree t ON t.code = v.area_code
-            JOIN ind.indicator i USING (indicator_id)
-            LEFT JOIN (SELECT indicator_id, unnest(bounds, recursive := true)
-                       FROM ind.indicator) b
-              ON b.indicator_id = v.indicator_id AND b.level = v.level
-            WHERE v.period = $period AND v.status IN ('red', 'amber')
-        ),
-        calm AS (
-            SELECT h.indicator_id, h.area_code, max(v.period) AS last_calm
-            FROM hit h JOIN ind.indicator_value v
-              ON v.indicator_id = h.indicator_id AND v.area_code = h.area_code
-            WHERE v.period < $period AND (v.status = 'green' OR v.status IS NULL)
-            GROUP BY ALL
-        ),
-        since AS (
-            SELECT h.indicator_id, h.area_code, min(v.period) AS since
-            FROM hit h LEFT JOIN calm c USING (indicator_id, area_code)
-            JOIN ind.indicator_value v
-              ON v.indicator_id = h.indicator_id AND v.area_code = h.area_code
-            WHERE v.period <= $period AND v.period > coalesce(c.last_calm, '')
-            GROUP BY ALL
-        )
-        SELECT h.indicator_id, h.area_code, h.level, a.name_zh AS area_zh,
-               a.name_en AS area_en, i.name_zh, i.name_en, i.unit AS unit_zh, i.unit_en,
-               i.decimals, i.direction, h.value, h.status, h.target, h.miss, s.since,
-               count(*) OVER () AS total,
-               sum(CAST(h.status = 'red' AS INTEGER)) OVER () AS red_total
-        FROM hit h
-        JOIN ind.area a ON a.code = h.area_code
+        + """
+        SELECT al.indicator_id, al.area_code, al.level, a.name_zh AS area_zh,
+               a.name_en AS area_en, p.name_zh AS parent_zh, p.name_en AS parent_en,
+               i.name_zh, i.name_en, i.unit AS unit_zh, i.unit_en, i.decimals, i.direction,
+               i.department, al.value, al.status, v.target, v.prev_value, al.months_red,
+               al.priority, al.reasons_zh, al.reasons_en,
+               CASE WHEN al.months_red > 1 THEN strftime(strptime(al.period, '%Y-%m')
+                    - to_months(al.months_red - 1), '%Y-%m') ELSE al.period END AS since,
+               count(*) OVER () AS total
+        FROM ind.alert al
+        JOIN tree t ON t.code = al.area_code
+        JOIN ind.area a ON a.code = al.area_code
+        LEFT JOIN ind.area p ON p.code = a.parent_code
         JOIN ind.indicator i USING (indicator_id)
-        LEFT JOIN since s USING (indicator_id, area_code)
-        ORDER BY h.status = 'red' DESC, h.miss DESC, a.code, h.indicator_id
+        JOIN ind.indicator_value v USING (indicator_id, area_code, period)
+        WHERE al.period = $period
+        ORDER BY al.priority DESC, a.code, al.indicator_id
         LIMIT $limit
         """,
         {"code": code, "period": period, "limit": limit, "visible": visible_codes()},
     )
 
 
-def alert_totals(alerts: pd.DataFrame) -> dict[str, int]:
-    """How many red and amber values the subtree has, from an ``alerts`` answer with a
-    limit of at least one (its totals count every alert, not only the rows returned)."""
-    if alerts.empty:
-        return {"red": 0, "amber": 0}
-    total, red = int(alerts["total"].iloc[0]), int(alerts["red_total"].iloc[0])
-    return {"red": red, "amber": total - red}
+def status_counts(code: str, period: str) -> dict[str, int]:
+    """How many values of ``code`` and every area under it are red, amber or too few to
+    judge in ``period``: the colours behind the short list of alerts."""
+    counts = frame(
+        _SUBTREE
+        + """
+        SELECT count(*) FILTER (WHERE v.status = 'red') AS red,
+               count(*) FILTER (WHERE v.status = 'amber') AS amber,
+               count(*) FILTER (WHERE v.status = 'few') AS few
+        FROM ind.indicator_value v JOIN tree t ON t.code = v.area_code
+        WHERE v.period = $period
+        """,
+        {"code": code, "period": period, "visible": visible_codes()},
+    )
+    return {k: int(counts[k].iloc[0]) for k in ("red", "amber", "few")}
+
+
+def alert_totals(code: str, period: str, alerts: pd.DataFrame) -> dict[str, int]:
+    """The page's counts: red, amber and few values, and how many alerts there are (from
+    an ``alerts`` answer: its ``total`` counts them all, not only the rows returned)."""
+    shown = int(alerts["total"].iloc[0]) if not alerts.empty else 0
+    return {**status_counts(code, period), "alerts": shown}
 
 
 def history(code: str, period: str, months: int = 12) -> pd.DataFrame:
@@ -190,8 +179,8 @@ def park_sections(code: str, period: str, months: int = 12) -> pd.DataFrame:
 
 
 def alert_counts(parent_code: str, level: str, period: str) -> pd.DataFrame:
-    """Red and amber values of each ``level`` child of ``parent_code``, counting the whole
-    subtree of each child, worst first."""
+    """Each ``level`` child of ``parent_code``, counting its whole subtree: red and amber
+    values, alerts, and the alerts' summed priority; most urgent first."""
     return frame(
         """
         WITH RECURSIVE kids AS (
@@ -201,32 +190,42 @@ def alert_counts(parent_code: str, level: str, period: str) -> pd.DataFrame:
         + """
             UNION ALL
             SELECT k.root, a.code FROM ind.area a JOIN kids k ON a.parent_code = k.code
+        ),
+        colours AS (
+            SELECT k.root,
+                   count(*) FILTER (WHERE v.status = 'red') AS red,
+                   count(*) FILTER (WHERE v.status = 'amber') AS amber
+            FROM kids k LEFT JOIN ind.indicator_value v
+              ON v.area_code = k.code AND v.period = $period
+            GROUP BY k.root
+        ),
+        urgent AS (
+            SELECT k.root, count(al.priority) AS alerts, coalesce(sum(al.priority), 0) AS priority
+            FROM kids k LEFT JOIN ind.alert al ON al.area_code = k.code AND al.period = $period
+            GROUP BY k.root
         )
-        SELECT a.code, a.name_zh, a.name_en,
-               count(*) FILTER (WHERE v.status = 'red') AS red,
-               count(*) FILTER (WHERE v.status = 'amber') AS amber
+        SELECT a.code, a.name_zh, a.name_en, c.red, c.amber, u.alerts, u.priority
         FROM ind.area a
-        JOIN kids k ON k.root = a.code
-        LEFT JOIN ind.indicator_value v ON v.area_code = k.code AND v.period = $period
-        GROUP BY ALL
-        ORDER BY red DESC, amber DESC, a.code
+        JOIN colours c ON c.root = a.code
+        JOIN urgent u ON u.root = a.code
+        ORDER BY u.priority DESC, c.red DESC, c.amber DESC, a.code
         """,
         {"parent": parent_code, "level": level, "period": period, "visible": visible_codes()},
     )
 
 
 def wall_playlist(top: dict, period: str, children: int, grandchildren: int) -> list[str]:
-    """Exception-driven: the ``top`` area (the screen's scope), then its children with the
-    most red, each followed by its own worst children; the wall then starts again."""
+    """Exception-driven: the ``top`` area (the screen's scope), then its children whose
+    alerts weigh most, each followed by its own most urgent children; then again."""
     order = [top["code"]]
     child = CHILD_LEVEL.get(top["level"])
     if child is None:
         return order
     ranked = alert_counts(top["code"], child, period)
-    for row in ranked[ranked["red"] + ranked["amber"] > 0].head(children).itertuples():
+    for row in ranked[ranked["alerts"] > 0].head(children).itertuples():
         order.append(row.code)
         grandchild = CHILD_LEVEL.get(child)
         if grandchild:
             worst = alert_counts(row.code, grandchild, period)
-            order += worst[worst["red"] + worst["amber"] > 0].head(grandchildren)["code"].tolist()
+            order += worst[worst["alerts"] > 0].head(grandchildren)["code"].tolist()
     return order

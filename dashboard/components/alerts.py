@@ -1,5 +1,6 @@
-"""The alerts panel: red and amber indicators of this area and below, worst first, each
-linking to the area where it is red or amber."""
+"""The alerts panel: what needs attention (需关注) in this area and below, highest priority
+first, each with its reasons and linking to the area it is about; the colour counts behind
+them stand above."""
 
 from __future__ import annotations
 
@@ -12,12 +13,28 @@ from dashboard.urls import area_href
 
 
 def since_text(row: dict, lang: str, period: str) -> str:
-    """Since when an alert has been red or amber without a break: 'new this month' when
-    the run starts in ``period``."""
+    """Since when it has been red without a break ('red this month' when that is
+    ``period``); nothing for an alert that is not red."""
     since = row["since"]
+    if row["status"] != "red":
+        return ""
     if isinstance(since, str) and since < period:
         return t("alerts.since", lang, period=fmt.period(since, lang))
     return t("alerts.new", lang)
+
+
+def reasons_text(row: dict, lang: str) -> str:
+    """Why it is on the list, e.g. '连续3个月红；同比恶化40%'."""
+    reasons = row[f"reasons_{lang}"]
+    return ("；" if lang == "zh" else "; ").join(list(reasons) if reasons is not None else [])
+
+
+def area_text(row: dict, lang: str) -> str:
+    """The area, with the one above it when that is not the page's own: whose it is."""
+    parent = row.get(f"parent_{lang}")
+    if row["level"] in ("community", "park") and isinstance(parent, str):
+        return f"{row[f'area_{lang}']} · {parent}"
+    return row[f"area_{lang}"]
 
 
 def alert_item(row: dict, lang: str, period: str) -> html.Li:
@@ -28,11 +45,12 @@ def alert_item(row: dict, lang: str, period: str) -> html.Li:
             className=f"alert-item status-{row['status']}",
             children=[
                 html.Span(className=f"status-dot {row['status']}"),
-                html.Span(row[f"area_{lang}"], className="alert-area"),
+                html.Span(area_text(row, lang), className="alert-area"),
                 html.Span(row[f"name_{lang}"], className="alert-indicator"),
                 html.Span(
                     fmt.with_unit(row["value"], int(row["decimals"]), unit), className="alert-value"
                 ),
+                html.Span(reasons_text(row, lang), className="alert-reasons"),
                 html.Span(since_text(row, lang, period), className="alert-since"),
             ],
         )
@@ -51,6 +69,7 @@ def alerts_panel(
                     html.Span(
                         f"{t('status.amber', lang)} {counts['amber']}", className="count amber"
                     ),
+                    html.Span(f"{t('status.few', lang)} {counts['few']}", className="count few"),
                 ],
                 className="alert-counts",
             ),

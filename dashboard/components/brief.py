@@ -7,7 +7,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import fmt, ids
-from dashboard.components.alerts import since_text
+from dashboard.components.alerts import area_text, reasons_text
 from dashboard.data import DOMAIN_ORDER
 from dashboard.i18n import name, t
 
@@ -88,16 +88,16 @@ def alert_lines(alerts: pd.DataFrame, lang: str, period: str) -> html.Ol | html.
         return html.P(t("alerts.none", lang))
     items = []
     for row in alerts.to_dict("records"):
-        when = since_text(row, lang, period)
+        why = reasons_text(row, lang)
         value = fmt.with_unit(row["value"], int(row["decimals"]), row[f"unit_{lang}"])
         items.append(
             html.Li(
                 [
                     html.Span(className=f"status-dot {row['status']}"),
-                    html.B(row[f"area_{lang}"]),
-                    f" {row[f'name_{lang}']} {value}（{when}）"
+                    html.B(area_text(row, lang)),
+                    f" {row[f'name_{lang}']} {value}（{why}）"
                     if lang == "zh"
-                    else f" {row[f'name_{lang}']} {value} ({when})",
+                    else f" {row[f'name_{lang}']} {value} ({why})",
                 ]
             )
         )

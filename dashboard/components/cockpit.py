@@ -204,7 +204,7 @@ def area_page(
     right.append(
         alerts_panel(
             alerts,
-            insights.alert_totals(alerts),
+            insights.alert_totals(area["code"], period, alerts),
             lang,
             period,
             export_link("alerts", lang, area=area["code"], period=period),

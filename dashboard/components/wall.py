@@ -7,7 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import data, figures, fmt, insights
-from dashboard.components.alerts import since_text
+from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.geometry import geometry_url
 from dashboard.i18n import name, t
 
@@ -62,12 +62,12 @@ def tile(row: dict, lang: str) -> html.Div:
 def alert_rows(rows: pd.DataFrame, lang: str, period: str) -> html.Ol:
     items = []
     for row in rows.to_dict("records"):
-        when = since_text(row, lang, period)
+        when = reasons_text(row, lang) or since_text(row, lang, period)
         items.append(
             html.Li(
                 [
                     html.Span(className=f"status-dot {row['status']}"),
-                    html.Span(row[f"area_{lang}"], className="wall-alert-area"),
+                    html.Span(area_text(row, lang), className="wall-alert-area"),
                     html.Span(row[f"name_{lang}"], className="wall-alert-name"),
                     html.Span(
                         fmt.with_unit(row["value"], int(row["decimals"]), row[f"unit_{lang}"]),
@@ -101,7 +101,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     figure["data"][figures.VALUE_TRACE]["colorbar"]["bgcolor"] = "rgba(0,0,0,0)"
     figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
     alerts = insights.alerts(area["code"], period, limit=7)
-    totals = insights.alert_totals(alerts)
+    totals = insights.alert_totals(area["code"], period, alerts)
     cards = data.card_values(area["code"], period)
     steps = [
         html.Span(className="wall-step" + (" current" if i == position else ""))

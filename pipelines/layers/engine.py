@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from pipelines.checks import quote
+from pipelines.layers.alerts import publish_alerts
 from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError, LayerSpec
 from pipelines.layers.suppression import suppress_small_counts
 from pipelines.layers.values import (
@@ -226,4 +227,6 @@ def materialise(con: duckdb.DuckDBPyConnection, layers: list[Layer], run_id: str
         raise ConsistencyError("roll-up check failed: " + "; ".join(mismatches))
     # Only now, with every sum checked on the true values, are small counts hidden.
     suppress_small_counts(con)
+    # Alerts read the published values only: nothing kept back can raise one.
+    publish_alerts(con)
     return result

@@ -17,6 +17,8 @@ LEVEL_ORDER: tuple[Level, ...] = ("park", "community", "street", "district")
 ADDITIVE: tuple[str, ...] = ("sum",)
 RATIO_LIKE: tuple[str, ...] = ("ratio", "weighted_mean")
 DEFAULT_SUPPRESS_BELOW = 5
+# A rate on fewer cases than this is "too few to judge", not red (alerts.min_base).
+DEFAULT_MIN_BASE = 20
 # libyaml's parser where PyYAML was built with it: a refresh parses every spec.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -52,6 +54,20 @@ class ColumnCheck(_Strict):
     max: float | None = None
 
 
+class AlertRules(_Strict):
+    """When a value is worth an official's attention (需关注), beyond its colour."""
+
+    # Below this base (the denominator of a rate, else the SQL's ``base``), a value's status
+    # is "few" (too few to judge) instead of a colour. Default: 20 for rates, 0 otherwise.
+    min_base: int | None = Field(default=None, ge=0)
+    # Months red in a row before red alone makes an alert.
+    persist: int = Field(default=2, ge=1)
+    # Worse than the same month last year by this share (0.3 = 30%) makes an alert.
+    worse_than_last_year: float = Field(default=0.3, gt=0)
+    # Worse than the siblings' median by this many MADs (a robust z-score) makes an alert.
+    sibling_mads: float = Field(default=3.0, gt=0)
+
+
 class LayerTest(_Strict):
     """Given these source rows, the layer's SQL returns exactly these rows."""
 
@@ -83,6 +99,7 @@ class LayerSpec(_Strict):
     # the value of a sum or the denominator of a ratio) is 1..k-1 is published as "<k".
     # 0 switches it off, for figures about facilities or places rather than people.
     suppress_below: int = Field(default=DEFAULT_SUPPRESS_BELOW, ge=0)
+    alerts: AlertRules = AlertRules()
     tests: list[LayerTest] = Field(min_length=1)
     column_checks: dict[str, ColumnCheck] = {}
 
@@ -118,6 +135,12 @@ class LayerSpec(_Strict):
         if isinstance(self.target, dict):
             return self.target.get(level)  # type: ignore[call-overload]
         return self.target
+
+    @property
+    def min_base(self) -> int:
+        if self.alerts.min_base is not None:
+            return self.alerts.min_base
+        return DEFAULT_MIN_BASE if self.rollup in RATIO_LIKE else 0
 
     @property
     def finest_level(self) -> Level:

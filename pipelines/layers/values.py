@@ -16,7 +16,9 @@ CREATE OR REPLACE TABLE ind.indicator (
     decimals INTEGER, levels VARCHAR[], cadence VARCHAR, threshold_green DOUBLE,
     threshold_amber DOUBLE, target DOUBLE, suppress_below INTEGER, sources VARCHAR[],
     layer_file VARCHAR, threshold_basis VARCHAR,
-    bounds STRUCT(level VARCHAR, green DOUBLE, amber DOUBLE, target DOUBLE)[]
+    bounds STRUCT(level VARCHAR, green DOUBLE, amber DOUBLE, target DOUBLE)[],
+    min_base INTEGER, alert_persist INTEGER, alert_worse_than_last_year DOUBLE,
+    alert_sibling_mads DOUBLE
 );
 CREATE OR REPLACE TABLE ind.indicator_value (
     indicator_id VARCHAR, area_code VARCHAR, level VARCHAR, parent_code VARCHAR,
@@ -70,6 +72,8 @@ def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> N
         SELECT $id AS indicator_id, area_code, level, parent_code, period, value, numerator,
                denominator, base,
                CASE WHEN value IS NULL OR green IS NULL THEN NULL
+                    -- A rate on a handful of cases says nothing yet: not red, "few".
+                    WHEN coalesce(base, 0) < $min_base THEN 'few'
                     WHEN $direction = 'higher_better' THEN
                         CASE WHEN value >= green THEN 'green'
                              WHEN value >= amber THEN 'amber' ELSE 'red' END
@@ -86,6 +90,7 @@ def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> N
             "scale": spec.scale,
             "bounds": level_bounds(layer),
             "suppress": spec.suppress_below,
+            "min_base": spec.min_base,
             "direction": spec.direction,
             "run_id": run_id,
         },
@@ -98,14 +103,15 @@ def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
     # The headline boundaries are those of the highest level the indicator is shown at.
     top = max(bounds, key=lambda b: LEVEL_ORDER.index(b["level"]))
     con.execute(
-        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 23)})",
+        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 27)})",
         [
             s.id, s.name_zh, s.name_en, s.description_zh, s.description_en, s.domain,
             s.department, s.unit_zh, s.unit_en, s.direction, s.rollup, s.scale, s.decimals,
             list(s.levels), s.cadence, top["green"], top["amber"], top["target"],
             s.suppress_below, list(s.sources),
             f"{layer.yml_path.parent.name}/{layer.yml_path.name}",
-            s.thresholds.basis if s.thresholds else None, bounds,
+            s.thresholds.basis if s.thresholds else None, bounds, s.min_base,
+            s.alerts.persist, s.alerts.worse_than_last_year, s.alerts.sibling_mads,
         ],
     )  # fmt: skip
 

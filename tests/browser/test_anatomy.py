@@ -31,30 +31,44 @@ def read_csv(download) -> list[dict]:
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
-def test_alerts_list_red_first_and_link_to_their_area(server, tracked: TrackedPage, wh):
+def test_alerts_lead_with_the_highest_priority_and_link_to_their_area(
+    server, tracked: TrackedPage, wh
+):
     page = tracked.page
     page.goto(server + f"/street/{WULIN}")
     wait_for_map(page, "武林街道")
     period = latest(wh)
-    red, amber = wh.execute(
-        "SELECT count(*) FILTER (WHERE status = 'red'), count(*) FILTER (WHERE status = 'amber') "
+    red, amber, few = wh.execute(
+        "SELECT count(*) FILTER (WHERE status = 'red'), count(*) FILTER (WHERE status = 'amber'), "
+        "count(*) FILTER (WHERE status = 'few') "
         "FROM ind.indicator_value v JOIN ind.area a ON a.code = v.area_code "
         "WHERE v.period = ? AND (a.code = ? OR a.parent_code = ?)",
         [period, WULIN, WULIN],
     ).fetchall()[0]
     counts = page.locator(".alert-counts").inner_text()
-    assert f"预警 {red}" in counts and f"关注 {amber}" in counts
+    assert f"预警 {red}" in counts and f"关注 {amber}" in counts and f"样本过少 {few}" in counts
+    # The short list is the street's alerts by priority, each with its reasons.
+    expected = wh.execute(
+        "SELECT a.name_zh, al.reasons_zh FROM ind.alert al JOIN ind.area a ON a.code = al.area_code "
+        "WHERE al.period = ? AND (a.code = ? OR a.parent_code = ?) "
+        "ORDER BY al.priority DESC, a.code, al.indicator_id LIMIT 12",
+        [period, WULIN, WULIN],
+    ).fetchall()
     items = page.locator(".alert-item")
-    classes = [c.split("status-")[1] for c in items.evaluate_all("es => es.map(e => e.className)")]
-    assert classes == sorted(classes, key=lambda s: s != "red")  # red before amber
+    assert items.count() == len(expected) > 0
+    shown = [a.split(" · ")[0] for a in items.locator(".alert-area").all_inner_texts()]
+    assert shown == [name for name, _ in expected]
+    reasons = items.locator(".alert-reasons").all_inner_texts()
+    assert reasons == ["；".join(r) for _, r in expected]
     first = items.first
-    area = first.locator(".alert-area").inner_text()
+    area = first.locator(".alert-area").inner_text().split(" · ")[0]
     indicator = first.locator(".alert-indicator").inner_text()
     first.click()
     page.wait_for_selector(f".area-name:text-is('{area}')")
     card = page.locator(".kpi-card.selected")
     assert indicator in card.inner_text()
-    assert "status-red" in card.get_attribute("class")
+    status = first.get_attribute("class").split("status-")[1]
+    assert f"status-{status}" in card.get_attribute("class")
 
 
 def test_cards_carry_a_sparkline_and_a_rank_among_siblings(server, tracked: TrackedPage):
@@ -150,11 +164,15 @@ def test_exports_produce_files(server, tracked: TrackedPage, wh):
     assert sum(float(r["数值"]) for r in rows) == 423_600
     with page.expect_download() as alerts:
         page.click("#alerts-csv")
-    total = wh.execute(
-        "SELECT count(*) FROM ind.indicator_value WHERE period = ? AND status IN ('red', 'amber')",
-        [latest(wh)],
-    ).fetchall()[0][0]
-    assert len(read_csv(alerts.value)) == total
+    total = wh.execute("SELECT count(*) FROM ind.alert WHERE period = ?", [latest(wh)]).fetchall()[
+        0
+    ][0]
+    listed = read_csv(alerts.value)
+    assert len(listed) == total
+    assert [float(r["优先级"]) for r in listed] == sorted(
+        (float(r["优先级"]) for r in listed), reverse=True
+    )
+    assert all(r["原因"] for r in listed)
     with page.expect_download() as cards:
         page.click("#cards-csv")
     assert len(read_csv(cards.value)) == page.locator(".kpi-card").count()

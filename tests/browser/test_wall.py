@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 def playlist_names(settings) -> list[str]:
     """The areas the wall should visit, worked out from the warehouse the slow way:
-    the district, the streets with the most red (then amber), each followed by its worst
-    communities, as many as the shipped settings say."""
+    the district, the streets whose alerts weigh most (summed priority), each followed by
+    its most urgent communities, as many as the shipped settings say."""
     con = duckdb.connect(str(settings.warehouse.resolve()), read_only=True)
     try:
         period = con.execute("SELECT max(period) FROM ind.indicator_value").fetchall()[0][0]
@@ -24,16 +24,20 @@ def playlist_names(settings) -> list[str]:
         def counts(codes: list[str]) -> list[tuple]:
             out = []
             for code in codes:
-                red, amber = con.execute(
-                    "SELECT count(*) FILTER (WHERE status = 'red'), "
+                weight, red, amber = con.execute(
+                    "SELECT (SELECT coalesce(sum(priority), 0) FROM ind.alert al "
+                    "        JOIN ind.area a ON a.code = al.area_code WHERE al.period = $p "
+                    "        AND (a.code = $c OR a.parent_code = $c OR a.parent_code IN "
+                    "        (SELECT code FROM ind.area WHERE parent_code = $c))), "
+                    "count(*) FILTER (WHERE status = 'red'), "
                     "count(*) FILTER (WHERE status = 'amber') FROM ind.indicator_value v "
                     "JOIN ind.area a ON a.code = v.area_code "
-                    "WHERE v.period = ? AND (a.code = ? OR a.parent_code = ? "
-                    "OR a.parent_code IN (SELECT code FROM ind.area WHERE parent_code = ?))",
-                    [period, code, code, code],
+                    "WHERE v.period = $p AND (a.code = $c OR a.parent_code = $c "
+                    "OR a.parent_code IN (SELECT code FROM ind.area WHERE parent_code = $c))",
+                    {"p": period, "c": code},
                 ).fetchall()[0]
-                out.append((-red, -amber, code))
-            return [c for c in sorted(out) if c[0] + c[1] < 0]
+                out.append((-weight, -red, -amber, code))
+            return [c for c in sorted(out) if c[0] < 0]
 
         def kids(code: str, level: str) -> list[str]:
             rows = con.execute(
@@ -43,10 +47,10 @@ def playlist_names(settings) -> list[str]:
 
         district = con.execute("SELECT code FROM ind.area WHERE level = 'district'").fetchall()
         order = [district[0][0]]
-        for _, _, street in counts(kids(order[0], "street"))[: settings.wall_streets]:
+        for *_, street in counts(kids(order[0], "street"))[: settings.wall_streets]:
             order.append(street)
             worst = counts(kids(street, "community"))[: settings.wall_communities]
-            order += [c for _, _, c in worst]
+            order += [c for *_, c in worst]
         names = dict(con.execute("SELECT code, name_zh FROM ind.area").fetchall())
         return [names[c] for c in order]
     finally:
@@ -106,7 +110,7 @@ def test_the_playlist_plays_steps_and_pauses_from_the_keyboard(server, demo, tra
     page.goto(server + "/wall?dwell=2")
     page.wait_for_selector("#wall-area")
     assert area_name(page) == expected[0]
-    # It plays on its own: district → the street with the most red → its worst community.
+    # It plays on its own: district → the street whose alerts weigh most → its most urgent community.
     page.wait_for_function(
         f"() => document.querySelector('#wall-area').innerText === '{expected[1]}'", timeout=8000
     )

@@ -57,7 +57,7 @@ def test_the_ranking_puts_the_best_first_and_leaves_out_areas_without_a_value():
     assert dots["marker"]["color"] == [charts.STATUS_COLOURS["green"], charts.STATUS_COLOURS["red"]]
 
 
-def test_the_wall_colours_areas_by_their_reds_with_the_worst_status():
+def test_the_wall_maps_each_areas_alerts_coloured_by_its_worst_status():
     counts = pd.DataFrame(
         {
             "code": ["a", "b", "c"],
@@ -65,8 +65,9 @@ def test_the_wall_colours_areas_by_their_reds_with_the_worst_status():
             "name_en": ["A", "B", "C"],
             "red": [3, 0, 0],
             "amber": [1, 2, 0],
+            "alerts": [2, 1, 0],
         }
     )
     values = figures.alert_map_values(counts)
-    assert values["value"].tolist() == [3.0, 0.0, 0.0]
+    assert values["value"].tolist() == [2.0, 1.0, 0.0]
     assert values["status"].tolist() == ["red", "amber", "green"]

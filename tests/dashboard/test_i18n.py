@@ -21,7 +21,7 @@ DYNAMIC = {
     "level": ("district", "street", "community", "park"),
     "cockpit": ("district", "street", "community", "park"),
     "domain": ("economy", "governance", "culture", "society", "ecology"),
-    "status": ("green", "amber", "red"),
+    "status": ("green", "amber", "red", "few"),
     "map.children": ("district", "street", "community", "park"),
     "wall.map": ("street", "community", "park"),
     "analysis.ranking": ("district", "street", "community", "park"),
