@@ -20,7 +20,8 @@ from pipelines.demo.extracts import (
     write_youth,
 )
 from pipelines.demo.geometry import synthetic_boundaries
-from pipelines.demo.hotline import community_points, tickets, write_tickets
+from pipelines.demo.hotline import community_points, renumbered, tickets, write_tickets
+from pipelines.demo.problems import PROBLEMS
 from pipelines.sources import SOURCES
 
 HOTLINE_TICKETS_PER_MONTH = 3_000
@@ -34,6 +35,26 @@ def _park_centre(boundaries: dict) -> tuple[float, float]:
     park = next(f for f in boundaries["features"] if f["properties"]["level"] == "park")
     point = shape(park["geometry"]).representative_point()
     return point.x, point.y
+
+
+def _hotline(panel: pd.DataFrame, points: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
+    """Tickets in proportion to each community's people, plus the planted surges: more
+    than twice the usual calls in the problem's area from its first month."""
+    last = panel[panel["month"] == panel["month"].max()].set_index("code")
+    people = last["registered"].reindex(points["code"]).to_numpy(dtype=float)
+    batches = [tickets(points, months, HOTLINE_TICKETS_PER_MONTH * len(months), weights=people)]
+    for n, problem in enumerate(p for p in PROBLEMS if p.indicator == "hotline_per_10k"):
+        streets = last["street"].reindex(points["code"]).to_numpy()
+        inside = (points["code"] == problem.area_code).to_numpy() | (streets == problem.area_code)
+        later = months[months >= pd.Period(problem.since, freq="M")]
+        usual = HOTLINE_TICKETS_PER_MONTH * people[inside].sum() / people.sum()
+        batches.append(
+            tickets(
+                points[inside].reset_index(drop=True), later, round(1.3 * usual * len(later)),
+                seed=54321 + n, weights=people[inside],
+            )
+        )  # fmt: skip
+    return renumbered(batches)
 
 
 def write_demo(settings: Settings) -> list[Path]:
@@ -74,8 +95,7 @@ def write_demo(settings: Settings) -> list[Path]:
     write_health(panel, paths["health"])
     write_youth(panel, paths["youth"])
     months = pd.period_range(panel["month"].min(), panel["month"].max(), freq="M")
-    frame = tickets(points, months, HOTLINE_TICKETS_PER_MONTH * len(months))
-    write_tickets(frame, paths["hotline"])
+    write_tickets(_hotline(panel, points, months), paths["hotline"])
     reports.write_civil_affairs(panel, paths["civil_affairs"])
     reports.write_urban_management(panel, paths["urban_management"])
     reports.write_market_supervision(panel, paths["market_supervision"])

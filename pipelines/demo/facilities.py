@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.demo.extracts import write_workbook
+from pipelines.demo.problems import affected
 from pipelines.demo.reports import PARK_CODE, months_of
 from pipelines.sources.tourism import SECTIONS
 
@@ -90,8 +91,15 @@ def write_elevators(
     devices["lat"] = np.round(devices["lat"] + rng.normal(0, 0.001, len(devices)), 6)
     devices["id"] = [f"31103301{n:06d}" for n in range(1, len(devices) + 1)]
     frames = []
+    street_of = dict(zip(panel["code"], panel["street"], strict=False))
     for month in months_of(panel):
         n = len(devices)
+        # A maintenance firm that stops keeping its dates, where a problem is planted.
+        late = [
+            affected("elevator_maintenance_on_time", c, street_of.get(c, ""), month)
+            for c in devices["code"]
+        ]
+        on_time = np.where(late, 0.55, 0.97)
         frames.append(
             pd.DataFrame(
                 {
@@ -103,7 +111,7 @@ def write_elevators(
                     "困人报警次数": rng.poisson(0.05, n),
                     "故障次数": rng.poisson(0.12, n),
                     "维保次数": rng.choice([1, 2], n, p=[0.35, 0.65]),
-                    "维保是否按期": np.where(rng.random(n) < 0.97, "是", "否"),
+                    "维保是否按期": np.where(rng.random(n) < on_time, "是", "否"),
                 }
             )
         )

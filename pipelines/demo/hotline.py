@@ -32,10 +32,17 @@ def community_points(boundaries: dict) -> pd.DataFrame:
 
 
 def tickets(
-    points: pd.DataFrame, months: pd.PeriodIndex, count: int, seed: int = 12345
+    points: pd.DataFrame,
+    months: pd.PeriodIndex,
+    count: int,
+    seed: int = 12345,
+    weights: np.ndarray | None = None,
 ) -> pd.DataFrame:
+    """``count`` tickets over ``months``, spread over the points' communities by
+    ``weights`` (their population, say) times some noise of each community's own."""
     rng = np.random.default_rng(seed)
-    weights = rng.gamma(3.0, 1.0, len(points))
+    base = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=float)
+    weights = base * rng.lognormal(0.0, 0.12, len(points))
     which = rng.choice(len(points), size=count, p=weights / weights.sum())
     month = rng.integers(0, len(months), count)
     starts = months.to_timestamp().to_numpy()[month]
@@ -46,8 +53,8 @@ def tickets(
         + (rng.integers(0, 1 << 30, count) % days).astype("timedelta64[D]")
         + (hour * 3600).astype("int64").astype("timedelta64[s]")
     )
-    answer_minutes = rng.lognormal(3.0, 0.8, count)
-    close_hours = rng.lognormal(3.4, 1.0, count)
+    answer_minutes = rng.lognormal(2.6, 0.7, count)
+    close_hours = rng.lognormal(2.9, 0.8, count)
     still_open = rng.random(count) < 0.03
     responded = accepted + (answer_minutes * 60).astype("int64").astype("timedelta64[s]")
     closed = responded + (close_hours * 3600).astype("int64").astype("timedelta64[s]")
@@ -68,6 +75,13 @@ def tickets(
         }
     )
     return frame.sort_values("受理时间", kind="stable").reset_index(drop=True)
+
+
+def renumbered(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Several batches of tickets as one export: in time order, numbered from 1."""
+    frame = pd.concat(frames).sort_values("受理时间", kind="stable").reset_index(drop=True)
+    frame["工单编号"] = np.arange(1, len(frame) + 1)
+    return frame
 
 
 def write_tickets(frame: pd.DataFrame, path: Path) -> None:

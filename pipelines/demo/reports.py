@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.demo.extracts import write_workbook
+from pipelines.demo.problems import affected
 
 PARK_CODE = "330103008P01"
 
@@ -34,6 +35,16 @@ PROVIDERS = [
 
 def months_of(panel: pd.DataFrame) -> list[str]:
     return sorted(panel["month"].unique())
+
+
+def _planted(panel: pd.DataFrame, indicator: str) -> np.ndarray:
+    """Which rows of the panel carry a planted problem of ``indicator``."""
+    return np.array(
+        [
+            affected(indicator, r.code, r.street, r.month)
+            for r in panel[["code", "street", "month"]].itertuples()
+        ]
+    )
 
 
 def write_civil_affairs(panel: pd.DataFrame, path: Path) -> None:
@@ -67,13 +78,17 @@ def write_urban_management(panel: pd.DataFrame, path: Path) -> None:
     rng = np.random.default_rng(102)
     n = len(panel)
     opened = np.round(panel["registered"] * rng.uniform(0.004, 0.012, n)).astype(int)
+    # Most cases close on time (a few percent late); where a problem is planted, a quarter
+    # to a third do not.
+    slow = _planted(panel, "city_cases_closed_on_time")
+    share = np.where(slow, rng.uniform(0.62, 0.75, n), 1 - rng.beta(1.0, 80.0, n))
     frame = pd.DataFrame(
         {
             "月份": panel["month"].str.replace("-", "/") + "/01",
             "社区代码": panel["code"],
             "社区": panel["name"],
             "立案数": opened,
-            "按期结案数": np.floor(opened * rng.uniform(0.86, 1.0, n)).astype(int),
+            "按期结案数": np.floor(opened * share).astype(int),
             "平均处置时长(小时)": np.round(rng.lognormal(2.6, 0.35, n), 1),
         }
     )
@@ -84,6 +99,7 @@ def write_market_supervision(panel: pd.DataFrame, path: Path) -> None:
     rng = np.random.default_rng(103)
     n = len(panel)
     outlets = np.round(panel["registered"] / rng.uniform(90, 160, n)).astype(int)
+    inspections = np.round(outlets * rng.uniform(0.2, 0.4, n)).astype(int)
     frame = pd.DataFrame(
         {
             "统计月份": panel["month"],
@@ -99,8 +115,11 @@ def write_market_supervision(panel: pd.DataFrame, path: Path) -> None:
                     1,
                 )
             ).astype(int),
-            "监督检查次数": np.round(outlets * rng.uniform(0.2, 0.4, n)).astype(int),
-            "不合格次数": rng.poisson(0.6, n),
+            "监督检查次数": inspections,
+            # Where a problem is planted, kitchens fail inspection after inspection.
+            "不合格次数": rng.binomial(
+                inspections, np.where(_planted(panel, "kitchen_inspection_fail_rate"), 0.4, 0.04)
+            ),
         }
     )
     months = months_of(panel)
@@ -112,8 +131,8 @@ def write_market_supervision(panel: pd.DataFrame, path: Path) -> None:
             "区域名称": "杭州新天地园区",
             "餐饮单位数": park_outlets,
             "阳光厨房接入数": np.minimum(park_outlets, 70 + np.arange(len(months)) * 2),
-            "监督检查次数": rng.integers(25, 40, len(months)),
-            "不合格次数": rng.poisson(1.0, len(months)),
+            "监督检查次数": (park_checks := rng.integers(25, 40, len(months))),
+            "不合格次数": rng.binomial(park_checks, 0.04),
         }
     )
     pd.concat([frame, park]).to_csv(path, index=False, encoding="utf-8-sig")

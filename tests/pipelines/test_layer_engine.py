@@ -182,7 +182,7 @@ def test_data_quality_layers_count_late_deliveries_and_rejected_rows(wh):
         "SELECT table_name FROM meta.source WHERE source <> 'boundaries'"
     ).fetchall():
         staged += wh.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    assert staged == 141_780
+    assert staged == 142_705
     assert values["data_rejected_share"] == pytest.approx(2 / (staged + 2) * 100, rel=1e-12)
 
 

@@ -112,9 +112,9 @@ def test_district_is_the_sum_of_streets_and_streets_of_communities(wh):
         """,
         [additive],
     ).fetchall()
-    # 3,280 of the 22 × 8 × 24 street-months have every community published; the rest are
+    # 3,299 of the 22 × 8 × 24 street-months have every community published; the rest are
     # checked against the layers' own rows in test_rollup_property.py.
-    assert len(street_sums) == 3_280
+    assert len(street_sums) == 3_299
     assert [r for r in street_sums if abs(r[3] - r[4]) > 1e-6] == []
 
 
@@ -221,7 +221,7 @@ def test_callers_names_and_phone_numbers_never_reach_the_warehouse(wh):
     tickets = wh.execute(
         "SELECT count(*), count(DISTINCT area_code) FROM stg.hotline_ticket"
     ).fetchall()[0]
-    assert tickets == (72_000, 75)
+    assert tickets == (72_925, 75)  # 72,000, and the planted surge's 925
     leaked = wh.execute(
         "SELECT count(*) FROM meta.rejected_row WHERE record LIKE '%先生%' OR regexp_matches(record, '1[3-9][0-9]{9}')"
     ).fetchall()[0][0]
@@ -314,7 +314,7 @@ def test_cockpit_status_lists_every_source_with_freshness_and_rejects(demo):
     assert set(lines) == set(SOURCES)
     assert lines["housing"][1] == "区住建局"
     assert lines["housing"][-4:] == ["fresh", "ok", "1,800", "2"]
-    assert lines["hotline"][-2:] == ["72,000", "0"]
+    assert lines["hotline"][-2:] == ["72,925", "0"]
     # Under each source, the file that serves its months.
     assert (
         "    serves 2018-01…2019-12 from 12345热线工单明细_201801-201912.csv, received "
