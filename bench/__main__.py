@@ -3,6 +3,7 @@
 1. The demo, end to end: generate and refresh, in a temporary folder.
 2. Every cockpit interaction's server time on the demo, by calling the callbacks, against
    rebuilding the full map figure and the full page, in the same run (ratios).
+   Alert quality: the planted problems' ranks, recall and the share of red.
 3. The same at 3,000 communities (``bench.scale``, its own process and warehouse).
 4. A browser's first visit: compressed bytes and time to a drawn map (headless Chromium).
 
@@ -37,6 +38,7 @@ def main() -> None:
         }
         os.environ.update(env)
         from bench.access import access_rows
+        from bench.alerts import quality_rows
         from bench.browser import load_rows
         from bench.timing import interaction_rows
         from cockpit.settings import load_settings
@@ -52,6 +54,7 @@ def main() -> None:
         rows = sum(f.rows_in for f in report.files)
         lines.append(f"| demo generate (`cockpit demo`) | {t1 - t0:.2f} s | |")
         lines.append(f"| demo refresh (`cockpit refresh`, {rows:,} rows) | {t2 - t1:.2f} s | |")
+        lines += quality_rows(settings.warehouse.resolve())
         lines += interaction_rows("demo", STREET, "registered_population", "elderly_share")
         lines += access_rows("demo", STREET)
         lines += load_rows("demo", env, f"/street/{STREET}")
