@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from cockpit.admin import add_parsers as add_admin_parsers
 from cockpit.settings import Settings, SettingsError, load_settings
+from cockpit.task_cli import add_parsers as add_task_parsers
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -39,6 +40,10 @@ def _refresh(settings: Settings, args: argparse.Namespace) -> int:
     for source in report.failed_sources:
         print(f"source {source} FAILED", file=sys.stderr)
     print(f"published {report.published}")
+    from pipelines.linkage import close_the_loop
+
+    for line in close_the_loop(settings):
+        print(line)
     return 0 if report.ok else 1
 
 
@@ -137,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "schedule", help="refresh each source on its own cron cadence, until stopped"
     ).set_defaults(run=_schedule)
     add_admin_parsers(sub)
+    add_task_parsers(sub)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")
     serve.set_defaults(run=_serve)

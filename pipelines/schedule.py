@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from cockpit.settings import Settings
 from cockpit.store.audit import record_refresh
 from pipelines.layers.engine import ConsistencyError
+from pipelines.linkage import close_the_loop
 from pipelines.refresh import run_refresh
 from pipelines.sources import SOURCES
 from pipelines.warehouse import RefreshBusy
@@ -47,6 +48,8 @@ def refresh_source(settings: Settings, source_id: str) -> bool:
         reasons = "; ".join(f.message for f in files if f.status == "failed")
         log.error("refresh %s: FAILED: %s", source_id, reasons)
         return False
+    for line in close_the_loop(settings):
+        log.info("  %s", line)
     loaded = sum(f.rows_loaded for f in files)
     rejected = sum(f.rows_rejected for f in files)
     log.info(

@@ -80,3 +80,56 @@ class AuditEvent(Base):
     path: Mapped[str | None] = mapped_column(Text, nullable=True)
     detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+# 督办: the seven steps of 数字化城市管理 mapped onto a task's states.
+TASK_STATES = (
+    "dispatched",  # 立案, 派遣: sent to the street or community responsible
+    "signed",  # 签收: the responsible level has taken it on
+    "forwarded",  # 派遣 down: a street has passed it to one of its communities
+    "done",  # 处置, 反馈: marked done (办结), waiting for the data to confirm it
+    "verified",  # 核查结案: a later month's value is back within its threshold
+    "reopened",  # the later value is not: back to the responsible level, with the reason
+)
+
+
+class Task(Base):
+    """A 督办 task about one indicator in one area, from an alert or made by hand."""
+
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("task.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    indicator_id: Mapped[str] = mapped_column(String(64), index=True)
+    # The street or community responsible for it.
+    area_code: Mapped[str] = mapped_column(String(32), index=True)
+    department: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # The month whose value raised it, and its status then.
+    period: Mapped[str] = mapped_column(String(7))
+    severity: Mapped[str] = mapped_column(String(8))
+    origin: Mapped[str] = mapped_column(String(8))  # alert | manual
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    due: Mapped[dt.datetime] = mapped_column(DateTime)
+    created: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Set when it ran past its due date and was escalated to the level above.
+    escalated_to: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class TaskEvent(Base):
+    """Every transition of a task: who, when, from and to which state, and the note.
+    Append-only, like the audit log."""
+
+    __tablename__ = "task_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
