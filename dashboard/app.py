@@ -10,7 +10,7 @@ from dash import Dash, dcc, html
 
 from cockpit import store
 from cockpit.settings import session_secret
-from dashboard import auth, data, exports, geometry, hardening, ids
+from dashboard import auth, data, exports, geometry, hardening, ids, tasks
 
 PAGE_MODULES = (
     "dashboard.pages.district",
@@ -23,6 +23,7 @@ PAGE_MODULES = (
     "dashboard.pages.indicators",
     "dashboard.pages.departments",
     "dashboard.pages.admin",
+    "dashboard.pages.tasks",
     "dashboard.pages.not_found",
 )
 
@@ -62,6 +63,7 @@ def create_app(migrate: bool = True) -> Dash:
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)
     geometry.register(app.server)
+    tasks.register(app.server)
     app.layout = html.Div(
         [dcc.Location(id=ids.NAV, refresh="callback-nav"), dash.page_container],
         className="app-shell",

@@ -171,6 +171,21 @@ def district() -> dict | None:
     return row if row and _can_see(row["code"]) else None
 
 
+def area_tree() -> dict[str, str | None]:
+    """Every area's parent, for the server's own checks (督办 scope rules); never sent to
+    a browser as it is, which would show areas outside the caller's scope."""
+    return _area_tree(warehouse_version())
+
+
+@lru_cache(maxsize=4)
+def _area_tree(version: str) -> dict[str, str | None]:
+    rows = frame("SELECT code, parent_code FROM ind.area")
+    return {
+        code: parent if isinstance(parent, str) else None
+        for code, parent in zip(rows["code"], rows["parent_code"], strict=True)
+    }
+
+
 def ancestors(code: str) -> pd.DataFrame:
     """The chain from the district down to ``code``, root first."""
     return frame(

@@ -12,7 +12,7 @@ from cockpit.store.models import AuditEvent
 
 KINDS = (
     "login", "login_failed", "logout", "page_view", "indicator_view", "export",
-    "token_use", "user_change", "token_change", "refresh", "denied",
+    "token_use", "user_change", "token_change", "refresh", "denied", "task_change",
 )  # fmt: skip
 
 

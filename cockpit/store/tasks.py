@@ -26,7 +26,7 @@ from cockpit.store.models import TASK_STATES, Task, TaskEvent
 # Days from creation to due date, by severity, unless the indicator sets its own.
 DEFAULT_SLA_DAYS = {"red": 7, "amber": 14}
 # Which actions each state allows, and the state they lead to.
-_NEXT = {
+ALLOWED = {
     ("dispatched", "sign"): "signed",
     ("reopened", "sign"): "signed",
     ("signed", "forward"): "forwarded",
@@ -126,7 +126,7 @@ def act(url: str, actor: Actor, task_id: int, action: str, note: str | None = No
         if task is None:
             raise TaskError(f"no task {task_id}")
         _may_act(actor, task)
-        after = _NEXT.get((task.state, action))
+        after = ALLOWED.get((task.state, action))
         if after is None:
             raise TaskError(f"task {task_id} is {task.state}: cannot {action}")
         before, task.state, task.updated = task.state, after, utcnow()
@@ -143,7 +143,7 @@ def forward(url: str, actor: Actor, tree: Tree, task_id: int, to: str, note: str
         _may_act(actor, task)
         if tree.get(to) != task.area_code:
             raise TaskError(f"{to} is not under {task.area_code}")
-        if (task.state, "forward") not in _NEXT:
+        if (task.state, "forward") not in ALLOWED:
             raise TaskError(f"task {task_id} is {task.state}: cannot forward")
         now = utcnow()
         child = Task(
@@ -221,6 +221,13 @@ def visible(url: str, actor: Actor, tree: Tree, state: str | None = None) -> lis
             t for t in s.scalars(query)
             if may_read(actor, tree, t) or t.escalated_to == actor.scope
         ]  # fmt: skip
+
+
+def get(url: str, task_id: int) -> tuple[Task, list[TaskEvent]] | None:
+    """A task and its history, without any check: callers decide who may read it."""
+    with session(url) as s:
+        task = s.get(Task, task_id)
+    return None if task is None else (task, history(url, task_id))
 
 
 def history(url: str, task_id: int) -> list[TaskEvent]:

@@ -4,6 +4,8 @@ them stand above."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 from dash import dcc, html
 
@@ -37,28 +39,38 @@ def area_text(row: dict, lang: str) -> str:
     return row[f"area_{lang}"]
 
 
-def alert_item(row: dict, lang: str, period: str) -> html.Li:
+def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = None) -> html.Li:
     unit = row[f"unit_{lang}"]
     return html.Li(
-        dcc.Link(
-            href=area_href(row["level"], row["area_code"], lang, row["indicator_id"]),
-            className=f"alert-item status-{row['status']}",
-            children=[
-                html.Span(className=f"status-dot {row['status']}"),
-                html.Span(area_text(row, lang), className="alert-area"),
-                html.Span(row[f"name_{lang}"], className="alert-indicator"),
-                html.Span(
-                    fmt.with_unit(row["value"], int(row["decimals"]), unit), className="alert-value"
-                ),
-                html.Span(reasons_text(row, lang), className="alert-reasons"),
-                html.Span(since_text(row, lang, period), className="alert-since"),
-            ],
-        )
+        [
+            dcc.Link(
+                href=area_href(row["level"], row["area_code"], lang, row["indicator_id"]),
+                className=f"alert-item status-{row['status']}",
+                children=[
+                    html.Span(className=f"status-dot {row['status']}"),
+                    html.Span(area_text(row, lang), className="alert-area"),
+                    html.Span(row[f"name_{lang}"], className="alert-indicator"),
+                    html.Span(
+                        fmt.with_unit(row["value"], int(row["decimals"]), unit),
+                        className="alert-value",
+                    ),
+                    html.Span(reasons_text(row, lang), className="alert-reasons"),
+                    html.Span(since_text(row, lang, period), className="alert-since"),
+                ],
+            ),
+            dispatch,
+        ],
+        className="alert-row",
     )
 
 
 def alerts_panel(
-    rows: pd.DataFrame, counts: dict[str, int], lang: str, period: str, csv_link: html.A
+    rows: pd.DataFrame,
+    counts: dict[str, int],
+    lang: str,
+    period: str,
+    csv_link: html.A,
+    dispatch: Callable[[dict], html.Form | None] = lambda _row: None,
 ) -> html.Section:
     head = html.Div(
         [
@@ -80,7 +92,7 @@ def alerts_panel(
     if rows.empty:
         body = html.P(t("alerts.none", lang), className="muted alerts-empty")
     else:
-        items = [alert_item(r, lang, period) for r in rows.to_dict("records")]
+        items = [alert_item(r, lang, period, dispatch(r)) for r in rows.to_dict("records")]
         total = int(rows["total"].iloc[0])
         body = html.Div(
             [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import charts, data, figures, fmt, insights
+from dashboard import charts, data, figures, fmt, insights, tasks
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
 from dashboard.components.analysis import analysis_panel
@@ -208,6 +208,11 @@ def area_page(
             lang,
             period,
             export_link("alerts", lang, area=area["code"], period=period),
+            lambda row: (
+                tasks.dispatch_form(row, period, lang)
+                if tasks.may_dispatch(row["area_code"])
+                else None
+            ),
         )
     )
     if area["level"] == "park":

@@ -37,7 +37,8 @@ def user_box(lang: str) -> html.Div | None:
     if who is None:
         return None
     label = t("user.kiosk", lang) if who.kiosk else f"{who.name} · {t(f'role.{who.role}', lang)}"
-    links = []
+    links = [] if who.kiosk else [dcc.Link(t("nav.tasks", lang), href=with_lang("/tasks", lang),
+                                           id="tasks-link")]  # fmt: skip
     if auth.may_read_usage(who):
         links.append(dcc.Link(t("nav.usage", lang), href=with_lang("/admin/usage", lang)))
     if who.role == "admin" and not who.kiosk:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import get_args
 
-from cockpit.store.models import ROLES
+from cockpit.store.models import ROLES, TASK_STATES
 from dashboard.i18n import LANGS, catalog
 from pipelines.layers.spec import LayerSpec, Rollup
 
@@ -22,6 +22,19 @@ DYNAMIC = {
     "cockpit": ("district", "street", "community", "park"),
     "domain": ("economy", "governance", "culture", "society", "ecology"),
     "status": ("green", "amber", "red", "few"),
+    "task.state": TASK_STATES,
+    "task.action": (
+        "create",
+        "sign",
+        "forward",
+        "progress",
+        "done",
+        "verify",
+        "reopen",
+        "escalate",
+    ),
+    "task.do": ("sign", "progress", "done"),
+    "task.col": ("id", "state", "area", "indicator", "period", "due"),
     "map.children": ("district", "street", "community", "park"),
     "wall.map": ("street", "community", "park"),
     "analysis.ranking": ("district", "street", "community", "park"),

@@ -1,0 +1,164 @@
+"""督办 in the browser: the forms that create and work tasks, and what the task pages read.
+
+Every change is a POST with the session's CSRF token to one of these endpoints. Who may do
+what is decided here, on the server, from the signed-in principal and the published area
+tree (``cockpit.store.tasks``): nothing the browser sends names the actor or widens a
+scope. A refusal is a 403 with the reason; a kiosk session is read-only.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import flask
+from dash import dcc, html
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
+
+from cockpit.store import tasks as store
+from cockpit.store.models import Task, TaskEvent
+from dashboard import auth, data
+from dashboard.i18n import t
+
+_CODE = Regexp(r"^[0-9]{9}[0-9P][0-9]{2}$", message="not an area code")
+
+
+class NewTaskForm(FlaskForm):
+    indicator_id = HiddenField(validators=[DataRequired(), Regexp(r"^[a-z][a-z0-9_]{0,63}$")])
+    area_code = HiddenField(validators=[DataRequired(), _CODE])
+    period = HiddenField(validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}$")])
+    severity = HiddenField(validators=[AnyOf(["red", "amber"])])
+    note = TextAreaField(validators=[Optional(), Length(max=2000)])
+    lang = HiddenField(validators=[Optional(), AnyOf(["zh", "en"])])
+
+
+class ActForm(FlaskForm):
+    action = HiddenField(validators=[AnyOf(["sign", "progress", "done"])])
+    note = TextAreaField(validators=[Optional(), Length(max=2000)])
+    lang = HiddenField(validators=[Optional(), AnyOf(["zh", "en"])])
+
+
+class ForwardForm(FlaskForm):
+    to = StringField(validators=[DataRequired(), _CODE])
+    note = TextAreaField(validators=[Optional(), Length(max=2000)])
+    lang = HiddenField(validators=[Optional(), AnyOf(["zh", "en"])])
+
+
+def actor() -> store.Actor:
+    who = auth.principal()
+    if who is None:
+        flask.abort(401, "sign in first")
+    return store.Actor(who.name, who.scope, read_only=who.kiosk)
+
+
+def _url() -> str:
+    return data.settings().app_db
+
+
+def _task_page(task_id: int, lang: str | None) -> flask.Response:
+    query = f"?{urlencode({'lang': lang})}" if lang else ""
+    return flask.redirect(f"/tasks/{task_id}{query}", code=303)
+
+
+def _checked(form: FlaskForm) -> None:
+    if not form.validate_on_submit():
+        problems = "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items())
+        flask.abort(400, f"the form is incomplete or out of date ({problems})")
+
+
+def create_task() -> flask.Response:
+    form = NewTaskForm()
+    _checked(form)
+    indicator = data.indicator(form.indicator_id.data)
+    if indicator is None:
+        flask.abort(400, "no such indicator")
+    try:
+        task_id = store.create(
+            _url(), actor(), data.area_tree(),
+            indicator_id=form.indicator_id.data, area_code=form.area_code.data,
+            period=form.period.data, severity=form.severity.data,
+            department=indicator["department"], note=form.note.data,
+        )  # fmt: skip
+    except store.TaskError as exc:
+        auth.record("denied", area=form.area_code.data, detail={"task": str(exc)})
+        flask.abort(403, str(exc))
+    auth.record("task_change", area=form.area_code.data, detail={"task": task_id, "do": "create"})
+    return _task_page(task_id, form.lang.data)
+
+
+def act_on_task(task_id: int) -> flask.Response:
+    form = ActForm()
+    _checked(form)
+    try:
+        store.act(_url(), actor(), task_id, form.action.data, form.note.data)
+    except store.TaskError as exc:
+        auth.record("denied", detail={"task": task_id, "reason": str(exc)})
+        flask.abort(403, str(exc))
+    auth.record("task_change", detail={"task": task_id, "do": form.action.data})
+    return _task_page(task_id, form.lang.data)
+
+
+def forward_task(task_id: int) -> flask.Response:
+    form = ForwardForm()
+    _checked(form)
+    try:
+        child = store.forward(
+            _url(), actor(), data.area_tree(), task_id, form.to.data, form.note.data or ""
+        )
+    except store.TaskError as exc:
+        auth.record("denied", detail={"task": task_id, "reason": str(exc)})
+        flask.abort(403, str(exc))
+    auth.record("task_change", detail={"task": task_id, "do": "forward", "sub_task": child})
+    return _task_page(task_id, form.lang.data)
+
+
+def may_dispatch(area_code: str) -> bool:
+    """Whether the caller may create a task for ``area_code``: a person (not a wall) whose
+    scope lies above it."""
+    who = auth.principal()
+    if who is None or who.kiosk:
+        return False
+    return who.scope in store.ancestors(data.area_tree(), area_code)
+
+
+def dispatch_form(row: dict, period: str, lang: str) -> html.Form:
+    """The 督办 button beside an alert: a POST that makes it a task."""
+    fields = {"indicator_id": row["indicator_id"], "area_code": row["area_code"],
+              "period": period, "severity": row["status"], "lang": lang}  # fmt: skip
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            *[dcc.Input(type="hidden", name=k, value=v) for k, v in fields.items()],
+            html.Button(t("task.dispatch", lang), type="submit", className="dispatch-button"),
+        ],
+        action="/tasks/new",
+        method="POST",
+        className="dispatch-form",
+    )
+
+
+def visible_tasks(state: str | None = None) -> list[Task]:
+    """The caller's tasks: their area's and everything below it, and those escalated to them."""
+    return store.visible(_url(), actor(), data.area_tree(), state)
+
+
+def readable_task(task_id: int) -> tuple[Task, list[TaskEvent]] | None:
+    """A task and its history, if the caller may read it (else None, as if it were not)."""
+    with_history = store.get(_url(), task_id)
+    if with_history is None:
+        return None
+    task, events = with_history
+    who = actor()
+    if not (store.may_read(who, data.area_tree(), task) or task.escalated_to == who.scope):
+        return None
+    return task, events
+
+
+def register(server: flask.Flask) -> None:
+    server.add_url_rule("/tasks/new", "task_new", create_task, methods=["POST"])
+    server.add_url_rule("/tasks/<int:task_id>/act", "task_act", act_on_task, methods=["POST"])
+    server.add_url_rule(
+        "/tasks/<int:task_id>/forward", "task_forward", forward_task, methods=["POST"]
+    )

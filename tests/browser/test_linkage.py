@@ -1,0 +1,128 @@
+"""三级联动 in the browser: the district dispatches an alert to a street, the street signs
+for it and forwards it to a community, the community works it and marks it done; each
+level sees and acts on its own tasks only, and a forged request is refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from cockpit.store import session
+from cockpit.store.models import Task
+from tests.browser.conftest import TrackedPage, browser_sign_in
+from tests.conftest import COMMUNITY, STREET, csrf_token, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def as_person(browser):
+    contexts = []
+
+    def open_as(server: str, person: dict) -> TrackedPage:
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        browser_sign_in(page, server, person)
+        return TrackedPage(page)
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def _task_id(page) -> int:
+    page.wait_for_url(re.compile(r".*/tasks/\d+.*"))
+    return int(re.search(r"/tasks/(\d+)", page.url).group(1))
+
+
+def _state(page) -> str:
+    return page.locator(".task-facts .task-state").inner_text()
+
+
+def test_an_alert_goes_down_the_tree_and_back_up(server, people, demo, as_person, wh):
+    district = as_person(server, people["district"])
+    page = district.page
+    page.goto(f"{server}/street/{STREET}")
+    street_name = wh.execute("SELECT name_zh FROM ind.area WHERE code = ?", [STREET]).fetchall()
+    row = (
+        page.locator(".alert-row")
+        .filter(has=page.locator(f".alert-area:text-is('{street_name[0][0]}')"))
+        .first
+    )
+    indicator = row.locator(".alert-indicator").inner_text()
+    row.locator(".dispatch-button").click()
+    task = _task_id(page)
+    assert _state(page) == "已派遣"
+    assert indicator in page.locator(".task-facts").inner_text()
+
+    street = as_person(server, people["street"])
+    s = street.page
+    s.goto(f"{server}/tasks")
+    s.click(f"#task-table a:text-is('#{task}')")
+    s.wait_for_selector("#task-sign")
+    s.click("#task-sign")
+    s.wait_for_selector(".task-facts .task-state:text-is('已签收')")
+    s.select_option("#task-forward-select", COMMUNITY)
+    s.click("#task-forward")
+    s.wait_for_selector(".task-facts .task-state:text-is('已转派')")
+    with session(demo.app_db) as db:
+        sub = db.scalars(select(Task.id).where(Task.parent_id == task)).one()
+
+    community = as_person(server, people["community"])
+    c = community.page
+    c.goto(f"{server}/tasks/{sub}")
+    c.click("#task-sign")
+    c.wait_for_selector(".task-facts .task-state:text-is('已签收')")
+    c.locator("form:has(#task-done) textarea").fill("已约谈物业，完成整改")
+    c.click("#task-done")
+    c.wait_for_selector(".task-facts .task-state:text-is('已办结，待数据核验')")
+    actors = c.locator("#task-history .task-event b").all_inner_texts()
+    assert actors == ["test-street", "test-community", "test-community"]
+    notes = c.locator("#task-history .task-event-note").all_inner_texts()
+    assert notes[-1] == "已约谈物业，完成整改"
+    # The community does not see the street's task, only its own.
+    c.goto(f"{server}/tasks/{task}")
+    c.wait_for_selector("#task-missing")
+    # The district follows both from its own list.
+    page.goto(f"{server}/tasks")
+    listed = page.locator("#task-table").inner_text()
+    assert f"#{task}" in listed and f"#{sub}" in listed
+    for p in (district, street, community):
+        assert p.external_requests() == []
+
+
+def test_forged_and_out_of_scope_requests_are_refused(server, people, demo):
+    http = sign_in(server, people["district"])
+    # The session's CSRF token, as any form of the app carries it.
+    token = csrf_token(http.get(f"{server}/login", timeout=30).text)
+    made = http.post(f"{server}/tasks/new", data={
+        "csrf_token": token, "indicator_id": "hotline_closed_48h", "area_code": STREET,
+        "period": "2019-12", "severity": "red",
+    }, timeout=30, allow_redirects=False)  # fmt: skip
+    assert made.status_code == 303
+    task = int(made.headers["Location"].split("/tasks/")[1].split("?")[0])
+    # Without the session's CSRF token: refused.
+    assert http.post(f"{server}/tasks/{task}/act", data={"action": "sign"},
+                     timeout=30).status_code == 400  # fmt: skip
+    # The district may not work the street's task; the community may not either.
+    refused = http.post(f"{server}/tasks/{task}/act", data={"csrf_token": token,
+                        "action": "sign"}, timeout=30)  # fmt: skip
+    assert refused.status_code == 403
+    community = sign_in(server, people["community"])
+    own = csrf_token(community.get(f"{server}/login", timeout=30).text)
+    for path, data in ((f"/tasks/{task}/act", {"action": "sign"}),
+                       (f"/tasks/{task}/forward", {"to": COMMUNITY}),
+                       ("/tasks/new", {"indicator_id": "hotline_closed_48h", "area_code": STREET,
+                                       "period": "2019-12", "severity": "red"})):  # fmt: skip
+        answer = community.post(server + path, data={"csrf_token": own, **data}, timeout=30)
+        assert answer.status_code == 403, path
+    # A wall screen reads; it never acts.
+    wall = sign_in(server, people["kiosk_street"])
+    assert wall.post(f"{server}/tasks/{task}/act", data={"action": "sign"},
+                     timeout=30).status_code in (400, 403)  # fmt: skip
+    with session(demo.app_db) as db:
+        assert db.get(Task, task).state == "dispatched"
