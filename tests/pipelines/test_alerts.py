@@ -154,3 +154,26 @@ def test_priority_weighs_severity_duration_and_people(scratch, tmp_path):
     alerts = _alerts(con)
     assert list(alerts) == [c2, c1, c3]
     assert alerts[c2][4] > alerts[c1][4] > alerts[c3][4]
+
+
+def test_the_bounds_themselves_count(scratch, tmp_path):
+    con, communities = scratch
+    c1, c2 = communities[:2]
+    # c1: exactly 30% worse than a year ago (100% → 70%), red this month only.
+    _rows(con, [(c1, "2018-12", 100, 100), (c1, "2019-12", 70, 100)])
+    # Five communities, the least a robust comparison needs: the fifth stands out.
+    _rows(con, [(c, "2019-12", v, 100) for c, v in zip(communities[1:6], [95, 96, 94, 95, 82],
+                                                          strict=True)])  # fmt: skip
+    _materialise(con, tmp_path)
+    alerts = _alerts(con)
+    assert alerts[c1][2][0] == "同比恶化30%"
+    assert "偏离中位数" in alerts[communities[5]][2][0]
+    assert c2 not in alerts
+
+
+def test_fewer_than_five_siblings_are_not_compared(scratch, tmp_path):
+    con, communities = scratch
+    _rows(con, [(c, "2019-12", v, 100) for c, v in zip(communities[:4], [95, 96, 94, 82],
+                                                       strict=True)])  # fmt: skip
+    _materialise(con, tmp_path)
+    assert _alerts(con) == {}
