@@ -26,16 +26,17 @@ def db(db_url) -> str:
 def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_url):
     store.migrate(db_url)
     tables = set(inspect(store.engine(db_url)).get_table_names())
-    assert {"app_user", "kiosk_token", "login_session", "audit_event", "alembic_version"} <= tables
+    assert {
+        "app_user", "kiosk_token", "login_session", "audit_event", "task", "task_event",
+        "alembic_version",
+    } <= tables  # fmt: skip
     store.migrate(db_url)  # a second run is a no-op
     if db_url.startswith("sqlite"):
         # Password hashes and the audit log are the owner's alone.
         path = Path(db_url.split(":///", 1)[1])
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with store.engine(db_url).connect() as con:
-        assert (
-            con.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001_access"
-        )
+        assert con.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002_tasks"
 
 
 def test_passwords_are_argon2_and_weak_ones_refused(db):
