@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime as dt
+import io
 import os
 import queue
 import re
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import tokenize
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,26 +58,28 @@ REPORT = REPO / "docs" / "testing.md"
 BEGIN, END = "<!-- mutation:begin -->", "<!-- mutation:end -->"
 TIMEOUT_SECONDS = 900
 
-# (name, pattern, replacement): each match is one mutant.
-OPERATORS: list[tuple[str, str, str]] = [
-    ("sum→avg", r"\bsum\(", "avg("),
-    ("max→min", r"\bmax\(", "min("),
-    ("min→max", r"\bmin\(", "max("),
-    (">=→>", r" >= ", " > "),
-    ("<=→<", r" <= ", " < "),
-    (">→>=", r" > ", " >= "),
-    ("<→<=", r" < ", " <= "),
-    ("==→!=", r" == ", " != "),
-    ("!=→==", r" != ", " == "),
-    ("<>→=", r" <> ", " = "),
-    ("AND→OR", r" AND ", " OR "),
-    ("drop WHERE", r"\bWHERE ", "WHERE true OR "),
-    ("DESC→ASC", r"\bDESC\b", "ASC"),
-    ("drop not", r"\bnot ", ""),
-    ("drop NOT", r"\bNOT ", ""),
+# (name, pattern, replacement, where): each match is one mutant. "sql" operators apply in
+# code and inside strings (the engine's SQL is in strings); "python" ones in code only, so
+# that a "not" in an error message is not taken for the operator.
+OPERATORS: list[tuple[str, str, str, str]] = [
+    ("sum→avg", r"\bsum\(", "avg(", "sql"),
+    ("max→min", r"\bmax\(", "min(", "sql"),
+    ("min→max", r"\bmin\(", "max(", "sql"),
+    (">=→>", r" >= ", " > ", "sql"),
+    ("<=→<", r" <= ", " < ", "sql"),
+    (">→>=", r" > ", " >= ", "sql"),
+    ("<→<=", r" < ", " <= ", "sql"),
+    ("==→!=", r" == ", " != ", "python"),
+    ("!=→==", r" != ", " == ", "python"),
+    ("<>→=", r" <> ", " = ", "sql"),
+    ("AND→OR", r" AND ", " OR ", "sql"),
+    ("drop WHERE", r"\bWHERE ", "WHERE true OR ", "sql"),
+    ("DESC→ASC", r"\bDESC\b", "ASC", "sql"),
+    ("drop not", r"\bnot ", "", "python"),
+    ("drop NOT", r"\bNOT ", "", "sql"),
     # Not keyword arguments (strict=True, drop=True): those change how, not what.
-    ("True→False", r"(?<!=)\bTrue\b", "False"),
-    ("False→True", r"(?<!=)\bFalse\b", "True"),
+    ("True→False", r"(?<!=)\bTrue\b", "False", "python"),
+    ("False→True", r"(?<!=)\bFalse\b", "True", "python"),
 ]
 
 
@@ -108,12 +112,28 @@ def _skipped_lines(source: str) -> set[int]:
     return skipped
 
 
+def _string_spans(source: str) -> list[tuple[int, int]]:
+    """Where string literals (f-strings included) lie, as character offsets."""
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    spans = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.STRING or token.type == getattr(tokenize, "FSTRING_START", -1):
+            (r1, c1), (r2, c2) = token.start, token.end
+            spans.append((starts[r1 - 1] + c1, starts[r2 - 1] + c2))
+    return spans
+
+
 def mutants(path: Path) -> list[Mutant]:
     source = path.read_text(encoding="utf-8")
     skipped = _skipped_lines(source)
+    strings = _string_spans(source)
     found = []
-    for name, pattern, replacement in OPERATORS:
+    for name, pattern, replacement, where in OPERATORS:
         for match in re.finditer(pattern, source):
+            if where == "python" and any(a <= match.start() < b for a, b in strings):
+                continue
             line = source.count("\n", 0, match.start()) + 1
             text = source.splitlines()[line - 1]
             # Past an inline comment, or inside a type hint's "not": not code either.

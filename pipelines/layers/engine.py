@@ -163,7 +163,7 @@ def _aggregate(rollup: str) -> str:
     return f"{fn}(value), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP, {base}"
 
 
-def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> int:
+def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> None:
     spec = layer.spec
     district = con.execute("SELECT code FROM ind.area WHERE level = 'district'").fetchall()
     run_layer_sql(con, layer, district[0][0] if district else None)
@@ -180,9 +180,6 @@ def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str)
         )
     write_values(con, layer, run_id)
     insert_indicator(con, layer)
-    return con.execute(
-        "SELECT count(*) FROM ind.indicator_value WHERE indicator_id = ?", [spec.id]
-    ).fetchall()[0][0]
 
 
 @dataclass

@@ -200,3 +200,48 @@ def test_fifty_one_indicators_across_the_five_domains_and_every_department(wh):
         ).fetchall()
     }
     assert senders <= owners
+
+
+def test_a_value_exactly_at_a_column_checks_bound_passes(scratch_wh, tmp_path):
+    # The readings are 10 and 30: min 10 and max 30 are met, not broken.
+    spec = _spec("bounded", column_checks={"value": {"min": 10, "max": 30}})
+    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    done = materialise(scratch_wh, [load_layer(yml)], "run")
+    assert done.done == ["bounded"] and done.errors == []
+    # A check without not_null lets a missing value through.
+    spec = _spec("gappy", column_checks={"value": {"min": 0}})
+    yml = _write_layer(
+        tmp_path, spec, "SELECT area_code, period, NULLIF(value, 10) AS value FROM stg.reading"
+    )
+    assert materialise(scratch_wh, [load_layer(yml)], "run").done == ["gappy"]
+
+
+def test_latest_goes_up_by_the_newest_report_of_each_branch(scratch_wh, tmp_path):
+    # Street 长庆 has reports at 09:00 (10) and 08:00 next day (30); another street's only
+    # community reported in between. The district takes 长庆's newest, not the other.
+    other = scratch_wh.execute(
+        "SELECT code FROM ind.area WHERE level = 'community' AND parent_code <> ? LIMIT 1",
+        [STREET],
+    ).fetchall()[0][0]
+    scratch_wh.execute(
+        "INSERT INTO stg.reading VALUES (?, '2019-12', 50, '2019-12-30 20:00')", [other]
+    )
+    yml = _write_layer(
+        tmp_path,
+        _spec("latest_reading", rollup="latest"),
+        "SELECT area_code, period, value, as_of FROM stg.reading",
+    )
+    materialise(scratch_wh, [load_layer(yml)], "run")
+    assert _value(scratch_wh, "latest_reading", "330103000000")[0] == 30
+
+
+def test_green_and_amber_may_share_a_bound_and_a_cte_is_not_a_table(tmp_path):
+    spec = _spec("sharp", thresholds={"green": 5, "amber": 5})
+    sql = (
+        "WITH r AS (SELECT area_code, period, value FROM stg.reading) "
+        "SELECT area_code, period, value FROM r"
+    )
+    layer = load_layer(_write_layer(tmp_path, spec, sql))
+    assert lint_sql(layer) == []
+    low = _spec("sharp_low", direction="lower_better", thresholds={"green": 5, "amber": 5})
+    assert load_layer(_write_layer(tmp_path, low, sql)).spec.thresholds.green == 5

@@ -160,3 +160,13 @@ def test_no_hidden_cell_can_be_recovered_by_subtraction(wh):
         """
     ).fetchall()
     assert bare == []
+
+
+def test_a_zero_is_never_taken_as_the_complement():
+    # Beside the small count, a zero (nobody to protect, and nothing hidden by hiding it)
+    # and a 12: the 12 is hidden with it.
+    con = _tiny({"330103001051": 3, "330103001052": 0, "330103001053": 12,
+                 "330103002051": 30, "330103002052": 50})  # fmt: skip
+    suppress_small_counts(con)
+    out = published(con)
+    assert out["330103001052"] == 0 and out["330103001053"] is None
