@@ -30,6 +30,7 @@ class NewTaskForm(FlaskForm):
     area_code = HiddenField(validators=[DataRequired(), _CODE])
     period = HiddenField(validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}$")])
     severity = HiddenField(validators=[AnyOf(["red", "amber"])])
+    origin = HiddenField(validators=[Optional(), AnyOf(["alert", "manual"])])
     note = TextAreaField(validators=[Optional(), Length(max=2000)])
     lang = HiddenField(validators=[Optional(), AnyOf(["zh", "en"])])
 
@@ -80,6 +81,7 @@ def create_task() -> flask.Response:
             indicator_id=form.indicator_id.data, area_code=form.area_code.data,
             period=form.period.data, severity=form.severity.data,
             department=indicator["department"], note=form.note.data,
+            origin=form.origin.data or "alert",
         )  # fmt: skip
     except store.TaskError as exc:
         auth.record("denied", area=form.area_code.data, detail={"task": str(exc)})
@@ -137,6 +139,16 @@ def dispatch_form(row: dict, period: str, lang: str) -> html.Form:
         method="POST",
         className="dispatch-form",
     )
+
+
+def dispatch_targets() -> list[dict]:
+    """The areas below the caller's own, which it may send a task to by hand."""
+    who = auth.principal()
+    if who is None or who.kiosk:
+        return []
+    tree = data.area_tree()
+    below = [code for code in tree if who.scope in store.ancestors(tree, code)]
+    return [a for a in (data.area(code) for code in sorted(below)) if a is not None]
 
 
 def visible_tasks(state: str | None = None) -> list[Task]:

@@ -8,7 +8,7 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from cockpit.store.tasks import OPEN_STATES
-from dashboard import auth, data, fmt, tasks
+from dashboard import auth, data, fmt, metadata, tasks
 from dashboard.i18n import pick_lang, t
 from dashboard.pages.admin import _shell, forbidden
 from dashboard.urls import with_lang
@@ -43,6 +43,37 @@ def _row(task, lang: str) -> html.Tr:
     )
 
 
+def _new_task_form(lang: str) -> html.Details | None:
+    """督办 by hand: any area below the caller's, any indicator, for the latest month."""
+    targets = tasks.dispatch_targets()
+    if not targets:
+        return None
+    indicators = metadata.dictionary()
+    period = data.as_of()["period"]
+    fields = [
+        html.Label([t("task.col.area", lang), html.Select(
+            [html.Option(a[f"name_{lang}"], value=a["code"]) for a in targets],
+            name="area_code", id="task-new-area")]),
+        html.Label([t("task.col.indicator", lang), html.Select(
+            [html.Option(r[f"name_{lang}"], value=r["indicator_id"])
+             for r in indicators.to_dict("records")],
+            name="indicator_id", id="task-new-indicator")]),
+        html.Label([t("task.col.severity", lang), html.Select(
+            [html.Option(t(f"status.{s}", lang), value=s) for s in ("red", "amber")],
+            name="severity", id="task-new-severity")]),
+        dcc.Input(type="hidden", name="period", value=period),
+        dcc.Input(type="hidden", name="origin", value="manual"),
+        dcc.Textarea(name="note", placeholder=t("task.note", lang), className="task-note"),
+    ]  # fmt: skip
+    return html.Details(
+        [
+            html.Summary(t("task.new", lang, period=fmt.period(period, lang))),
+            _form("/tasks/new", fields, t("task.dispatch", lang), lang, "task-new"),
+        ],
+        className="task-new",
+    )
+
+
 def list_layout(lang: str | None = None, state: str | None = None, **_query: str):
     lang = pick_lang(lang)
     who = auth.principal()
@@ -51,6 +82,7 @@ def list_layout(lang: str | None = None, state: str | None = None, **_query: str
     rows = tasks.visible_tasks(state if state in OPEN_STATES + ("done", "verified") else None)
     body = [
         html.H1(t("task.list.title", lang)),
+        _new_task_form(lang),
         html.Table(
             [
                 html.Thead(

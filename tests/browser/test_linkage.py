@@ -87,10 +87,20 @@ def test_an_alert_goes_down_the_tree_and_back_up(server, people, demo, as_person
     # The community does not see the street's task, only its own.
     c.goto(f"{server}/tasks/{task}")
     c.wait_for_selector("#task-missing")
-    # The district follows both from its own list.
+    # The district follows both from its own list, and can dispatch by hand.
     page.goto(f"{server}/tasks")
     listed = page.locator("#task-table").inner_text()
     assert f"#{task}" in listed and f"#{sub}" in listed
+    page.click(".task-new summary")
+    page.select_option("#task-new-area", COMMUNITY)
+    page.select_option("#task-new-indicator", "elevator_maintenance_on_time")
+    page.select_option("#task-new-severity", "amber")
+    page.click("#task-new")
+    manual = _task_id(page)
+    assert _state(page) == "已派遣" and manual not in (task, sub)
+    with session(demo.app_db) as db:
+        made = db.get(Task, manual)
+        assert (made.area_code, made.origin, made.severity) == (COMMUNITY, "manual", "amber")
     for p in (district, street, community):
         assert p.external_requests() == []
 
