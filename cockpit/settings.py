@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(15, ge=1)
     # Login attempts one client may make (flask-limiter's notation).
     login_rate_limit: str = "10 per minute"
+    # 督办 notifications: a TOML file of webhooks (DingTalk group robots); none if absent.
+    notify_file: Path = Path("notify.toml")
+    # The cockpit's address as officials reach it, for links in notifications.
+    public_url: str = ""
 
     @classmethod
     def settings_customise_sources(
@@ -82,7 +86,9 @@ class Settings(BaseSettings):
         return self.model_copy(update=changes)
 
 
-_PATH_KEYS = ("inbox", "archive", "warehouse", "layers", "reference", "secret_key_file")
+_PATH_KEYS = (
+    "inbox", "archive", "warehouse", "layers", "reference", "secret_key_file", "notify_file",
+)  # fmt: skip
 
 
 def _default_config_file() -> Path:

@@ -8,6 +8,8 @@ scope. A refusal is a 403 with the reason; a kiosk session is read-only.
 
 from __future__ import annotations
 
+import logging
+import threading
 from urllib.parse import urlencode
 
 import flask
@@ -17,11 +19,13 @@ from flask_wtf.csrf import generate_csrf
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
+from cockpit import notify
 from cockpit.store import tasks as store
 from cockpit.store.models import Task, TaskEvent
 from dashboard import auth, data
 from dashboard.i18n import t
 
+log = logging.getLogger(__name__)
 _CODE = Regexp(r"^[0-9]{9}[0-9P][0-9]{2}$", message="not an area code")
 
 
@@ -58,6 +62,29 @@ def _url() -> str:
     return data.settings().app_db
 
 
+def _notify_new(task_id: int, area_code: str, indicator_id: str) -> None:
+    """Tell the responsible level's group, in the background: a webhook that is slow or
+    down (it is retried) never holds up the official who dispatched the task."""
+    settings = data.settings()
+    area = data.area(area_code) or {}
+    indicator = data.indicator(indicator_id) or {}
+    names = {
+        area_code: area.get("name_zh", area_code),
+        indicator_id: indicator.get("name_zh", indicator_id),
+    }
+    tree = data.area_tree()
+    threading.Thread(
+        target=_send_quietly, args=(settings, [(task_id, "new")], tree, names), daemon=True
+    ).start()
+
+
+def _send_quietly(settings, events, tree, names) -> None:
+    try:
+        notify.send(settings, events, tree, names)
+    except Exception:  # noqa: BLE001 - a broken notifier must not touch the request
+        log.exception("notifications about %s failed", events)
+
+
 def _task_page(task_id: int, lang: str | None) -> flask.Response:
     query = f"?{urlencode({'lang': lang})}" if lang else ""
     return flask.redirect(f"/tasks/{task_id}{query}", code=303)
@@ -87,6 +114,7 @@ def create_task() -> flask.Response:
         auth.record("denied", area=form.area_code.data, detail={"task": str(exc)})
         flask.abort(403, str(exc))
     auth.record("task_change", area=form.area_code.data, detail={"task": task_id, "do": "create"})
+    _notify_new(task_id, form.area_code.data, form.indicator_id.data)
     return _task_page(task_id, form.lang.data)
 
 
@@ -113,6 +141,7 @@ def forward_task(task_id: int) -> flask.Response:
         auth.record("denied", detail={"task": task_id, "reason": str(exc)})
         flask.abort(403, str(exc))
     auth.record("task_change", detail={"task": task_id, "do": "forward", "sub_task": child})
+    _notify_new(child, form.to.data, store.get(_url(), child)[0].indicator_id)
     return _task_page(task_id, form.lang.data)
 
 

@@ -8,7 +8,8 @@ import datetime as dt
 import duckdb
 from sqlalchemy.exc import SQLAlchemyError
 
-from cockpit.settings import Settings
+from cockpit import notify
+from cockpit.settings import Settings, SettingsError
 from cockpit.store import migrate
 from cockpit.store.tasks import escalate_overdue, verify
 from pipelines.warehouse import DUCKDB_CONFIG, current_version
@@ -28,6 +29,10 @@ def close_the_loop(settings: Settings, now: dt.datetime | None = None) -> list[s
     try:
         latest = {(i, a): (p, s, v) for i, a, p, s, v in con.execute(_LATEST).fetchall()}
         tree = dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
+        names = dict(con.execute(
+            "SELECT code, name_zh FROM ind.area UNION ALL "
+            "SELECT indicator_id, name_zh FROM ind.indicator"
+        ).fetchall())  # fmt: skip
     finally:
         con.close()
     try:
@@ -38,4 +43,11 @@ def close_the_loop(settings: Settings, now: dt.datetime | None = None) -> list[s
         # The refresh has published; the tasks wait for the next one.
         return [f"tasks: not checked, the application database failed: {exc}"]
     lines = [f"task {t}: {state} ({why})" for t, state, why in changed]
-    return lines + [f"task {t}: overdue, escalated to {to}" for t, to in escalated]
+    lines += [f"task {t}: overdue, escalated to {to}" for t, to in escalated]
+    events = [(t, "reopened") for t, state, _ in changed if state == "reopened"]
+    events += [(t, "overdue") for t, _ in escalated]
+    try:
+        sent = notify.send(settings, events, tree, names)
+    except SettingsError as exc:
+        return [*lines, f"notifications: not sent: {exc}"]
+    return lines + [f"task {t}: notified {hook}: {outcome}" for t, hook, outcome in sent]

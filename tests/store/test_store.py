@@ -28,6 +28,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     tables = set(inspect(store.engine(db_url)).get_table_names())
     assert {
         "app_user", "kiosk_token", "login_session", "audit_event", "task", "task_event",
+        "notification",
         "alembic_version",
     } <= tables  # fmt: skip
     store.migrate(db_url)  # a second run is a no-op
@@ -36,7 +37,10 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
         path = Path(db_url.split(":///", 1)[1])
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with store.engine(db_url).connect() as con:
-        assert con.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002_tasks"
+        assert (
+            con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == "0003_notifications"
+        )
 
 
 def test_passwords_are_argon2_and_weak_ones_refused(db):

@@ -1,0 +1,167 @@
+"""督办 notifications in the DingTalk group-robot format, to a receiver on loopback: the
+right groups get new, overdue and reopened tasks, signed; a failing robot is retried with
+backoff; every delivery is recorded, sent or failed."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import select
+
+from cockpit import notify
+from cockpit.store import migrate, session
+from cockpit.store.models import Notification
+from cockpit.store.tasks import Actor, act, create
+from pipelines.linkage import close_the_loop
+from tests.conftest import COMMUNITY, STREET
+
+SECRET = "SEC-test-only-0123456789abcdef"
+
+
+class Receiver(ThreadingHTTPServer):
+    """A group robot on 127.0.0.1: keeps what it is sent, answers as told."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.received: list[tuple[dict, dict]] = []
+        self.answers: list[int] = []  # status codes to give first, then 200
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/robot/send?access_token=test"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+        self.server.received.append((query, body))
+        status = self.server.answers.pop(0) if self.server.answers else 200
+        payload = json.dumps({"errcode": 0 if status == 200 else 1, "errmsg": "ok"}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+def _valid_signature(query: dict) -> bool:
+    wanted = hmac.new(SECRET.encode(), f"{query['timestamp']}\n{SECRET}".encode(),
+                      hashlib.sha256).digest()  # fmt: skip
+    return query["sign"] == base64.b64encode(wanted).decode()
+
+
+@pytest.fixture
+def wired(demo, tmp_path, monkeypatch):
+    """The demo's warehouse, an application database of its own, and two robots: the
+    street's group (its area and below) and the health department's."""
+    street, health = Receiver(), Receiver()
+    hooks = tmp_path / "notify.toml"
+    hooks.write_text(
+        f'[[webhook]]\nname = "长庆街道工作群"\nurl = "{street.url}"\nsecret_env = "TEST_ROBOT"\n'
+        f'areas = ["{STREET}"]\n\n'
+        f'[[webhook]]\nname = "区卫健局"\nurl = "{health.url}"\ndepartments = ["health"]\n'
+        'events = ["overdue"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TEST_ROBOT", SECRET)
+    settings = demo.with_overrides(
+        app_db=f"sqlite:///{tmp_path / 'app.db'}", notify_file=hooks,
+        public_url="https://cockpit.example.gov.cn",
+    )  # fmt: skip
+    migrate(settings.app_db)
+    yield settings, street, health
+    for robot in (street, health):
+        robot.shutdown()
+        robot.server_close()
+
+
+def _tree(demo):
+    import duckdb
+
+    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
+    try:
+        return dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
+    finally:
+        con.close()
+
+
+def _records(settings) -> list[tuple]:
+    with session(settings.app_db) as s:
+        rows = s.scalars(select(Notification).order_by(Notification.id))
+        return [(n.task_id, n.event, n.hook, n.attempts, n.outcome) for n in rows]
+
+
+def test_a_new_task_reaches_its_group_signed_and_readable(wired, demo):
+    settings, street, health = wired
+    tree = _tree(demo)
+    district = Actor("qu", "330103000000")
+    task = create(settings.app_db, district, tree, indicator_id="clinic_visits",
+                  area_code=COMMUNITY, period="2019-12", severity="red",
+                  department="health")  # fmt: skip
+    sent = notify.send(settings, [(task, "new")], tree, {COMMUNITY: "浙大御跸社区",
+                                                       "clinic_visits": "社区门诊人次"})  # fmt: skip
+    # The street's group (its area holds the community); the department wants overdue only.
+    assert sent == [(task, "长庆街道工作群", "sent")]
+    [(query, body)] = street.received
+    assert health.received == []
+    assert _valid_signature(query)
+    assert body["msgtype"] == "markdown"
+    text = body["markdown"]["text"]
+    assert f"新派督办任务 #{task}" in text and "浙大御跸社区" in text and "社区门诊人次" in text
+    assert f"https://cockpit.example.gov.cn/tasks/{task}" in text
+    assert _records(settings) == [(task, "new", "长庆街道工作群", 1, "sent")]
+
+
+def test_overdue_and_reopened_tasks_notify_after_a_refresh(wired, demo):
+    settings, street, health = wired
+    tree = _tree(demo)
+    district = Actor("qu", "330103000000")
+    old = dt.datetime(2019, 1, 1)
+    late = create(settings.app_db, district, tree, indicator_id="clinic_visits",
+                  area_code=COMMUNITY, period="2019-11", severity="red", department="health",
+                  now=old)  # fmt: skip
+    worked = create(settings.app_db, district, tree, indicator_id="hotline_closed_48h",
+                    area_code=STREET, period="2019-11", severity="red", department="hotline",
+                    now=old)  # fmt: skip
+    street_user = Actor("jiedao", STREET)
+    act(settings.app_db, street_user, worked, "sign")
+    act(settings.app_db, street_user, worked, "done")
+    lines = close_the_loop(settings)
+    # The street's rate for 2019-12 decides: verified or reopened; either way a line says so.
+    assert any(line.startswith(f"task {worked}: ") for line in lines), lines
+    assert f"task {late}: overdue, escalated to {STREET}" in lines
+    overdue = [b for _q, b in health.received]
+    assert len(overdue) == 1 and "督办任务逾期" in overdue[0]["markdown"]["text"]
+    assert any("督办任务逾期" in b["markdown"]["text"] for _q, b in street.received)
+    assert all(_valid_signature(q) for q, _b in street.received)
+    assert (late, "overdue", "区卫健局", 1, "sent") in _records(settings)
+
+
+def test_a_failing_robot_is_retried_and_a_dead_one_recorded(wired, demo):
+    settings, street, _health = wired
+    tree = _tree(demo)
+    district = Actor("qu", "330103000000")
+    task = create(settings.app_db, district, tree, indicator_id="clinic_visits",
+                  area_code=STREET, period="2019-12", severity="amber")  # fmt: skip
+    street.answers = [502, 503]
+    assert notify.send(settings, [(task, "new")], tree, {}) == [(task, "长庆街道工作群", "sent")]
+    assert len(street.received) == 3
+    street.answers = [500] * notify.ATTEMPTS
+    assert notify.send(settings, [(task, "new")], tree, {})[0][2] == "failed"
+    assert _records(settings)[-2:] == [
+        (task, "new", "长庆街道工作群", 3, "sent"),
+        (task, "new", "长庆街道工作群", notify.ATTEMPTS, "failed"),
+    ]
