@@ -1,23 +1,69 @@
-"""After each publish, the 督办 loop's part that belongs to the data: done tasks are
-verified or reopened by the newest month, and overdue tasks escalate one level up."""
+"""The 督办 loop's part that belongs to the data. Before the layers run, a snapshot of the
+tasks goes into the warehouse, so that the loop's own measures are ordinary layers (综合
+评价). After each publish, done tasks are verified or reopened by the newest month, and
+overdue tasks escalate one level up."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import duckdb
+import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
 from cockpit import notify
 from cockpit.settings import Settings, SettingsError
 from cockpit.store import migrate
-from cockpit.store.tasks import escalate_overdue, verify
+from cockpit.store.tasks import escalate_overdue, task_rows, verify
 from pipelines.warehouse import DUCKDB_CONFIG, current_version
 
 _LATEST = """
 SELECT indicator_id, area_code, period, status, value FROM ind.indicator_value
 QUALIFY row_number() OVER (PARTITION BY indicator_id, area_code ORDER BY period DESC) = 1
 """
+
+
+SNAPSHOT_DDL = """
+CREATE OR REPLACE TABLE stg.task_snapshot (
+    task_id INTEGER, area_code VARCHAR, street_code VARCHAR, department VARCHAR,
+    indicator_id VARCHAR, period VARCHAR, created_period VARCHAR, state VARCHAR,
+    created TIMESTAMP, due TIMESTAMP, closed TIMESTAMP, overdue BOOLEAN
+)
+"""
+
+
+def publish_task_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+    """``stg.task_snapshot``: every task dispatched from above (a street's forwarding to
+    its community is the same matter, counted once), with the street it belongs to, when
+    it was first marked done and whether it ran late. Returns a line for the log."""
+    try:
+        migrate(settings.app_db)
+        rows = task_rows(settings.app_db)
+    except SQLAlchemyError as exc:
+        return f"tasks: snapshot kept from the last refresh, the application database failed: {exc}"
+    tree = dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
+    levels = dict(con.execute("SELECT code, level FROM ind.area").fetchall())
+    con.execute(SNAPSHOT_DDL)
+    frame = pd.DataFrame(
+        [
+            {**r, "street_code": _street(r["area_code"], tree, levels)}
+            for r in rows
+        ],
+        columns=["task_id", "area_code", "street_code", "department", "indicator_id", "period",
+                 "created_period", "state", "created", "due", "closed", "overdue"],
+    )  # fmt: skip
+    con.register("_tasks", frame)
+    try:
+        con.execute("INSERT INTO stg.task_snapshot BY NAME SELECT * FROM _tasks")
+    finally:
+        con.unregister("_tasks")
+    return f"tasks: {len(frame)} in the snapshot"
+
+
+def _street(code: str, tree: dict, levels: dict) -> str | None:
+    while code and levels.get(code) not in ("street", None):
+        code = tree.get(code)
+    return code if levels.get(code) == "street" else None
 
 
 def close_the_loop(settings: Settings, now: dt.datetime | None = None) -> list[str]:

@@ -26,6 +26,7 @@ from pipelines.extract import ExtractError, file_facts
 from pipelines.layers.check import check_layers, layer_digest
 from pipelines.layers.engine import materialise
 from pipelines.layers.spec import LayerError
+from pipelines.linkage import publish_task_snapshot
 from pipelines.placement import place_facilities
 from pipelines.points import publish_park_sections, publish_points
 from pipelines.quality import publish_deliveries
@@ -255,6 +256,7 @@ def run_refresh(
         publish_deliveries(con)
         publish_points(con)
         publish_park_sections(con)
+        echo(publish_task_snapshot(con, settings))
         passed = [r[0] for r in con.execute("SELECT digest FROM meta.layer_check").fetchall()]
         layers, layer_errors = check_layers(settings.layers, passed)
         con.executemany(

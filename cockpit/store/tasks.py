@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cockpit.store import session, utcnow
 from cockpit.store.models import TASK_STATES, Task, TaskEvent
@@ -221,6 +221,40 @@ def visible(url: str, actor: Actor, tree: Tree, state: str | None = None) -> lis
             t for t in s.scalars(query)
             if may_read(actor, tree, t) or t.escalated_to == actor.scope
         ]  # fmt: skip
+
+
+def task_rows(url: str, now: dt.datetime | None = None) -> list[dict]:
+    """Every task dispatched from above (not a forwarded sub-task), as plain rows for the
+    warehouse: when it was first marked done, and whether it was or is late."""
+    now = now or utcnow()
+    with session(url) as s:
+        done = dict(
+            s.execute(
+                select(TaskEvent.task_id, func.min(TaskEvent.at))
+                .where(TaskEvent.action == "done")
+                .group_by(TaskEvent.task_id)
+            ).all()
+        )
+        tasks = list(s.scalars(select(Task).where(Task.parent_id.is_(None)).order_by(Task.id)))
+    # A forwarded task is done when its street marks it so, or when its sub-task is.
+    with session(url) as s:
+        for child_parent, at in s.execute(
+            select(Task.parent_id, func.min(TaskEvent.at))
+            .join(TaskEvent, TaskEvent.task_id == Task.id)
+            .where(Task.parent_id.is_not(None), TaskEvent.action == "done")
+            .group_by(Task.parent_id)
+        ).all():
+            done[child_parent] = min(done.get(child_parent, at), at)
+    return [
+        {
+            "task_id": t.id, "area_code": t.area_code, "department": t.department,
+            "indicator_id": t.indicator_id, "period": t.period,
+            "created_period": f"{t.created:%Y-%m}", "state": t.state, "created": t.created,
+            "due": t.due, "closed": done.get(t.id),
+            "overdue": (done.get(t.id) or now) > t.due,
+        }
+        for t in tasks
+    ]  # fmt: skip
 
 
 def get(url: str, task_id: int) -> tuple[Task, list[TaskEvent]] | None:

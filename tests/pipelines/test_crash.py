@@ -100,7 +100,7 @@ def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Pat
     drop_demo(settings)
     assert run_refresh(settings, echo=lambda _l: None).ok
     whole = _shape(settings)
-    assert whole[0] == 51 and whole[2] == 85  # every layer, district + 8 + 75 + the park
+    assert whole[0] == 55 and whole[2] == 85  # every layer, district + 8 + 75 + the park
     published = {_served_is_whole(settings, whole)}
 
     with serve_cockpit(settings) as url:

@@ -186,11 +186,11 @@ def test_data_quality_layers_count_late_deliveries_and_rejected_rows(wh):
     assert values["data_rejected_share"] == pytest.approx(2 / (staged + 2) * 100, rel=1e-12)
 
 
-def test_fifty_one_indicators_across_the_five_domains_and_every_department(wh):
+def test_fifty_five_indicators_across_the_five_domains_and_every_department(wh):
     count, domains = wh.execute(
         "SELECT count(*), list(DISTINCT domain) FROM ind.indicator"
     ).fetchall()[0]
-    assert count == 51
+    assert count == 55
     assert set(domains) == {"economy", "governance", "culture", "society", "ecology"}
     owners = {r[0] for r in wh.execute("SELECT DISTINCT department FROM ind.indicator").fetchall()}
     senders = {

@@ -55,7 +55,7 @@ def layers_dir(tmp_path: Path) -> Path:
 def test_the_shipped_layers_pass_their_checks():
     good, errors = check_layers(REPO / "layers")
     assert errors == []
-    assert len(good) == len(list((REPO / "layers").glob("*/*.yml"))) == 51
+    assert len(good) == len(list((REPO / "layers").glob("*/*.yml"))) == 55
     assert {layer.spec.domain for layer in good} == {
         "society", "governance", "culture", "economy", "ecology"
     }  # fmt: skip
