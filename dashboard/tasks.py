@@ -8,6 +8,7 @@ scope. A refusal is a 403 with the reason; a kiosk session is read-only.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from urllib.parse import urlencode
@@ -178,6 +179,27 @@ def dispatch_targets() -> list[dict]:
     tree = data.area_tree()
     below = [code for code in tree if who.scope in store.ancestors(tree, code)]
     return [a for a in (data.area(code) for code in sorted(below)) if a is not None]
+
+
+def week_counts(now: dt.datetime | None = None) -> dict[str, int]:
+    """The wall's 本周新派 / 办结 / 逾期: tasks of the caller's area and below dispatched in
+    the last 7 days, marked done in them, and open past their due date now."""
+    now = now or store.utcnow()
+    week = now - dt.timedelta(days=7)
+    seen = visible_tasks()
+    # A task forwarded to a community is one matter: its sub-task is not counted again.
+    ids = {t.id for t in seen}
+    mine = [t for t in seen if t.parent_id not in ids]
+    done = store.done_since(_url(), [t.id for t in seen], week)
+    return {
+        "new": sum(1 for t in mine if t.created >= week),
+        "done": sum(
+            1
+            for t in mine
+            if t.id in done or any(c.parent_id == t.id and c.id in done for c in seen)
+        ),  # fmt: skip
+        "overdue": sum(1 for t in mine if t.state in store.OPEN_STATES and t.due < now),
+    }
 
 
 def visible_tasks(state: str | None = None) -> list[Task]:

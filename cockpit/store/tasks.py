@@ -223,6 +223,21 @@ def visible(url: str, actor: Actor, tree: Tree, state: str | None = None) -> lis
         ]  # fmt: skip
 
 
+def done_since(url: str, task_ids: list[int], since: dt.datetime) -> set[int]:
+    """Which of these tasks were marked done at or after ``since``."""
+    if not task_ids:
+        return set()
+    with session(url) as s:
+        return set(
+            s.scalars(
+                select(TaskEvent.task_id).where(
+                    TaskEvent.task_id.in_(task_ids), TaskEvent.action == "done",
+                    TaskEvent.at >= since,
+                )
+            )
+        )  # fmt: skip
+
+
 def task_rows(url: str, now: dt.datetime | None = None) -> list[dict]:
     """Every task dispatched from above (not a forwarded sub-task), as plain rows for the
     warehouse: when it was first marked done, and whether it was or is late."""

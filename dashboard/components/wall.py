@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import data, figures, fmt, insights
+from dashboard import data, figures, fmt, insights, tasks
 from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.geometry import geometry_url
 from dashboard.i18n import name, t
@@ -56,6 +56,22 @@ def tile(row: dict, lang: str) -> html.Div:
             ),
         ],
         className=f"wall-tile status-{status}",
+    )
+
+
+def task_counts(lang: str) -> html.Div:
+    """本周新派 / 办结 / 逾期: the loop's week, for the screen's area and below."""
+    week = tasks.week_counts()
+    return html.Div(
+        [
+            html.Div(
+                [html.B(week[key]), t(f"wall.tasks.{key}", lang)],
+                className=f"wall-count task-{key}",
+                id=f"wall-tasks-{key}",
+            )
+            for key in ("new", "done", "overdue")
+        ],  # fmt: skip
+        className="wall-counts wall-tasks",
     )
 
 
@@ -181,6 +197,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                             ],
                             className="wall-counts",
                         ),
+                        task_counts(lang),
                         html.H2(t("wall.alerts", lang)),
                         alert_rows(alerts, lang, period),
                     ],

@@ -101,6 +101,14 @@ def test_an_alert_goes_down_the_tree_and_back_up(server, people, demo, as_person
     with session(demo.app_db) as db:
         made = db.get(Task, manual)
         assert (made.area_code, made.origin, made.severity) == (COMMUNITY, "manual", "amber")
+    # The district's wall counts the week: the dispatched task once (its sub-task is the
+    # same matter), done through its community, and the one dispatched by hand.
+    page.goto(f"{server}/wall")
+    page.wait_for_selector("#wall-tasks-new")
+    with session(demo.app_db) as db:
+        week = db.scalars(select(Task).where(Task.parent_id.is_(None))).all()
+    assert page.locator("#wall-tasks-new b").inner_text() == str(len(week))
+    assert int(page.locator("#wall-tasks-done b").inner_text()) >= 1
     for p in (district, street, community):
         assert p.external_requests() == []
 

@@ -35,6 +35,7 @@ DYNAMIC = {
     ),
     "task.do": ("sign", "progress", "done"),
     "task.col": ("id", "state", "area", "indicator", "period", "due"),
+    "wall.tasks": ("new", "done", "overdue"),
     "map.children": ("district", "street", "community", "park"),
     "wall.map": ("street", "community", "park"),
     "analysis.ranking": ("district", "street", "community", "park"),
