@@ -248,6 +248,17 @@ def indicators(level: str) -> pd.DataFrame:
     )
 
 
+def task_deadlines(indicator_id: str) -> dict[str, int]:
+    """Days a 督办 task about the indicator has, by severity (its layer's ``sla_days``)."""
+    row = first_row(
+        "SELECT sla_red_days, sla_amber_days FROM ind.indicator WHERE indicator_id = ?",
+        [indicator_id],
+    )
+    if row is None:
+        return {"red": 7, "amber": 14}
+    return {"red": int(row["sla_red_days"]), "amber": int(row["sla_amber_days"])}
+
+
 def indicator(indicator_id: str) -> dict | None:
     return first_row(
         f"SELECT {INDICATOR_COLUMNS} FROM ind.indicator WHERE indicator_id = ?", [indicator_id]

@@ -110,6 +110,7 @@ def create_task() -> flask.Response:
             period=form.period.data, severity=form.severity.data,
             department=indicator["department"], note=form.note.data,
             origin=form.origin.data or "alert",
+            sla_days=data.task_deadlines(form.indicator_id.data),
         )  # fmt: skip
     except store.TaskError as exc:
         auth.record("denied", area=form.area_code.data, detail={"task": str(exc)})

@@ -66,6 +66,15 @@ class AlertRules(_Strict):
     worse_than_last_year: float = Field(default=0.3, gt=0)
     # Worse than the siblings' median by this many MADs (a robust z-score) makes an alert.
     sibling_mads: float = Field(default=3.0, gt=0)
+    # Days a 督办 task about this indicator has, from dispatch to done, by severity.
+    sla_days: dict[Literal["red", "amber"], int] = {"red": 7, "amber": 14}
+
+    @model_validator(mode="after")
+    def _both_severities(self) -> AlertRules:
+        missing = {"red", "amber"} - set(self.sla_days)
+        if missing or min(self.sla_days.values()) < 1:
+            raise ValueError("sla_days needs red and amber, each at least 1 day")
+        return self
 
 
 class LayerTest(_Strict):

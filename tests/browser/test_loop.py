@@ -166,6 +166,10 @@ def test_the_whole_loop(loop, browser):
     d.click("#task-new")
     d.wait_for_url(re.compile(r".*/tasks/\d+.*"))
     left = int(re.search(r"/tasks/(\d+)", d.url).group(1))
+    with session(settings.app_db) as db:
+        made = db.get(Task, left)
+        # The lift layer gives red tasks three days (its sla_days), not the default seven.
+        assert (made.severity, made.due - made.created) == ("red", dt.timedelta(days=3))
     later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%S")
     out = _cli(settings, env, "tasks", "escalate", "--now", later)
     assert f"task {left}: overdue, escalated to {STREET}" in out
