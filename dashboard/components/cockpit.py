@@ -200,7 +200,7 @@ def area_page(
                 filenames,
             )
         )
-    alerts = insights.alerts(area["code"], period, limit=12)
+    alerts = insights.alerts(area["code"], period, limit=10)
     right.append(
         alerts_panel(
             alerts,

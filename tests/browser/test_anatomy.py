@@ -51,7 +51,7 @@ def test_alerts_lead_with_the_highest_priority_and_link_to_their_area(
     expected = wh.execute(
         "SELECT a.name_zh, al.reasons_zh FROM ind.alert al JOIN ind.area a ON a.code = al.area_code "
         "WHERE al.period = ? AND (a.code = ? OR a.parent_code = ?) "
-        "ORDER BY al.priority DESC, a.code, al.indicator_id LIMIT 12",
+        "ORDER BY al.priority DESC, a.code, al.indicator_id LIMIT 10",
         [period, WULIN, WULIN],
     ).fetchall()
     items = page.locator(".alert-item")

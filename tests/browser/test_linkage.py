@@ -9,10 +9,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from cockpit.store import session
+from cockpit.store import accounts, session
 from cockpit.store.models import Task
+from cockpit.store.tasks import Actor
+from cockpit.store.tasks import visible as store_visible
 from tests.browser.conftest import TrackedPage, browser_sign_in
-from tests.conftest import COMMUNITY, STREET, csrf_token, sign_in
+from tests.conftest import COMMUNITY, PASSWORD, STREET, csrf_token, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +34,16 @@ def as_person(browser):
     yield open_as
     for context in contexts:
         context.close()
+
+
+def _tree(demo) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
+    try:
+        return dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
+    finally:
+        con.close()
 
 
 def _task_id(page) -> int:
@@ -138,6 +150,18 @@ def test_forged_and_out_of_scope_requests_are_refused(server, people, demo):
                                        "period": "2019-12", "severity": "red"})):  # fmt: skip
         answer = community.post(server + path, data={"csrf_token": own, **data}, timeout=30)
         assert answer.status_code == 403, path
+    # Another street's official neither reads nor works it.
+    accounts.add_user(demo.app_db, "test-other-street", "viewer", "330103002000", PASSWORD)
+    other = sign_in(server, {"name": "test-other-street", "password": PASSWORD})
+    theirs = csrf_token(other.get(f"{server}/login", timeout=30).text)
+    for action in ("sign", "progress", "done"):
+        answer = other.post(f"{server}/tasks/{task}/act",
+                            data={"csrf_token": theirs, "action": action}, timeout=30)  # fmt: skip
+        assert answer.status_code == 403, action
+    with session(demo.app_db) as db:
+        assert db.get(Task, task).area_code == STREET
+    assert task not in [t.id for t in store_visible(demo.app_db, Actor(
+        "test-other-street", "330103002000"), _tree(demo))]  # fmt: skip
     # A wall screen reads; it never acts.
     wall = sign_in(server, people["kiosk_street"])
     assert wall.post(f"{server}/tasks/{task}/act", data={"action": "sign"},
