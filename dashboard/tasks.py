@@ -203,6 +203,20 @@ def week_counts(now: dt.datetime | None = None) -> dict[str, int]:
     }
 
 
+def department_counts(department: str, now: dt.datetime | None = None) -> dict[str, int]:
+    """督办 on a department's indicators, among the tasks the caller may read: open,
+    overdue now, and done (verified or waiting for the data)."""
+    now = now or store.utcnow()
+    seen = visible_tasks()
+    ids = {t.id for t in seen}
+    mine = [t for t in seen if t.department == department and t.parent_id not in ids]
+    return {
+        "open": sum(1 for t in mine if t.state in store.OPEN_STATES),
+        "overdue": sum(1 for t in mine if t.state in store.OPEN_STATES and t.due < now),
+        "done": sum(1 for t in mine if t.state in ("done", "verified")),
+    }
+
+
 def visible_tasks(state: str | None = None) -> list[Task]:
     """The caller's tasks: their area's and everything below it, and those escalated to them."""
     return store.visible(_url(), actor(), data.area_tree(), state)

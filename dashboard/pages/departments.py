@@ -1,9 +1,9 @@
 """``/dept`` and ``/dept/<id>``: the department cockpits (部门驾驶舱)."""
 
 import dash
-from dash import html
+from dash import dcc, html
 
-from dashboard import data, fmt, metadata
+from dashboard import data, fmt, metadata, tasks
 from dashboard.components.cockpit import no_data
 from dashboard.components.department import (
     delivery_table,
@@ -38,6 +38,34 @@ def index_layout(lang: str | None = None, **_query: str):
         html.Main(department_index(owners, lang), className="dept-main"),
     ]
     return _shell(title, lang, as_of, with_lang("/dept", other), body)
+
+
+def _task_panel(department_id: str, lang: str) -> html.Section:
+    """督办 on the department's indicators: open, overdue, done; the list is at /tasks."""
+    counts = tasks.department_counts(department_id)
+    return html.Section(
+        [
+            html.Div(
+                [
+                    html.H2(t("dept.tasks", lang), className="domain-title"),
+                    dcc.Link(t("nav.tasks", lang), href=with_lang("/tasks", lang)),
+                ],
+                className="panel-head",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [html.B(counts[key]), t(f"dept.tasks.{key}", lang)],
+                        className=f"task-count {key}",
+                        id=f"dept-tasks-{key}",
+                    )
+                    for key in ("open", "overdue", "done")
+                ],  # fmt: skip
+                className="task-counts",
+            ),
+        ],
+        className="domain",
+    )
 
 
 def layout(department_id: str = "", lang: str | None = None, **_query: str):
@@ -80,6 +108,7 @@ def layout(department_id: str = "", lang: str | None = None, **_query: str):
                     ],
                     className="domain",
                 ),
+                _task_panel(department_id, lang),
                 html.Section(
                     [
                         html.Div(

@@ -177,6 +177,13 @@ def test_the_whole_loop(loop, browser):
     s.wait_for_selector("#task-title")
     assert "逾期上报至" in s.locator(".task-facts").inner_text()
 
+    # Lifts are the market regulator's indicator: its cockpit counts both tasks as open (the
+    # street closes its own, forwarded task itself) and, by today's clock, none overdue.
+    d.goto(f"{url}/dept/market_supervision")
+    d.wait_for_selector("#dept-tasks-open")
+    counts = {k: d.locator(f"#dept-tasks-{k} b").inner_text() for k in ("open", "overdue", "done")}
+    assert counts == {"open": "2", "overdue": "0", "done": "0"}, counts
+
     # The street's group heard of each step, signed: two new tasks (the forwarded one and
     # the one left alone; the street's own was new too), the reopening, the overdue one.
     texts = [b["markdown"]["text"] for _q, b in robot.received]

@@ -36,6 +36,7 @@ DYNAMIC = {
     "task.do": ("sign", "progress", "done"),
     "task.col": ("id", "state", "area", "indicator", "period", "due"),
     "wall.tasks": ("new", "done", "overdue"),
+    "dept.tasks": ("open", "overdue", "done"),
     "map.children": ("district", "street", "community", "park"),
     "wall.map": ("street", "community", "park"),
     "analysis.ranking": ("district", "street", "community", "park"),
