@@ -14,12 +14,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from cockpit import notify
 from cockpit.settings import Settings, SettingsError
 from cockpit.store import migrate
-from cockpit.store.tasks import escalate_overdue, task_rows, verify
+from cockpit.store.tasks import done_sub_tasks, escalate_overdue, task_rows, verify
 from pipelines.warehouse import DUCKDB_CONFIG, current_version
 
-_LATEST = """
-SELECT indicator_id, area_code, period, status, value FROM ind.indicator_value
-QUALIFY row_number() OVER (PARTITION BY indicator_id, area_code ORDER BY period DESC) = 1
+# The months a done task is judged by: those of its (indicator, area), oldest first.
+_MONTHS = """
+SELECT v.indicator_id, v.area_code, v.period, v.status, v.value
+FROM ind.indicator_value v
+JOIN (SELECT DISTINCT indicator_id, area_code, period FROM _done) d
+  ON d.indicator_id = v.indicator_id AND d.area_code = v.area_code AND v.period > d.period
+ORDER BY v.indicator_id, v.area_code, v.period
 """
 
 
@@ -66,6 +70,30 @@ def _street(code: str, tree: dict, levels: dict) -> str | None:
     return code if levels.get(code) == "street" else None
 
 
+def _months_of_done_tasks(served, settings: Settings) -> tuple[dict, dict]:
+    """The published months after each done task's own, and each indicator's
+    ``verify_months``: all verification needs, read once."""
+    done = [
+        {"indicator_id": r["indicator_id"], "area_code": r["area_code"], "period": r["period"]}
+        for r in task_rows(settings.app_db)
+        if r["state"] == "done"
+    ] + done_sub_tasks(settings.app_db)
+    con = duckdb.connect(str(served), read_only=True, config=DUCKDB_CONFIG)
+    try:
+        required = dict(
+            con.execute("SELECT indicator_id, verify_months FROM ind.indicator").fetchall()
+        )
+        if not done:
+            return {}, required
+        con.register("_done", pd.DataFrame(done, columns=["indicator_id", "area_code", "period"]))
+        months: dict[tuple[str, str], list] = {}
+        for i, a, p, s, v in con.execute(_MONTHS).fetchall():
+            months.setdefault((i, a), []).append((p, s, v))
+        return months, required
+    finally:
+        con.close()
+
+
 def close_the_loop(settings: Settings, now: dt.datetime | None = None) -> list[str]:
     """Verify, reopen and escalate against the served warehouse; lines saying what changed."""
     served = current_version(settings)
@@ -73,7 +101,6 @@ def close_the_loop(settings: Settings, now: dt.datetime | None = None) -> list[s
         return []
     con = duckdb.connect(str(served), read_only=True, config=DUCKDB_CONFIG)
     try:
-        latest = {(i, a): (p, s, v) for i, a, p, s, v in con.execute(_LATEST).fetchall()}
         tree = dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
         names = dict(con.execute(
             "SELECT code, name_zh FROM ind.area UNION ALL "
@@ -83,7 +110,8 @@ def close_the_loop(settings: Settings, now: dt.datetime | None = None) -> list[s
         con.close()
     try:
         migrate(settings.app_db)
-        changed = verify(settings.app_db, latest)
+        months, required = _months_of_done_tasks(served, settings)
+        changed = verify(settings.app_db, months, required)
         escalated = escalate_overdue(settings.app_db, tree, now)
     except SQLAlchemyError as exc:
         # The refresh has published; the tasks wait for the next one.

@@ -15,7 +15,7 @@ The area tree is passed in (``Tree``): the store does not read the warehouse.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -160,26 +160,41 @@ def forward(url: str, actor: Actor, tree: Tree, task_id: int, to: str, note: str
         return child.id
 
 
-Judge = Mapping[tuple[str, str], tuple[str, str | None, float | None]]
+# (indicator, area) → its published months, oldest first: (period, status, value).
+Judge = Mapping[tuple[str, str], Sequence[tuple[str, str | None, float | None]]]
 
 
-def verify(url: str, latest: Judge) -> list[tuple[int, str, str]]:
-    """After a refresh: each done task whose (indicator, area) has a month later than its
-    own in ``latest`` (→ that month, its status, its value) is verified when the status is
-    green, and reopened otherwise, with the reason. Returns (task, new state, reason)."""
+def verify(
+    url: str, months: Judge, required: Mapping[str, int] | None = None
+) -> list[tuple[int, str, str]]:
+    """After a refresh, each done task is judged by its (indicator, area)'s months after
+    its own: reopened, with the reason, when the newest is not green; verified when the
+    newest ``required[indicator]`` of them (1 unless the layer says more) are all green;
+    otherwise it waits for more data. Returns (task, new state, reason)."""
+    required = required or {}
     changed = []
     with session(url) as s:
         for task in s.scalars(select(Task).where(Task.state == "done").with_for_update()):
-            period, status, value = latest.get(
-                (task.indicator_id, task.area_code), ("", None, None)
-            )
-            if period <= task.period:
+            newer = [m for m in months.get((task.indicator_id, task.area_code), ())
+                     if m[0] > task.period]  # fmt: skip
+            if not newer:
                 continue  # no newer month yet: wait for the data
+            period, status, value = newer[-1]
             shown = "-" if value is None else f"{value:.4g}"
-            if status == "green":
-                after, reason = "verified", f"{period}: {shown}, back within its threshold"
-            else:
+            need = max(1, required.get(task.indicator_id, 1))
+            greens = 0
+            for _period, month_status, _value in reversed(newer):
+                if month_status != "green":
+                    break
+                greens += 1
+            if status != "green":
                 after, reason = "reopened", f"{period}: {shown}, still {status or 'not judged'}"
+            elif greens >= need:
+                months_text = f" for {need} months" if need > 1 else ""
+                after = "verified"
+                reason = f"{period}: {shown}, back within its threshold{months_text}"
+            else:
+                continue  # green, but not yet for as many months as the layer asks
             before, task.state, task.updated = task.state, after, utcnow()
             _event(s, task, SYSTEM, "verify" if after == "verified" else "reopen", before, reason)
             changed.append((task.id, after, reason))
@@ -236,6 +251,17 @@ def done_since(url: str, task_ids: list[int], since: dt.datetime) -> set[int]:
                 )
             )
         )  # fmt: skip
+
+
+def done_sub_tasks(url: str) -> list[dict]:
+    """The (indicator, area, period) of every forwarded sub-task marked done."""
+    with session(url) as s:
+        rows = s.execute(
+            select(Task.indicator_id, Task.area_code, Task.period).where(
+                Task.parent_id.is_not(None), Task.state == "done"
+            )
+        ).all()
+    return [{"indicator_id": i, "area_code": a, "period": p} for i, a, p in rows]
 
 
 def task_rows(url: str, now: dt.datetime | None = None) -> list[dict]:

@@ -68,6 +68,8 @@ class AlertRules(_Strict):
     sibling_mads: float = Field(default=3.0, gt=0)
     # Days a 督办 task about this indicator has, from dispatch to done, by severity.
     sla_days: dict[Literal["red", "amber"], int] = {"red": 7, "amber": 14}
+    # Green months in a row after a task's month before the data verifies it done.
+    verify_months: int = Field(default=1, ge=1, le=12)
 
     @model_validator(mode="after")
     def _both_severities(self) -> AlertRules:

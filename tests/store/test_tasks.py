@@ -60,13 +60,16 @@ def test_the_whole_loop_down_the_tree_and_back_by_the_data(url):
     assert act(url, COMMUNITY_USER, sub, "progress", "已约谈物业") == "signed"
     assert act(url, COMMUNITY_USER, sub, "done", "已整改") == "done"
     # No newer month yet: verification waits.
-    assert verify(url, {KEY: ("2019-12", "red", 60.0)}) == []
+    december = ("2019-12", "red", 60.0)
+    assert verify(url, {KEY: [december]}) == []
     # January is still red: reopened, with the reason.
-    [(tid, state, why)] = verify(url, {KEY: ("2020-01", "red", 61.0)})
+    [(tid, state, why)] = verify(url, {KEY: [december, ("2020-01", "red", 61.0)]})
     assert (tid, state) == (sub, "reopened") and "still red" in why and "2020-01" in why
     act(url, COMMUNITY_USER, sub, "sign")
     act(url, COMMUNITY_USER, sub, "done", "再次整改")
-    [(tid, state, why)] = verify(url, {KEY: ("2020-02", "green", 75.0)})
+    [(tid, state, why)] = verify(
+        url, {KEY: [december, ("2020-01", "red", 61.0), ("2020-02", "green", 75.0)]}
+    )
     assert (tid, state) == (sub, "verified") and "back within its threshold" in why
     steps = [(e.actor, e.action, e.from_state, e.to_state) for e in history(url, sub)]
     assert steps == [
@@ -80,6 +83,23 @@ def test_the_whole_loop_down_the_tree_and_back_by_the_data(url):
         ("system", "verify", "done", "verified"),
     ]
     assert [e.action for e in history(url, task)] == ["create", "sign", "forward"]
+
+
+def test_a_layer_may_ask_for_more_green_months_before_it_verifies(url):
+    task = _task(url, area=COMMUNITY)
+    act(url, COMMUNITY_USER, task, "sign")
+    act(url, COMMUNITY_USER, task, "done")
+    need = {KEY[0]: 2}
+    one = [("2020-01", "green", 72.0)]
+    assert verify(url, {KEY: one}, need) == []  # one green month: not yet
+    [(_, state, why)] = verify(url, {KEY: [*one, ("2020-02", "green", 74.0)]}, need)
+    assert state == "verified" and why.endswith("for 2 months")
+    # Another: green, then red again before the second month: reopened.
+    again = _task(url, area=COMMUNITY)
+    act(url, COMMUNITY_USER, again, "sign")
+    act(url, COMMUNITY_USER, again, "done")
+    [(_, state, why)] = verify(url, {KEY: [*one, ("2020-02", "red", 50.0)]}, need)
+    assert (state, why) == ("reopened", "2020-02: 50, still red")
 
 
 def test_each_level_acts_only_on_its_own_tasks(url):
