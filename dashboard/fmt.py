@@ -34,7 +34,8 @@ def with_unit(value: object, decimals: int, unit: str) -> str:
 
 
 def period(value: str | None, lang: str) -> str:
-    if not value:
+    # A layer with no values yet has no first month: pandas gives NaN, not None.
+    if not isinstance(value, str) or not value:
         return "—"
     year, month = value.split("-")
     if lang == "en":

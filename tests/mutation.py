@@ -209,10 +209,11 @@ def _report(results: list[tuple[Mutant, str]], seconds: float, jobs: int) -> str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--only", help="mutate only files whose name contains this")
+    parser.add_argument("--only", help="mutate only these files (names, comma-separated)")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     args = parser.parse_args(argv)
-    todo = [m for path in TARGETS for m in mutants(path) if not args.only or args.only in path.name]
+    only = set(args.only.split(",")) if args.only else None
+    todo = [m for path in TARGETS for m in mutants(path) if only is None or path.name in only]
     if args.list:
         for m in todo:
             print(m.where, m.operator)
