@@ -159,16 +159,17 @@ def test_priority_weighs_severity_duration_and_people(scratch, tmp_path):
 def test_the_bounds_themselves_count(scratch, tmp_path):
     con, communities = scratch
     c1, c2 = communities[:2]
-    # c1: exactly 30% worse than a year ago (100% → 70%), red this month only.
-    _rows(con, [(c1, "2018-12", 100, 100), (c1, "2019-12", 70, 100)])
-    # Five communities, the least a robust comparison needs: the fifth stands out.
+    # c1, in November: exactly 30% worse than a year before (100% → 70%), red once.
+    _rows(con, [(c1, "2018-11", 100, 100), (c1, "2019-11", 70, 100)])
+    # December: exactly five communities, the least a robust comparison needs.
     _rows(con, [(c, "2019-12", v, 100) for c, v in zip(communities[1:6], [95, 96, 94, 95, 82],
                                                           strict=True)])  # fmt: skip
     _materialise(con, tmp_path)
-    alerts = _alerts(con)
-    assert alerts[c1][2][0] == "同比恶化30%"
-    assert "偏离中位数" in alerts[communities[5]][2][0]
-    assert c2 not in alerts
+    assert _alerts(con, "2019-11")[c1][2] == ["同比恶化30%"]
+    december = _alerts(con)
+    assert list(december) == [communities[5]]
+    assert december[communities[5]][2] == ["街道内最差, 偏离中位数8.8倍MAD"]
+    assert c2 not in december
 
 
 def test_fewer_than_five_siblings_are_not_compared(scratch, tmp_path):
