@@ -245,3 +245,48 @@ def test_green_and_amber_may_share_a_bound_and_a_cte_is_not_a_table(tmp_path):
     assert lint_sql(layer) == []
     low = _spec("sharp_low", direction="lower_better", thresholds={"green": 5, "amber": 5})
     assert load_layer(_write_layer(tmp_path, low, sql)).spec.thresholds.green == 5
+
+
+def test_the_headline_bounds_are_the_highest_levels(wh):
+    # Lift maintenance has wider bands for communities (94/85) than above (98/95): the
+    # dictionary and the cards' headline show the district's.
+    bounds = wh.execute(
+        "SELECT threshold_green, threshold_amber FROM ind.indicator "
+        "WHERE indicator_id = 'elevator_maintenance_on_time'"
+    ).fetchall()[0]
+    assert bounds == (98, 95)
+
+
+def test_the_refresh_check_catches_a_parent_that_does_not_add_up(scratch_wh):
+    from pipelines.layers.values import check_rollup_consistency
+
+    # Break one street's total of a sum, and one street's numerator of a ratio.
+    scratch_wh.execute(
+        "UPDATE ind.indicator_value SET value = value + 1 WHERE indicator_id = "
+        "'registered_population' AND area_code = ? AND period = '2019-12'",
+        [STREET],
+    )
+    scratch_wh.execute(
+        "UPDATE ind.indicator_value SET numerator = numerator + 3 WHERE indicator_id = "
+        "'family_doctor_coverage' AND area_code = ? AND period = '2019-12'",
+        [STREET],
+    )
+    found = check_rollup_consistency(
+        scratch_wh, ["registered_population", "family_doctor_coverage"]
+    )
+    assert any(f.startswith(f"registered_population {STREET} 2019-12: value") for f in found)
+    assert any(f.startswith(f"family_doctor_coverage {STREET} 2019-12: numerator") for f in found)
+    # The district no longer adds up from its streets either; nothing else is reported.
+    assert (
+        sum(
+            f.startswith(
+                (
+                    "registered_population 330103000000 2019-12",
+                    "family_doctor_coverage 330103000000 2019-12",
+                )
+            )
+            for f in found
+        )
+        == 2
+    )
+    assert len(found) == 4, found
