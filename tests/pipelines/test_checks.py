@@ -309,3 +309,36 @@ def test_gb18030_without_iconv_on_the_machine(con, tmp_path, monkeypatch):
     assert _fails(con, tmp_path, "bad.csv", bytes(range(128, 256)) * 300).startswith(
         "cannot decode"
     )
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["text", "typed"])
+def test_values_exactly_at_their_bounds_are_good(con, tmp_path, typed):
+    """A count of 0, a score of exactly 0 or 100, a date of today: all allowed; one step
+    past each: refused. (An xlsx arrives typed; a CSV as text: both paths are checked.)"""
+    rows_in = [
+        ["月份", "社区代码", "人数", "得分"],
+        [TODAY.isoformat(), "330103001051", 0, 0],
+        ["2024-12", "330103001052", 5, 100],
+        [(TODAY + dt.timedelta(days=1)).isoformat(), "330103001055", 1, 50],
+        ["2024-11", "330103001056", -1, -0.5],
+        ["2024-10", "330103001059", 2, 100.5],
+    ]
+    if typed:
+        path = tmp_path / "bounds.xlsx"
+        path.write_bytes(_xlsx(rows_in))
+        SOURCE.read(con, path, TODAY, tmp_path)
+        rows = {
+            r[0]: r[1:]
+            for r in con.execute(
+                f"SELECT _row, period, area_code, people, score, reasons FROM {CHECKED} "
+                "ORDER BY _row"
+            ).fetchall()
+        }
+    else:
+        lines = [",".join(str(c) for c in r) for r in rows_in]
+        _, rows = checked(con, tmp_path, lines)
+    reasons = [r[4] for r in rows.values()]
+    assert reasons[0] == [] and reasons[1] == []
+    assert reasons[2] == [f"月份: date in the future: {TODAY + dt.timedelta(days=1)}"]
+    assert reasons[3] == ["人数: negative count: -1", "得分: below 0: -0.5"]
+    assert reasons[4] == ["得分: above 100: 100.5"]
