@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from cockpit import notify
 from cockpit.store import tasks as store
+from cockpit.store import utcnow
 from cockpit.store.models import Task, TaskEvent
 from dashboard import auth, data
 from dashboard.i18n import t
@@ -182,37 +183,41 @@ def dispatch_targets() -> list[dict]:
     return [a for a in (data.area(code) for code in sorted(below)) if a is not None]
 
 
+def _matters(seen: list[Task]) -> list[Task]:
+    """One task per matter: a sub-task forwarded to a community is its parent's matter."""
+    ids = {t.id for t in seen}
+    return [t for t in seen if t.parent_id not in ids]
+
+
+def _overdue(task: Task, now: dt.datetime) -> bool:
+    return task.state in store.OPEN_STATES and task.due < now
+
+
 def week_counts(now: dt.datetime | None = None) -> dict[str, int]:
     """The wall's 本周新派 / 办结 / 逾期: tasks of the caller's area and below dispatched in
     the last 7 days, marked done in them, and open past their due date now."""
-    now = now or store.utcnow()
+    now = now or utcnow()
     week = now - dt.timedelta(days=7)
     seen = visible_tasks()
-    # A task forwarded to a community is one matter: its sub-task is not counted again.
-    ids = {t.id for t in seen}
-    mine = [t for t in seen if t.parent_id not in ids]
     done = store.done_since(_url(), [t.id for t in seen], week)
+    # A matter is done this week when it or its community's sub-task was.
+    done |= {t.parent_id for t in seen if t.id in done and t.parent_id is not None}
+    mine = _matters(seen)
     return {
         "new": sum(1 for t in mine if t.created >= week),
-        "done": sum(
-            1
-            for t in mine
-            if t.id in done or any(c.parent_id == t.id and c.id in done for c in seen)
-        ),  # fmt: skip
-        "overdue": sum(1 for t in mine if t.state in store.OPEN_STATES and t.due < now),
+        "done": sum(1 for t in mine if t.id in done),
+        "overdue": sum(1 for t in mine if _overdue(t, now)),
     }
 
 
 def department_counts(department: str, now: dt.datetime | None = None) -> dict[str, int]:
     """督办 on a department's indicators, among the tasks the caller may read: open,
     overdue now, and done (verified or waiting for the data)."""
-    now = now or store.utcnow()
-    seen = visible_tasks()
-    ids = {t.id for t in seen}
-    mine = [t for t in seen if t.department == department and t.parent_id not in ids]
+    now = now or utcnow()
+    mine = [t for t in _matters(visible_tasks()) if t.department == department]
     return {
         "open": sum(1 for t in mine if t.state in store.OPEN_STATES),
-        "overdue": sum(1 for t in mine if t.state in store.OPEN_STATES and t.due < now),
+        "overdue": sum(1 for t in mine if _overdue(t, now)),
         "done": sum(1 for t in mine if t.state in ("done", "verified")),
     }
 

@@ -111,3 +111,24 @@ def card_sections(
             )
         )
     return sections
+
+
+def count_tiles(
+    counts: dict[str, int],
+    keys: tuple[str, ...],
+    label: str,
+    lang: str,
+    *,
+    id_prefix: str,
+    tile_class: str,
+    row_class: str,
+) -> html.Div:
+    """A row of big numbers with their labels (``{label}.{key}`` in the catalog)."""
+    return html.Div(
+        [
+            html.Div([html.B(counts[key]), t(f"{label}.{key}", lang)],
+                     className=f"{tile_class} {key}", id=f"{id_prefix}-{key}")
+            for key in keys
+        ],
+        className=row_class,
+    )  # fmt: skip

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import data, figures, fmt, insights, tasks
 from dashboard.components.alerts import area_text, reasons_text, since_text
+from dashboard.components.cards import count_tiles
 from dashboard.geometry import geometry_url
 from dashboard.i18n import name, t
 
@@ -61,18 +62,10 @@ def tile(row: dict, lang: str) -> html.Div:
 
 def task_counts(lang: str) -> html.Div:
     """本周新派 / 办结 / 逾期: the loop's week, for the screen's area and below."""
-    week = tasks.week_counts()
-    return html.Div(
-        [
-            html.Div(
-                [html.B(week[key]), t(f"wall.tasks.{key}", lang)],
-                className=f"wall-count task-{key}",
-                id=f"wall-tasks-{key}",
-            )
-            for key in ("new", "done", "overdue")
-        ],  # fmt: skip
-        className="wall-counts wall-tasks",
-    )
+    return count_tiles(
+        tasks.week_counts(), ("new", "done", "overdue"), "wall.tasks", lang,
+        id_prefix="wall-tasks", tile_class="wall-count task", row_class="wall-counts wall-tasks",
+    )  # fmt: skip
 
 
 def alert_rows(rows: pd.DataFrame, lang: str, period: str) -> html.Ol:

@@ -4,6 +4,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import data, fmt, metadata, tasks
+from dashboard.components.cards import count_tiles
 from dashboard.components.cockpit import no_data
 from dashboard.components.department import (
     delivery_table,
@@ -42,7 +43,6 @@ def index_layout(lang: str | None = None, **_query: str):
 
 def _task_panel(department_id: str, lang: str) -> html.Section:
     """督办 on the department's indicators: open, overdue, done; the list is at /tasks."""
-    counts = tasks.department_counts(department_id)
     return html.Section(
         [
             html.Div(
@@ -52,17 +52,15 @@ def _task_panel(department_id: str, lang: str) -> html.Section:
                 ],
                 className="panel-head",
             ),
-            html.Div(
-                [
-                    html.Div(
-                        [html.B(counts[key]), t(f"dept.tasks.{key}", lang)],
-                        className=f"task-count {key}",
-                        id=f"dept-tasks-{key}",
-                    )
-                    for key in ("open", "overdue", "done")
-                ],  # fmt: skip
-                className="task-counts",
-            ),
+            count_tiles(
+                tasks.department_counts(department_id),
+                ("open", "overdue", "done"),
+                "dept.tasks",
+                lang,
+                id_prefix="dept-tasks",
+                tile_class="task-count",
+                row_class="task-counts",
+            ),  # fmt: skip
         ],
         className="domain",
     )
