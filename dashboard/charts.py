@@ -101,7 +101,7 @@ def ranking_figure(rows: pd.DataFrame, indicator: dict, lang: str) -> dict:
                 "x": values,
                 "y": labels,
                 "marker": {"color": colours, "size": 14, "line": {"color": "#fff", "width": 1}},
-                "text": [fmt.with_unit(v, decimals, unit) for v in values],
+                "text": [fmt.with_unit(v, decimals, unit, lang) for v in values],
                 "textposition": "middle right",
                 "cliponaxis": False,
                 "hovertemplate": "<b>%{y}</b><br>%{text}<extra></extra>",
@@ -116,6 +116,7 @@ def ranking_figure(rows: pd.DataFrame, indicator: dict, lang: str) -> dict:
                 "zeroline": False,
                 "rangemode": "tozero",
                 "automargin": True,
+                **fmt.axis(values, unit, lang),
             },
             height=max(220, 26 * len(labels) + 40),
             margin={"l": 8, "r": 70, "t": 8, "b": 28},
@@ -185,6 +186,7 @@ def trend_figure(rows: pd.DataFrame, indicator: dict, lang: str, period: str | N
                 "title": {"text": unit},
                 "gridcolor": "rgba(127,127,127,0.2)",
                 "automargin": True,
+                **fmt.axis(values, unit, lang, from_zero=False),
             },
             # A label every sixth month: the months' names are long in Chinese.
             xaxis={"type": "category", "tickvals": months[::6], "tickangle": 0},
@@ -211,6 +213,11 @@ SECTION_COLOURS = {
     "吃": "#d0642a", "住": "#7a4fb5", "行": "#1f5fa8", "游": "#2e9d6a", "娱": "#c8372d",
     "购": "#b8860b",
 }  # fmt: skip
+
+
+def _stacked_totals(traces: list[dict]) -> list[float]:
+    """The top of a stacked chart, month by month: what its value axis must reach."""
+    return [sum(column) for column in zip(*(tr["y"] for tr in traces), strict=True)]
 
 
 def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) -> dict:
@@ -242,7 +249,13 @@ def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) ->
         "layout": _layout(
             height=280,
             legend={"orientation": "h", "y": 1.14, "x": 0},
-            yaxis={"gridcolor": "rgba(127,127,127,0.2)", "automargin": True},
-            xaxis={"type": "category", "nticks": 6, "tickangle": 0},
+            yaxis={
+                "gridcolor": "rgba(127,127,127,0.2)",
+                "automargin": True,
+                "ticklabelstandoff": 6,
+                **fmt.axis(_stacked_totals(traces), "", lang),
+            },
+            # Apart from the value axis's 0, which would otherwise touch the first month.
+            xaxis={"type": "category", "nticks": 6, "tickangle": 0, "ticklabelstandoff": 6},
         ),
     }

@@ -105,7 +105,7 @@ def recolour(values: pd.DataFrame, indicator: dict, lang: str) -> dict:
         [
             row.code,
             getattr(row, name_col),
-            fmt.with_unit(row.value, decimals, unit),
+            fmt.with_unit(row.value, decimals, unit, lang),
             _status_label(row.status, lang),
             f"{int(row.rank)}/{int(row.rank_of)}" if not fmt.missing(row.rank) else "",
         ]

@@ -26,11 +26,65 @@ def suppressed(k: object) -> str:
     return f"<{int(k)}" if not missing(k) and k else "<5"
 
 
-def with_unit(value: object, decimals: int, unit: str) -> str:
-    text = number(value, decimals)
+def _scaled(scaled: float) -> str:
+    """Four significant digits, at most two decimals, no trailing zeros: 42.36, 166.3,
+    1663, 20."""
+    digits = int(math.floor(math.log10(abs(scaled)))) if scaled else 0
+    text = f"{scaled:,.{min(2, max(0, 3 - digits))}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def large(value: object, decimals: int, unit: str, lang: str) -> tuple[str, str]:
+    """A value and its unit as Chinese readers count: in 万 from ten thousand, in 亿 from
+    a hundred million (423,600 人 → 42.36万人; a unit already in 万, like 万元, moves to
+    亿 instead). English keeps digits, with "million" from a million. Rates ("%") and
+    small values are left as they are."""
+    if missing(value):
+        return "—", ""
+    v = float(value)
+    if unit == "%" or abs(v) < 1e4:
+        return number(v, decimals), unit
+    if lang == "en":
+        if abs(v) < 1e6:
+            return number(v, decimals), unit
+        return f"{_scaled(v / 1e6)} million", unit
+    if unit.startswith("万"):
+        return _scaled(v / 1e4), "亿" + unit[1:]
+    scale, word = (1e8, "亿") if abs(v) >= 1e8 else (1e4, "万")
+    return _scaled(v / scale), word + unit
+
+
+def with_unit(value: object, decimals: int, unit: str, lang: str = "zh") -> str:
+    text, unit = large(value, decimals, unit, lang)
     if text == "—":
         return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    if not unit:
+        return text
+    tight = unit == "%" or unit.startswith(("万", "亿")) or lang != "en"
+    return f"{text}{unit}" if tight else f"{text} {unit}"
+
+
+def axis(values: list, unit: str, lang: str, from_zero: bool = True, ticks: int = 5) -> dict:
+    """A value axis in the same units as the numbers beside it: ticks at round values,
+    labelled 20万 / 1.5亿 / 0.4% rather than plotly's 200k / 150M."""
+    known = [float(v) for v in values if not missing(v)] or [0.0]
+    top, bottom = max(known), min(known)
+    if from_zero:
+        top, bottom = max(top, 0.0), min(bottom, 0.0)
+    raw = ((top - bottom) or abs(top) or 1.0) / max(ticks - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    decimals = 0
+    while decimals < 6 and abs(round(step * 10**decimals) - step * 10**decimals) > 1e-9:
+        decimals += 1
+    first = math.floor(bottom / step + 1e-9) * step
+    count = math.ceil((top - first) / step - 1e-9) + 1
+    vals = [round(first + i * step, decimals) for i in range(max(count, 2))]
+    labels = []
+    for v in vals:
+        text, word = large(v, decimals, "%" if is_rate(unit) else "", lang)
+        labels.append(text + word)
+    return {"tickmode": "array", "tickvals": vals, "ticktext": labels}
 
 
 def period(value: str | None, lang: str) -> str:
@@ -48,9 +102,19 @@ def timestamp(value: dt.datetime | None) -> str:
     return "—" if value is None else f"{value:%Y-%m-%d %H:%M}"
 
 
-def change(value: object, previous: object) -> float | None:
-    """Relative change in percent; None when either side is missing or the base is 0."""
-    if missing(value) or missing(previous) or float(previous) == 0:
+def is_rate(unit: str) -> bool:
+    """Rates and shares change in percentage points, not in percent of themselves."""
+    return unit == "%"
+
+
+def change(value: object, previous: object, unit: str = "") -> float | None:
+    """The change from ``previous``: in percentage points for a rate (``unit`` "%"),
+    otherwise relative, in percent. None when either side is missing or the base is 0."""
+    if missing(value) or missing(previous):
+        return None
+    if is_rate(unit):
+        return float(value) - float(previous)
+    if float(previous) == 0:
         return None
     return (float(value) - float(previous)) / abs(float(previous)) * 100
 
@@ -63,11 +127,22 @@ def change_tone(delta: float | None, direction: str) -> str:
     return "good" if rising == (direction == "higher_better") else "bad"
 
 
-def signed_percent(delta: float | None) -> str:
+def signed_change(delta: float | None, unit: str = "", lang: str = "zh") -> str:
+    """▲ 3.0% for a relative change; ▲ 1.2个百分点 (▲ 1.2 pp) for a rate's."""
     if delta is None:
         return "—"
     arrow = "▲" if delta > 0.05 else ("▼" if delta < -0.05 else "■")
+    if is_rate(unit):
+        return f"{arrow} {abs(delta):.1f}" + ("个百分点" if lang == "zh" else " pp")
     return f"{arrow} {abs(delta):.1f}%"
+
+
+def count_change(now: int, before: int | None) -> str:
+    """A count's change on last month, as a wall reads it: ↑3, ↓7, or ±0."""
+    if before is None:
+        return ""
+    diff = int(now) - int(before)
+    return f"↑{diff}" if diff > 0 else (f"↓{-diff}" if diff < 0 else "±0")
 
 
 _WEEKDAYS_ZH = "日一二三四五六"

@@ -123,11 +123,11 @@ def count_check() -> Stages:
         prep=trimmed("{col}"),
         value=_number("{p}"),
         reason=(
-            "CASE WHEN {v} >= 0 AND {v} = floor({v}) THEN NULL "
+            "CASE WHEN {v} < 0 THEN 'negative count: ' || {p} "
+            "WHEN {v} <> floor({v}) THEN 'not a whole number: ' || {p} "
+            "WHEN {v} IS NOT NULL THEN NULL "
             "WHEN " + is_missing("{p}") + " THEN 'missing value' "
-            "WHEN {v} IS NULL THEN 'not a number: ' || {p} "
-            "WHEN {v} < 0 THEN 'negative count: ' || {p} "
-            "ELSE 'not a whole number: ' || {p} END"
+            "ELSE 'not a number: ' || {p} END"
         ),
         final="CAST({v} AS BIGINT)",
     )
@@ -143,8 +143,9 @@ def number_check(field: str, has_min: bool, has_max: bool) -> Stages:
         prep=trimmed("{col}"),
         value=_number("{p}"),
         reason=(
-            "CASE WHEN " + is_missing("{p}") + " THEN 'missing value' "
-            "WHEN {v} IS NULL THEN 'not a number: ' || {p}" + bounds + " END"
+            "CASE" + bounds + " WHEN {v} IS NOT NULL THEN NULL "
+            "WHEN " + is_missing("{p}") + " THEN 'missing value' "
+            "ELSE 'not a number: ' || {p} END"
         ),
     )
 
@@ -179,10 +180,10 @@ def timestamp_check() -> Stages:
         parts=parts,
         value=f"coalesce({{f}}, {', '.join([*tries, serial])})",
         reason=(
-            "CASE WHEN CAST({v} AS DATE) <= $today THEN NULL "
+            "CASE WHEN CAST({v} AS DATE) > $today THEN 'date in the future: ' || {p} "
+            "WHEN {v} IS NOT NULL THEN NULL "
             "WHEN " + is_missing("{p}") + " THEN 'missing date' "
-            "WHEN {v} IS NULL THEN 'not a date: ' || {p} "
-            "ELSE 'date in the future: ' || {p} END"
+            "ELSE 'not a date: ' || {p} END"
         ),
     )
 
@@ -254,25 +255,22 @@ def typed_check(kind: str, field: str, has_min: bool, has_max: bool) -> Stages:
     if kind == "count":
         why = (
             f"WHEN {{v}} < 0 THEN 'negative count: ' || ({_SHOWN}) "
-            "ELSE 'not a whole number: ' || {v}"
+            "WHEN {v} <> floor({v}) THEN 'not a whole number: ' || {v}"
         )
-        good = "{v} >= 0 AND {v} = floor({v})"
         final = "CAST({v} AS BIGINT)"
     elif kind == "number":
-        why, tests = "", []
+        why = ""
         if has_min:
             why += f" WHEN {{v}} < ${field}_min THEN 'below ' || ${field}_min || ': ' || ({_SHOWN})"
-            tests.append(f"{{v}} >= ${field}_min")
         if has_max:
             why += f" WHEN {{v}} > ${field}_max THEN 'above ' || ${field}_max || ': ' || ({_SHOWN})"
-            tests.append(f"{{v}} <= ${field}_max")
-        good = " AND ".join(["{v} IS NOT NULL", *tests])
     else:
         why = "WHEN CAST({v} AS DATE) > $today THEN 'date in the future: ' || {v}"
-        good = "CAST({v} AS DATE) <= $today"
+    # Each bound is tested once, in the order a reason is given: a redundant "all good"
+    # test in front would make the comparisons at the bound unreachable, and so untested.
     return Stages(
         prep="{col}",
         value="{p}",
-        reason=f"CASE WHEN {good} THEN NULL WHEN {{v}} IS NULL THEN '{missing[kind]}' {why} END",
+        reason=f"CASE WHEN {{v}} IS NULL THEN '{missing[kind]}' {why} END",
         final=final,
     )

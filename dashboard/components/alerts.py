@@ -51,7 +51,7 @@ def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = N
                     html.Span(area_text(row, lang), className="alert-area"),
                     html.Span(row[f"name_{lang}"], className="alert-indicator"),
                     html.Span(
-                        fmt.with_unit(row["value"], int(row["decimals"]), unit),
+                        fmt.with_unit(row["value"], int(row["decimals"]), unit, lang),
                         className="alert-value",
                     ),
                     html.Span(reasons_text(row, lang), className="alert-reasons"),

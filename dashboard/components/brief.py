@@ -31,8 +31,8 @@ def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
         body = []
         for row in rows.to_dict("records"):
             decimals, unit = int(row["decimals"]), row[f"unit_{lang}"]
-            delta = fmt.change(row["value"], row["prev_value"])
-            yoy = fmt.change(row["value"], row["yoy_value"])
+            delta = fmt.change(row["value"], row["prev_value"], unit)
+            yoy = fmt.change(row["value"], row["yoy_value"], unit)
             body.append(
                 html.Tr(
                     [
@@ -40,16 +40,16 @@ def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
                         html.Td(
                             fmt.suppressed(row["suppress_below"])
                             if row["suppressed"] is True
-                            else fmt.with_unit(row["value"], decimals, unit),
+                            else fmt.with_unit(row["value"], decimals, unit, lang),
                             className="num",
                         ),
                         _status_cell(row["status"], lang),
                         html.Td(
-                            fmt.signed_percent(delta),
+                            fmt.signed_change(delta, unit, lang),
                             className=f"num change {fmt.change_tone(delta, row['direction'])}",
                         ),
                         html.Td(
-                            fmt.signed_percent(yoy),
+                            fmt.signed_change(yoy, unit, lang),
                             className=f"num change {fmt.change_tone(yoy, row['direction'])}",
                         ),
                     ]
@@ -89,7 +89,7 @@ def alert_lines(alerts: pd.DataFrame, lang: str, period: str) -> html.Ol | html.
     items = []
     for row in alerts.to_dict("records"):
         why = reasons_text(row, lang)
-        value = fmt.with_unit(row["value"], int(row["decimals"]), row[f"unit_{lang}"])
+        value = fmt.with_unit(row["value"], int(row["decimals"]), row[f"unit_{lang}"], lang)
         items.append(
             html.Li(
                 [

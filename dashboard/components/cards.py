@@ -17,7 +17,7 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool, spark: str = "") -
     unit = row[f"unit_{lang}"]
     decimals = int(row["decimals"])
     status = row["status"] if isinstance(row["status"], str) else "none"
-    delta = fmt.change(row["value"], row["prev_value"])
+    delta = fmt.change(row["value"], row["prev_value"], unit)
     tone = fmt.change_tone(delta, row["direction"])
     shown_unit = ""
     if row["suppressed"] is True:
@@ -25,14 +25,15 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool, spark: str = "") -
     elif fmt.missing(row["value"]):
         value_text = t("card.nodata", lang)
     else:
-        value_text, shown_unit = fmt.number(row["value"], decimals), unit
-    yoy = fmt.change(row["value"], row["yoy_value"])
+        value_text, shown_unit = fmt.large(row["value"], decimals, unit, lang)
+    yoy = fmt.change(row["value"], row["yoy_value"], unit)
     footer = [
         html.Span(
-            [t("card.vs_prev", lang), " ", fmt.signed_percent(delta)], className=f"change {tone}"
+            [t("card.vs_prev", lang), " ", fmt.signed_change(delta, unit, lang)],
+            className=f"change {tone}",
         ),
         html.Span(
-            [t("card.vs_yoy", lang), " ", fmt.signed_percent(yoy)],
+            [t("card.vs_yoy", lang), " ", fmt.signed_change(yoy, unit, lang)],
             className=f"change {fmt.change_tone(yoy, row['direction'])}",
         ),
     ]
@@ -45,7 +46,7 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool, spark: str = "") -
     if not fmt.missing(row["target"]):
         footer.append(
             html.Span(
-                f"{t('card.target', lang)} {fmt.with_unit(row['target'], decimals, unit)}",
+                f"{t('card.target', lang)} {fmt.with_unit(row['target'], decimals, unit, lang)}",
                 className="target",
             )
         )

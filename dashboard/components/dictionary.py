@@ -29,8 +29,8 @@ def _bounds_text(row: dict, lang: str) -> list:
     better = "≥" if row["direction"] == "higher_better" else "≤"
     items = []
     for b in sorted(bounds, key=lambda b: LEVELS.index(b["level"])):
-        green = fmt.with_unit(b["green"], decimals, unit)
-        amber = fmt.with_unit(b["amber"], decimals, unit)
+        green = fmt.with_unit(b["green"], decimals, unit, lang)
+        amber = fmt.with_unit(b["amber"], decimals, unit, lang)
         text = t("dict.bounds", lang, better=better, green=green, amber=amber)
         items.append(html.Li([html.Strong(t(f"level.{b['level']}", lang) + " "), text]))
     note = []
@@ -46,9 +46,9 @@ def _target_text(row: dict, lang: str) -> str:
     if not values:
         return "—"
     if len(values) == 1:
-        return fmt.with_unit(values.pop(), int(row["decimals"]), unit)
+        return fmt.with_unit(values.pop(), int(row["decimals"]), unit, lang)
     return "; ".join(
-        f"{t(f'level.{lvl}', lang)} {fmt.with_unit(v, int(row['decimals']), unit)}"
+        f"{t(f'level.{lvl}', lang)} {fmt.with_unit(v, int(row['decimals']), unit, lang)}"
         for lvl, v in targets.items()
         if not fmt.missing(v)
     )

@@ -47,12 +47,12 @@ def section_tiles(rows: pd.DataFrame, period: str, lang: str) -> html.Div:
             html.Div(
                 [
                     html.Div(t(f"park.section.{section}", lang), className="section-name"),
-                    html.Div(fmt.number(value), className="section-value"),
+                    html.Div(fmt.with_unit(value, 0, "", lang), className="section-value"),
                     html.Div(
                         [
                             html.Span(f"{t('park.share', lang)} {share}"),
                             html.Span(
-                                [t("card.vs_prev", lang), " ", fmt.signed_percent(delta)],
+                                [t("card.vs_prev", lang), " ", fmt.signed_change(delta)],
                                 className=f"change {fmt.change_tone(delta, 'higher_better')}",
                             ),
                         ],

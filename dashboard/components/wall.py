@@ -40,19 +40,18 @@ def worst_first(cards: pd.DataFrame, count: int) -> pd.DataFrame:
 
 def tile(row: dict, lang: str) -> html.Div:
     status = row["status"] if isinstance(row["status"], str) else "none"
-    delta = fmt.change(row["value"], row["prev_value"])
+    unit = row[f"unit_{lang}"]
+    delta = fmt.change(row["value"], row["prev_value"], unit)
+    value, shown_unit = fmt.large(row["value"], int(row["decimals"]), unit, lang)
     return html.Div(
         [
             html.Div(name(row, lang), className="wall-tile-name"),
             html.Div(
-                [
-                    html.Span(fmt.number(row["value"], int(row["decimals"])), className="v"),
-                    html.Span(row[f"unit_{lang}"], className="u"),
-                ],
+                [html.Span(value, className="v"), html.Span(shown_unit, className="u")],
                 className="wall-tile-value",
             ),
             html.Div(
-                [t("card.vs_prev", lang), " ", fmt.signed_percent(delta)],
+                [t("card.vs_prev", lang), " ", fmt.signed_change(delta, unit, lang)],
                 className=f"change {fmt.change_tone(delta, row['direction'])}",
             ),
         ],
@@ -79,7 +78,9 @@ def alert_rows(rows: pd.DataFrame, lang: str, period: str) -> html.Ol:
                     html.Span(area_text(row, lang), className="wall-alert-area"),
                     html.Span(row[f"name_{lang}"], className="wall-alert-name"),
                     html.Span(
-                        fmt.with_unit(row["value"], int(row["decimals"]), row[f"unit_{lang}"]),
+                        fmt.with_unit(
+                            row["value"], int(row["decimals"]), row[f"unit_{lang}"], lang
+                        ),
                         className="wall-alert-value",
                     ),
                     html.Span(when, className="wall-alert-since"),

@@ -57,8 +57,9 @@ def test_district_map_shows_the_eight_streets(server, tracked: TrackedPage, area
     assert page.inner_text(".area-name") == "下城区"
     assert map_locations(page) == children(areas, "330103000000", "street")
     assert len(map_locations(page)) == 8
-    population = page.locator(".kpi-card", has_text="户籍人口").locator(".kpi-value").inner_text()
-    assert population == "423,600"
+    population = page.locator(".kpi-card", has_text="户籍人口")
+    assert population.locator(".kpi-value").inner_text() == "42.36"
+    assert population.locator(".kpi-unit").inner_text() == "万人"
     assert "示意边界" in page.inner_text("#synthetic-note")
     assert tracked.errors == []
 

@@ -34,6 +34,7 @@ SOURCE = TabularSource(
         Field("area_code", "area", ("社区代码",), name_aliases=("社区",)),
         Field("people", "count", ("人数",)),
         Field("score", "number", ("得分",), required=False, minimum=0, maximum=100),
+        Field("reported", "datetime", ("上报时间",), required=False),
     ),
 )
 
@@ -311,34 +312,39 @@ def test_gb18030_without_iconv_on_the_machine(con, tmp_path, monkeypatch):
     )
 
 
-@pytest.mark.parametrize("typed", [False, True], ids=["text", "typed"])
-def test_values_exactly_at_their_bounds_are_good(con, tmp_path, typed):
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_values_exactly_at_their_bounds_are_good(con, tmp_path, kind):
     """A count of 0, a score of exactly 0 or 100, a date of today: all allowed; one step
-    past each: refused. (An xlsx arrives typed; a CSV as text: both paths are checked.)"""
+    past each: refused. A CSV's cells arrive typed from DuckDB's reader; an xlsx's are
+    checked as text: both paths are held to the same bounds."""
+    today = dt.datetime.combine(TODAY, dt.time(23, 59))
+    tomorrow = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(0, 0))
     rows_in = [
-        ["月份", "社区代码", "人数", "得分"],
-        [TODAY.isoformat(), "330103001051", 0, 0],
-        ["2024-12", "330103001052", 5, 100],
-        [(TODAY + dt.timedelta(days=1)).isoformat(), "330103001055", 1, 50],
-        ["2024-11", "330103001056", -1, -0.5],
-        ["2024-10", "330103001059", 2, 100.5],
+        ["月份", "社区代码", "人数", "得分", "上报时间"],
+        ["2024-12", "330103001051", 0, 0, today],
+        ["2024-12", "330103001052", 5, 100, today],
+        ["2024-11", "330103001055", 1, 50, tomorrow],
+        ["2024-11", "330103001056", -1, -0.5, None],
+        ["2024-10", "330103001059", 2, 100.5, None],
+        ["2024-10", "330103001060", 1.5, None, None],
     ]
-    if typed:
-        path = tmp_path / "bounds.xlsx"
+    path = tmp_path / f"bounds.{kind}"
+    if kind == "xlsx":
         path.write_bytes(_xlsx(rows_in))
-        SOURCE.read(con, path, TODAY, tmp_path)
-        rows = {
-            r[0]: r[1:]
-            for r in con.execute(
-                f"SELECT _row, period, area_code, people, score, reasons FROM {CHECKED} "
-                "ORDER BY _row"
-            ).fetchall()
-        }
     else:
-        lines = [",".join(str(c) for c in r) for r in rows_in]
-        _, rows = checked(con, tmp_path, lines)
-    reasons = [r[4] for r in rows.values()]
+        text = [",".join("" if c is None else str(c) for c in r) for r in rows_in]
+        path.write_text("\n".join(text), encoding="utf-8")
+    batch = SOURCE.read(con, path, TODAY, tmp_path)
+    assert batch.rows_in == 6
+    rows = con.execute(
+        f"SELECT people, score, reported, reasons FROM {CHECKED} ORDER BY _row"
+    ).fetchall()
+    reasons = [r[3] for r in rows]
     assert reasons[0] == [] and reasons[1] == []
-    assert reasons[2] == [f"月份: date in the future: {TODAY + dt.timedelta(days=1)}"]
+    assert rows[0][:3] == (0, 0, today) and rows[1][:2] == (5, 100)
+    assert len(reasons[2]) == 1 and reasons[2][0].startswith(
+        "上报时间: date in the future: 2025-01-02"
+    )
     assert reasons[3] == ["人数: negative count: -1", "得分: below 0: -0.5"]
     assert reasons[4] == ["得分: above 100: 100.5"]
+    assert reasons[5] == ["人数: not a whole number: 1.5"]
