@@ -70,7 +70,10 @@ def _interactions(label, street, indicator, other, callbacks, data, figures,
         return choices[state["i"]]
 
     def switch() -> object:
-        return callbacks.switch_indicator(next_choice(), path, "")
+        # What one indicator change costs the server: the map's recolour and the charts.
+        chosen = next_choice()
+        patch = callbacks.recolour_map(chosen, "status", path, "")
+        return patch, callbacks.switch_analysis(chosen, path, "")
 
     def points() -> object:
         return callbacks.toggle_points(["hotline"], path, "")

@@ -47,3 +47,12 @@ def freshness(last_success_utc: object, max_age_days: object, now_utc: dt.dateti
 def freshness_of(lasts, max_ages, now_utc: dt.datetime) -> list[str]:
     """``freshness`` of each (last success, max age) pair, e.g. two columns of a table."""
     return [freshness(last, age, now_utc) for last, age in zip(lasts, max_ages, strict=True)]
+
+
+def months_behind(period: str, now_utc: dt.datetime, lag_months: int = 1) -> int:
+    """How many months the latest period (``YYYY-MM``) is behind the one a monthly source
+    should have reached by now (China time): last month, when ``lag_months`` is 1. Zero
+    or less means current."""
+    today = china_time(now_utc).date()
+    year, month = (int(x) for x in period.split("-"))
+    return (today.year * 12 + today.month - 1) - (year * 12 + month - 1) - lag_months

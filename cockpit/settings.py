@@ -50,6 +50,20 @@ class Settings(BaseSettings):
     wall_dwell_seconds: int = Field(20, ge=1)
     wall_streets: int = Field(3, ge=0)
     wall_communities: int = Field(2, ge=0)
+    # The figures at the top of every area page, in this order (4 to 6 indicator ids);
+    # an indicator a level does not report is left out there.
+    headline: list[str] = Field(
+        default=[
+            "registered_population",
+            "hotline_per_10k",
+            "hotline_closed_48h",
+            "elderly_share",
+            "air_good_days_share",
+            "tasks_overdue",
+        ],
+        min_length=1,
+        max_length=6,
+    )
     # The application database (users, sessions, kiosk tokens, audit): a SQLAlchemy URL, or
     # a path for an embedded SQLite file.
     app_db: str = "data/app.db"

@@ -7,11 +7,12 @@ to say which area or parent to read.
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
+from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, no_update
 from werkzeug.exceptions import BadRequest
 
 from dashboard import auth, data, figures, ids, insights, views
-from dashboard.components.cockpit import analysis_figures, csv_links
+from dashboard.components.alerts import alert_body
+from dashboard.components.cockpit import alert_dispatch, analysis_figures, csv_links
 from dashboard.urls import area_href
 
 _URL = (State(ids.NAV, "pathname"), State(ids.NAV, "search"))
@@ -58,6 +59,37 @@ def drill_down(click, indicator, layers, pathname, search) -> str:
 
 @callback(
     Output(ids.MAP, "figure"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.MAP_MODE, "value"),
+    *_URL,
+    prevent_initial_call=True,
+)
+def recolour_map(indicator_id, mode, pathname, search) -> Patch:
+    """Another indicator or colouring: the map's value layer is recoloured (a ``Patch``:
+    the geometry stays put)."""
+    view = views.area_view(pathname, search)
+    indicator = data.indicator(views.indicator_id(indicator_id))
+    if indicator is None:
+        raise BadRequest("no such indicator")
+    asked = views.choices([mode], figures.MAP_MODES)[0]
+    auth.record("indicator_view", area=view.area["code"], detail={"indicator": indicator_id})
+    values = data.map_values(view.parent, view.child_level, indicator_id, view.period)
+    value_range = data.value_range(view.parent, view.child_level, indicator_id)
+    mode = figures.map_mode(values, asked)
+    patch = Patch()
+    for key, value in figures.recolour(values, indicator, view.lang, mode, value_range).items():
+        patch["data"][figures.VALUE_TRACE][key] = value
+    # The grey ground says "<k" where this indicator keeps a small count back.
+    codes = values["code"].tolist()
+    patch["data"][figures.BASE_TRACE]["locations"] = codes
+    patch["data"][figures.BASE_TRACE]["z"] = [0] * len(codes)
+    patch["data"][figures.BASE_TRACE]["customdata"] = figures.base_hover(
+        codes, values, indicator, view.lang
+    )
+    return patch
+
+
+@callback(
     Output(ids.RANKING, "figure"),
     Output(ids.TREND, "figure"),
     Output(ids.RANKING_CSV, "href"),
@@ -66,29 +98,38 @@ def drill_down(click, indicator, layers, pathname, search) -> str:
     *_URL,
     prevent_initial_call=True,
 )
-def switch_indicator(indicator_id, pathname, search):
-    """Another indicator: the map's value layer is recoloured (a ``Patch``: the geometry
-    stays put), and the ranking, the trend and their downloads follow, from one read."""
+def switch_analysis(indicator_id, pathname, search):
+    """The ranking, the trend and their downloads follow the map's indicator."""
     view = views.area_view(pathname, search)
     indicator = data.indicator(views.indicator_id(indicator_id))
     if indicator is None:
         raise BadRequest("no such indicator")
-    auth.record("indicator_view", area=view.area["code"], detail={"indicator": indicator_id})
-    lang, period = view.lang, view.period
-    values = data.map_values(view.parent, view.child_level, indicator_id, period)
-    patch = Patch()
-    for key, value in figures.recolour(values, indicator, lang).items():
-        patch["data"][figures.VALUE_TRACE][key] = value
-    # The grey ground says "<k" where this indicator keeps a small count back.
-    codes = values["code"].tolist()
-    patch["data"][figures.BASE_TRACE]["locations"] = codes
-    patch["data"][figures.BASE_TRACE]["z"] = [0] * len(codes)
-    patch["data"][figures.BASE_TRACE]["customdata"] = figures.base_hover(
-        codes, values, indicator, lang
-    )
-    ranking, trend = analysis_figures(view.area, indicator, values, period, lang)
-    links = csv_links(view.area["code"], indicator_id, period, lang)
-    return patch, ranking, trend, links["ranking"], links["trend"]
+    values = data.map_values(view.parent, view.child_level, indicator_id, view.period)
+    ranking, trend = analysis_figures(view.area, indicator, values, view.period, view.lang)
+    links = csv_links(view.area["code"], indicator_id, view.period, view.lang)
+    return ranking, trend, links["ranking"], links["trend"]
+
+
+@callback(
+    Output(ids.ALERT_BODY, "children"),
+    Input({"type": ids.ALERT_FILTER, "kind": ALL}, "value"),
+    State({"type": ids.ALERT_FILTER, "kind": ALL}, "id"),
+    *_URL,
+    prevent_initial_call=True,
+)
+def filter_alerts(values, filter_ids, pathname, search):
+    """The alerts of the page's area narrowed to one street, domain or department."""
+    view = views.area_view(pathname, search)
+    if not isinstance(values, list) or not isinstance(filter_ids, list):
+        raise BadRequest("bad filters")
+    filters = {}
+    for value, fid in zip(values, filter_ids, strict=True):
+        kind = fid.get("kind") if isinstance(fid, dict) else None
+        if kind not in insights.ALERT_FILTERS:
+            raise BadRequest("unknown filter")
+        filters[kind] = views.filter_value(kind, value)
+    rows = insights.alerts(view.area["code"], view.period, limit=10, filters=filters)
+    return alert_body(rows, view.lang, view.period, alert_dispatch(view.period, view.lang))
 
 
 @callback(
@@ -150,6 +191,26 @@ clientside_callback(
     """,
     Output(ids.POINT_LAYERS, "id"),
     Input(ids.POINT_LAYERS, "value"),
+    prevent_initial_call=True,
+)
+
+
+# Keep the map's colouring in the address bar (``colour=value``; status is the default).
+clientside_callback(
+    """
+    function (mode) {
+        const url = new URL(window.location.href);
+        const value = mode === "value" ? "value" : "";
+        if ((url.searchParams.get("colour") || "") !== value) {
+            if (value) { url.searchParams.set("colour", value); }
+            else { url.searchParams.delete("colour"); }
+            window.history.replaceState(window.history.state, "", url);
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ids.MAP_MODE, "id"),
+    Input(ids.MAP_MODE, "value"),
     prevent_initial_call=True,
 )
 

@@ -2,12 +2,15 @@
 
 Each export is one read-only query from the data layer, the columns named in the page's
 language, written as UTF-8 with a byte-order mark so that Excel opens Chinese text right.
+Values are rounded as the page shows them, and area codes are written as text (a leading
+tab), so that Excel keeps all 12 digits instead of showing 3.30103E+11.
 The same URL with the same query string always gives the same table, so a download can
 be shared like a view.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -43,6 +46,33 @@ def _named(rows: pd.DataFrame, lang: str, columns: dict[str, str]) -> pd.DataFra
     return out.reset_index(drop=True)
 
 
+def _rounded(rows: pd.DataFrame, columns: list[str], decimals: object) -> pd.DataFrame:
+    """``columns`` rounded to the indicator's display precision (``decimals``: one number,
+    or a column of them, row by row)."""
+    places = decimals if isinstance(decimals, pd.Series) else pd.Series(decimals, rows.index)
+    for column in columns:
+        rows[column] = [
+            v if fmt.missing(v) else round(float(v), int(d))
+            for v, d in zip(rows[column], places, strict=True)
+        ]
+    return rows
+
+
+_CODE = re.compile(r"\d{9,}")
+
+
+def excel_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Long digit strings (area codes) behind a tab: Excel then reads them as text and
+    keeps every digit; any CSV reader still finds the code, trimmed."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = [
+                "\t" + v if isinstance(v, str) and _CODE.fullmatch(v) else v for v in out[column]
+            ]
+    return out
+
+
 def _indicator(request: flask.Request) -> dict:
     indicator = data.indicator(request.args.get("indicator", ""))
     if indicator is None:
@@ -64,6 +94,7 @@ def _status(rows: pd.DataFrame, lang: str) -> pd.Series:
 def cards(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area, period = _area(request.args.get("area", "")), _period(request)
     rows = data.card_values(area["code"], period)
+    rows = _rounded(rows, ["value", "target", "prev_value", "yoy_value"], rows["decimals"])
     rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
     rows["status_name"] = _status(rows, lang)
@@ -86,6 +117,7 @@ def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     indicator = _indicator(request)
     parent, level = data.map_areas(area)
     rows = data.map_values(parent, level, indicator["indicator_id"], period)
+    rows = _rounded(rows, ["value"], indicator["decimals"])
     rows = rows.sort_values(["rank", "code"], na_position="last", kind="stable")
     rows["name"], rows["status_name"] = rows[f"name_{lang}"], _status(rows, lang)
     rows["unit"], rows["shown"] = (
@@ -104,7 +136,10 @@ def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
 def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area, period = _area(request.args.get("area", "")), _period(request)
     rows = insights.alerts(area["code"], period, limit=10_000)
+    rows = _rounded(rows, ["value", "prev_value", "target"], rows["decimals"])
     rows["status_name"] = _status(rows, lang)
+    rows["street"] = rows[f"street_{lang}"]
+    rows["department_name"] = rows[f"department_{lang}"]
     rows["area"], rows["name"] = rows[f"area_{lang}"], rows[f"name_{lang}"]
     rows["unit"] = rows[f"unit_{lang}"]
     rows["parent"] = rows[f"parent_{lang}"]
@@ -114,8 +149,9 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
         rows,
         lang,
         {"priority": "priority", "status": "status_name", "area": "area", "parent": "parent",
-         "code": "area_code", "indicator": "name", "value": "value", "unit": "unit",
-         "target": "target", "reasons": "reasons", "since": "since"},
+         "street": "street", "code": "area_code", "indicator": "name",
+         "department": "department_name", "value": "value", "prev_value": "prev_value",
+         "unit": "unit", "target": "target", "reasons": "reasons", "since": "since"},
     )  # fmt: skip
     return table, f"{t('alerts.title', lang)}-{area['name_' + lang]}-{period}"
 
@@ -124,6 +160,7 @@ def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area = _area(request.args.get("area", ""))
     indicator = _indicator(request)
     rows = insights.trend(area["code"], indicator["indicator_id"])
+    rows = _rounded(rows, ["value", "target"], indicator["decimals"])
     rows["status_name"], rows["unit"] = _status(rows, lang), indicator[f"unit_{lang}"]
     rows["shown"] = _shown(rows, indicator["suppress_below"])
     table = _named(
@@ -170,6 +207,7 @@ def department(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     if metadata.department(department_id) is None:
         flask.abort(404, "no such department")
     rows = metadata.department_matrix(department_id, period)
+    rows = _rounded(rows, ["value"], rows["decimals"])
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
     rows["area"], rows["status_name"] = rows[f"area_{lang}"], _status(rows, lang)
     rows["period"], rows["shown"] = period, _shown(rows)
@@ -200,7 +238,26 @@ def deliveries(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     return table, f"{department_id}-{t('dept.deliveries', lang)}"
 
 
+def scorecard(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    rows = insights.scorecard(area["code"], period)
+    rows["name"] = rows[f"name_{lang}"]
+    rows["score"] = rows["score"].round(1)
+    rows["change"] = [
+        fmt.place_change(p, b)[0]
+        for p, b in zip(rows["position"], rows["prev_position"], strict=True)
+    ]
+    table = _named(
+        rows,
+        lang,
+        {"position": "position", "area": "name", "code": "code", "score": "score",
+         "position_change": "change", "assessed": "counted", "red": "red"},
+    )  # fmt: skip
+    return table, f"{t('scorecard.title', lang)}-{area['name_' + lang]}-{period}"
+
+
 TABLES: dict[str, Table] = {
+    "scorecard": scorecard,
     "cards": cards,
     "ranking": ranking,
     "alerts": alerts,
@@ -229,7 +286,7 @@ def serve(table: str) -> flask.Response:
         flask.abort(503, "no warehouse published yet")
     auth.record("export", area=flask.request.args.get("area"),
                 detail={"table": table, "rows": len(frame)})  # fmt: skip
-    body = "\ufeff" + frame.to_csv(index=False)
+    body = "\ufeff" + excel_text(frame).to_csv(index=False)
     filename = f"{stem}.csv".replace("/", "-")
     response = flask.Response(body.encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Disposition"] = (

@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import shapely.ops
+from shapely.geometry import shape
 
 from dashboard import fmt
+from dashboard.charts import STATUS_COLOURS
 from dashboard.i18n import t
 
 BASE_TRACE = 0  # the grey ground every shape is drawn on
@@ -21,20 +24,32 @@ VALUE_TRACE = 1  # index of the value layer in ``data``
 # toggle is a partial update of one trace and the geometry is never sent again.
 POINT_LAYERS = ("hotline", "elevators", "parking", "kitchens")
 POINT_TRACE = {layer: 3 + i for i, layer in enumerate(POINT_LAYERS)}
+# (usual, flagged): four hues far apart (blue, magenta, teal, brown), so that no two
+# layers are confused; a flagged point is red and larger. style.css draws the legend's
+# marks in the same colours.
 _POINT_COLOURS = {
-    "hotline": ("#1f5fa8", "#d64545"),  # (usual, flagged)
-    "elevators": ("#6b4fa0", "#d64545"),
-    "parking": ("#2f8f83", "#e08a1e"),
-    "kitchens": ("#b8860b", "#d64545"),
+    "hotline": ("#1f5fa8", "#d64545"),
+    "elevators": ("#b0359a", "#d64545"),
+    "parking": ("#0f8a7e", "#d64545"),
+    "kitchens": ("#8a5a1c", "#d64545"),
 }
 
+# Value mode: the bad end is always the warm one, whichever way the indicator points.
 _SCALES = {
-    "higher_better": [[0, "#fde2d4"], [0.5, "#9fd3c7"], [1, "#16796f"]],
-    "lower_better": [[0, "#16796f"], [0.5, "#9fd3c7"], [1, "#fde2d4"]],
+    "higher_better": [[0, "#c23b3b"], [0.5, "#f3dc9a"], [1, "#2e8b62"]],
+    "lower_better": [[0, "#2e8b62"], [0.5, "#f3dc9a"], [1, "#c23b3b"]],
     "neutral": [[0, "#e3edf9"], [0.5, "#86b2e0"], [1, "#1f5fa8"]],
     # The wall's map: areas by how many red values they have.
     "alerts": [[0, "#2e9d6a"], [0.35, "#e0a21e"], [1, "#d64545"]],
 }
+MAP_MODES = ("status", "value")
+# Status mode: one flat colour per status, the same red, amber and green as everywhere.
+STATUS_ORDER = ("green", "amber", "red")
+_STATUS_SCALE = [
+    [stop, STATUS_COLOURS[status]]
+    for i, status in enumerate(STATUS_ORDER)
+    for stop in (i / len(STATUS_ORDER), (i + 1) / len(STATUS_ORDER))
+]
 MAP_PIXELS = (760, 620)  # the map's size on a laptop; the wall screen is larger
 
 
@@ -81,38 +96,91 @@ def _status_label(status: object, lang: str) -> str:
     return t(f"status.{status}", lang) if isinstance(status, str) else ""
 
 
+def _value_text(row: dict, indicator: dict, lang: str) -> str:
+    return fmt.with_unit(row["value"], int(indicator["decimals"]), indicator[f"unit_{lang}"], lang)
+
+
 def base_hover(codes: list[str], values: pd.DataFrame, indicator: dict, lang: str) -> list:
-    """What the grey ground says of an area without a coloured value: "<k" where the
-    value is a small count kept back, "no data" elsewhere. Shape order: ``codes``."""
-    rows = values.set_index("code")
-    names = rows[f"name_{lang}"]
-    hidden = rows["suppressed"] if "suppressed" in rows else pd.Series(dtype=bool)
+    """What the grey ground says of an area the value layer does not colour: its value and
+    status where it has one (too few to judge, say), "<k" where the value is a small count
+    kept back, "no data" elsewhere. Shape order: ``codes``."""
+    rows = {r["code"]: r for r in values.to_dict("records")}
     small = fmt.suppressed(indicator.get("suppress_below"))
-    return [
-        [c, names.get(c, c), small if hidden.get(c) is True else t("map.nodata", lang), "", ""]
-        for c in codes
-    ]
+    out = []
+    for c in codes:
+        row = rows.get(c, {})
+        if row.get("suppressed") is True:
+            text = small
+        elif not fmt.missing(row.get("value")):
+            text = f"{_value_text(row, indicator, lang)} {_status_label(row.get('status'), lang)}"
+        else:
+            text = t("map.nodata", lang)
+        out.append([c, row.get(f"name_{lang}", c), text, "", ""])
+    return out
 
 
-def recolour(values: pd.DataFrame, indicator: dict, lang: str) -> dict:
-    """The value layer's fields for one indicator: apply them to trace ``VALUE_TRACE``."""
+def map_mode(values: pd.DataFrame, asked: str | None) -> str:
+    """Status colouring unless value was asked for, or no area has a status to show (an
+    indicator without thresholds)."""
+    if asked == "value" or not values["status"].isin(STATUS_ORDER).any():
+        return "value"
+    return "status"
+
+
+def recolour(
+    values: pd.DataFrame,
+    indicator: dict,
+    lang: str,
+    mode: str = "status",
+    value_range: tuple[float, float] | None = None,
+) -> dict:
+    """The value layer's fields for one indicator: apply them to trace ``VALUE_TRACE``.
+    ``status`` colours each area red, amber or green by the indicator's thresholds;
+    ``value`` by the value itself, on ``value_range`` (every month's lowest and highest,
+    so that months compare), warm where it is bad."""
     unit = indicator[f"unit_{lang}"]
-    decimals = int(indicator["decimals"])
-    has_value = values["value"].notna()
-    shown = values[has_value]
     name_col = f"name_{lang}"
+    if mode == "status":
+        shown = values[values["status"].isin(STATUS_ORDER)]
+    else:
+        shown = values[values["value"].notna()]
     customdata = [
         [
-            row.code,
-            getattr(row, name_col),
-            fmt.with_unit(row.value, decimals, unit, lang),
-            _status_label(row.status, lang),
-            f"{int(row.rank)}/{int(row.rank_of)}" if not fmt.missing(row.rank) else "",
+            row["code"],
+            row[name_col],
+            _value_text(row, indicator, lang),
+            _status_label(row["status"], lang),
+            f"{int(row['rank'])}/{int(row['rank_of'])}" if not fmt.missing(row["rank"]) else "",
         ]
-        for row in shown.itertuples()
+        for row in shown.to_dict("records")
     ]
+    bar = {
+        "thickness": 12,
+        "len": 0.6,
+        "x": 0.99,
+        "xanchor": "right",
+        "bgcolor": "rgba(255,255,255,0.8)",
+    }
+    if mode == "status":
+        n = len(STATUS_ORDER)
+        return {
+            "locations": shown["code"].tolist(),
+            "z": [STATUS_ORDER.index(s) for s in shown["status"]],
+            "zmin": -0.5,
+            "zmax": n - 0.5,
+            "customdata": customdata,
+            "colorscale": _STATUS_SCALE,
+            "colorbar": {
+                **bar,
+                "title": {"text": t("map.mode.status", lang), "side": "top"},
+                "tickmode": "array",
+                "tickvals": list(range(n)),
+                "ticktext": [t(f"status.{s}", lang) for s in STATUS_ORDER],
+            },
+            "name": indicator[name_col],
+        }
     z = shown["value"].astype(float).tolist()
-    lo, hi = (min(z), max(z)) if z else (0.0, 1.0)
+    lo, hi = value_range if value_range else ((min(z), max(z)) if z else (0.0, 1.0))
     if hi == lo:
         lo, hi = lo - 1, hi + 1
     return {
@@ -123,15 +191,36 @@ def recolour(values: pd.DataFrame, indicator: dict, lang: str) -> dict:
         "customdata": customdata,
         "colorscale": _SCALES[indicator["direction"]],
         "colorbar": {
+            **bar,
             "title": {"text": unit, "side": "top"},
-            "thickness": 12,
-            "len": 0.6,
-            "x": 0.99,
-            "xanchor": "right",
-            "bgcolor": "rgba(255,255,255,0.8)",
+            **fmt.axis([lo, hi], unit, lang, from_zero=False),
         },
         "name": indicator[name_col],
     }
+
+
+def labels(shapes: dict[str, dict], names: dict[str, str]) -> list[dict]:
+    """Where each area's name goes: the pole of inaccessibility of its largest part (the
+    point farthest inside it, where a label has the most room), and its west and east
+    ends, from which the browser sizes the label to fit."""
+    out = []
+    for code, geometry in shapes.items():
+        geom = shape(geometry)
+        parts = getattr(geom, "geoms", [geom])
+        largest = max(parts, key=lambda g: g.area)
+        point = shapely.ops.polylabel(largest, tolerance=1e-5)
+        west, _, east, _ = largest.bounds
+        out.append(
+            {
+                "code": code,
+                "text": names.get(code, code),
+                "lon": round(point.x, 6),
+                "lat": round(point.y, 6),
+                "west": round(west, 6),
+                "east": round(east, 6),
+            }
+        )
+    return out
 
 
 def map_figure(
@@ -141,6 +230,8 @@ def map_figure(
     lang: str,
     highlight: str | None = None,
     geojson_url: str | None = None,
+    mode: str = "status",
+    value_range: tuple[float, float] | None = None,
 ) -> dict:
     """The children map: every shape drawn, coloured by ``indicator`` where it has a value;
     ``highlight`` (the area whose page this is, among its siblings) gets a dark outline.
@@ -169,7 +260,7 @@ def map_figure(
             "<b>%{customdata[1]}</b><br>%{customdata[2]}"
             "<br>%{customdata[3]} %{customdata[4]}<extra></extra>"
         ),
-        **recolour(values, indicator, lang),
+        **recolour(values, indicator, lang, mode, value_range),
     }
     outline = {
         "type": "choroplethmap",
@@ -179,7 +270,8 @@ def map_figure(
         "z": [0] if highlight in shapes else [],
         "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
         "showscale": False,
-        "marker": {"line": {"color": "#12365f", "width": 3.5}},
+        # Dark and light at once, so the outline shows on the day and the wall's dark theme.
+        "marker": {"line": {"color": "#ffd23f", "width": 4}},
         "hoverinfo": "skip",
     }
     traces = [base, layer, outline, *(empty_points(name) for name in POINT_LAYERS)]
@@ -190,7 +282,12 @@ def map_figure(
             "map": {"style": "white-bg", **fitted},
             # The zoom fits a box of MAP_PIXELS; map_fit.js scales it to the real box.
             "meta": {
-                "fit": {"zoom": fitted["zoom"], "width": MAP_PIXELS[0], "height": MAP_PIXELS[1]}
+                "fit": {"zoom": fitted["zoom"], "width": MAP_PIXELS[0], "height": MAP_PIXELS[1]},
+                # Names drawn by map_fit.js as HTML over the map: MapLibre's own text
+                # labels would fetch glyphs from the internet.
+                "labels": labels(
+                    shapes, dict(zip(values["code"], values[f"name_{lang}"], strict=True))
+                ),
             },
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "paper_bgcolor": "rgba(0,0,0,0)",

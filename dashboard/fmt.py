@@ -176,3 +176,19 @@ def months_back(period: str, count: int) -> list[str]:
     year, month = (int(x) for x in period.split("-"))
     index = year * 12 + month - 1
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def shift_month(period: str, months: int) -> str:
+    """``period`` ('YYYY-MM') moved by ``months`` (negative: back)."""
+    year, month = (int(x) for x in period.split("-"))
+    index = year * 12 + month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def place_change(position: object, before: object) -> tuple[str, str]:
+    """(text, tone) of a change of place in a ranking since last month: a rise from 5th
+    to 3rd reads ↑2 and is good."""
+    if missing(before) or missing(position):
+        return "", "flat"
+    rise = int(before) - int(position)
+    return count_change(rise, 0), "good" if rise > 0 else ("bad" if rise < 0 else "flat")

@@ -4,6 +4,11 @@ NAV = "nav-location"
 MAP = "area-map"
 INDICATOR = "map-indicator"
 POINT_LAYERS = "map-point-layers"
+MAP_MODE = "map-mode"
+# The alerts panel: its filters ({"type": ALERT_FILTER, "kind": street|domain|department})
+# and the list they narrow.
+ALERT_FILTER = "alert-filter"
+ALERT_BODY = "alert-body"
 PERIOD = "period-select"
 RANKING = "ranking-chart"
 TREND = "trend-chart"

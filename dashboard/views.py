@@ -105,3 +105,18 @@ def count(value: object, limit: int = 10_000_000) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
         raise BadRequest("expected a count")
     return value
+
+
+def filter_value(kind: str, value: object) -> str | None:
+    """An alert filter's value: a street's 12-digit code, a domain, a department id."""
+    if value is None:
+        return None
+    if kind == "street":
+        if not isinstance(value, str) or not re.fullmatch(r"\d{12}", value):
+            raise BadRequest("a street is a 12-digit code")
+        return value
+    if kind == "domain":
+        if value not in data.DOMAIN_ORDER:
+            raise BadRequest("unknown domain")
+        return value
+    return indicator_id(value)  # department ids share the indicators' form

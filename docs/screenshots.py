@@ -1,7 +1,8 @@
-"""Regenerate the screenshots in docs/screenshots/ from a running cockpit.
+"""Regenerate the screenshots in docs/screenshots/ from a running cockpit, signed in as
+the demo's district viewer (from data/demo-logins.txt, which `cockpit demo` writes).
 
 make run                      # in one terminal
-.venv/bin/python docs/screenshots.py http://127.0.0.1:8050
+.venv/bin/python docs/screenshots.py http://127.0.0.1:8050 [name.png ...]
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).parent / "screenshots"
+LOGINS = Path(__file__).parent.parent / "data" / "demo-logins.txt"
 VIEWS = [
     ("wall-1920x1080.png", "/wall?dwell=600", (1920, 1080)),
     ("wall-3840x2160.png", "/wall?dwell=600", (3840, 2160)),
+    ("district-3840x2160.png", "/", (3840, 2160)),
     ("district-1920x1080.png", "/", (1920, 1080)),
     ("street-points-1920x1080.png", "/street/330103002?layers=hotline,parking", (1920, 1080)),
     ("park-1920x1080.png", "/park/330103008P01", (1920, 1080)),
@@ -35,14 +38,37 @@ READY = {
 }
 
 
-def main(base: str) -> None:
+def demo_login(who: str = "demo-district") -> tuple[str, str]:
+    for line in LOGINS.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if parts and parts[0] == who:
+            return parts[0], parts[1]
+    raise SystemExit(f"{who} is not in {LOGINS}: run `cockpit demo` first")
+
+
+def main(base: str, only: list[str]) -> None:
     OUT.mkdir(exist_ok=True)
+    name, password = demo_login()
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
-        for name, path, (width, height) in VIEWS:
-            page = browser.new_page(viewport={"width": width, "height": height})
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base + "/login")
+        page.fill("#login-name", name)
+        page.fill("#login-password", password)
+        page.click("#login-submit")
+        page.wait_for_url(lambda u: "/login" not in u)
+        state = context.storage_state()
+        context.close()
+        for shot, path, (width, height) in VIEWS:
+            if only and shot not in only:
+                continue
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, storage_state=state
+            )
+            page = context.new_page()
             page.goto(base + path)
             if path.startswith("/dept/"):
                 page.wait_for_selector(".dept-matrix")
@@ -55,11 +81,11 @@ def main(base: str) -> None:
                     " return g._fullLayout.map._subplot.map.loaded() && g.__fitted; }"
                 )
             page.wait_for_timeout(800)
-            page.screenshot(path=OUT / name)
-            page.close()
-            print(OUT / name)
+            page.screenshot(path=OUT / shot)
+            context.close()
+            print(OUT / shot)
         browser.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050")
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050", sys.argv[2:])

@@ -1,21 +1,79 @@
 // Every map's zoom is fitted on the server to a box of a laptop's size (layout.meta.fit).
 // The box the map really has is known only here: scale the zoom to it, once for each new
 // figure and again when the window changes size, so that a person's own zooming stays.
-function fitMaps() {
-  document.querySelectorAll("#area-map .js-plotly-plot, #wall-map .js-plotly-plot").forEach(
-    function (graph) {
-      const fit = graph.layout && graph.layout.meta && graph.layout.meta.fit;
-      const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
-      if (!fit || !subplot || !subplot.map || graph.__fitted === fit) { return; }
-      if (!graph.clientWidth || !graph.clientHeight) { return; }
-      const scale = Math.min(graph.clientWidth / fit.width, graph.clientHeight / fit.height);
-      // MapLibre itself, not Plotly.relayout, which would apply the style again.
-      subplot.map.jumpTo({ zoom: fit.zoom + Math.log2(scale) });
-      graph.__fitted = fit;
-    }
-  );
+//
+// Area names (layout.meta.labels) are drawn here too, as HTML over the map, placed from
+// MapLibre's own projection: MapLibre's text labels would fetch glyph files from the
+// internet, which the intranet does not have. Each name is sized to its area's width on
+// screen, between a floor that stays legible and a ceiling that stays calm.
+const MAPS = "#area-map .js-plotly-plot, #wall-map .js-plotly-plot";
+
+function fitMap(graph) {
+  const fit = graph.layout && graph.layout.meta && graph.layout.meta.fit;
+  const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
+  if (!fit || !subplot || !subplot.map || graph.__fitted === fit) { return; }
+  if (!graph.clientWidth || !graph.clientHeight) { return; }
+  const scale = Math.min(graph.clientWidth / fit.width, graph.clientHeight / fit.height);
+  // MapLibre itself, not Plotly.relayout, which would apply the style again.
+  subplot.map.jumpTo({ zoom: fit.zoom + Math.log2(scale) });
+  graph.__fitted = fit;
 }
-setInterval(fitMaps, 300);
+
+function placeLabels(graph) {
+  const labels = graph.layout && graph.layout.meta && graph.layout.meta.labels;
+  const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
+  if (!labels || !subplot || !subplot.map) { return; }
+  const map = subplot.map;
+  const canvas = map.getCanvas();
+  let layer = graph.querySelector(":scope > .map-labels");
+  if (!layer) {
+    layer = document.createElement("div");
+    layer.className = "map-labels";
+    graph.appendChild(layer);
+  }
+  if (layer.__labels !== labels) {
+    layer.replaceChildren(...labels.map(function (label) {
+      const span = document.createElement("span");
+      span.className = "map-label";
+      span.textContent = label.text;
+      span.dataset.code = label.code;
+      return span;
+    }));
+    layer.__labels = labels;
+  }
+  const wall = graph.closest("#wall-map") !== null;
+  const floor = wall ? Math.max(12, window.innerHeight / 90) : 11;
+  const ceiling = wall ? window.innerHeight / 40 : 18;
+  const box = canvas.getBoundingClientRect();
+  const origin = graph.getBoundingClientRect();
+  layer.style.left = (box.left - origin.left) + "px";
+  layer.style.top = (box.top - origin.top) + "px";
+  layer.style.width = box.width + "px";
+  layer.style.height = box.height + "px";
+  labels.forEach(function (label, i) {
+    const span = layer.children[i];
+    const at = map.project([label.lon, label.lat]);
+    const width = Math.abs(map.project([label.east, label.lat]).x -
+                           map.project([label.west, label.lat]).x);
+    const size = Math.max(floor, Math.min(ceiling, (width * 0.8) / Math.max(label.text.length, 2)));
+    span.style.fontSize = size.toFixed(1) + "px";
+    span.style.left = at.x.toFixed(1) + "px";
+    span.style.top = at.y.toFixed(1) + "px";
+  });
+}
+
+function drawMaps() {
+  document.querySelectorAll(MAPS).forEach(function (graph) {
+    fitMap(graph);
+    placeLabels(graph);
+    const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
+    if (subplot && subplot.map && subplot.map.__labelled !== true) {
+      subplot.map.on("move", function () { placeLabels(graph); });
+      subplot.map.__labelled = true;
+    }
+  });
+}
+setInterval(drawMaps, 300);
 window.addEventListener("resize", function () {
   document.querySelectorAll(".js-plotly-plot").forEach(function (g) { g.__fitted = null; });
 });

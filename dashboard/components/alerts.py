@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import fmt
+from dashboard import fmt, ids
 from dashboard.i18n import t
 from dashboard.urls import area_href
 
@@ -39,6 +39,14 @@ def area_text(row: dict, lang: str) -> str:
     return row[f"area_{lang}"]
 
 
+def previous_text(row: dict, lang: str) -> str:
+    """Last month's value, for the eye to judge the change: '上月 90.4'."""
+    if fmt.missing(row.get("prev_value")):
+        return ""
+    value = fmt.with_unit(row["prev_value"], int(row["decimals"]), row[f"unit_{lang}"], lang)
+    return f"{t('card.prev', lang)} {value}"
+
+
 def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = None) -> html.Li:
     unit = row[f"unit_{lang}"]
     return html.Li(
@@ -51,9 +59,13 @@ def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = N
                     html.Span(area_text(row, lang), className="alert-area"),
                     html.Span(row[f"name_{lang}"], className="alert-indicator"),
                     html.Span(
-                        fmt.with_unit(row["value"], int(row["decimals"]), unit, lang),
+                        [
+                            html.B(fmt.with_unit(row["value"], int(row["decimals"]), unit, lang)),
+                            html.Span(previous_text(row, lang), className="alert-prev"),
+                        ],
                         className="alert-value",
                     ),
+                    html.Span(row[f"department_{lang}"], className="alert-department"),
                     html.Span(reasons_text(row, lang), className="alert-reasons"),
                     html.Span(since_text(row, lang, period), className="alert-since"),
                 ],
@@ -64,6 +76,51 @@ def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = N
     )
 
 
+def alert_filters(choices: dict[str, list[dict]], lang: str) -> html.Div:
+    """Street, domain and department: each narrows the list (the URL stays the page's)."""
+
+    def label(kind: str, choice: dict) -> str:
+        if kind == "domain":
+            return t(f"domain.{choice['value']}", lang)
+        return choice[f"name_{lang}"]
+
+    return html.Div(
+        [
+            dcc.Dropdown(
+                id={"type": ids.ALERT_FILTER, "kind": kind},
+                options=[{"label": label(kind, c), "value": c["value"]} for c in choices[kind]],
+                placeholder=t(f"alerts.filter.{kind}", lang),
+                clearable=True,
+                searchable=True,
+                className="alert-filter",
+            )
+            for kind in ("street", "domain", "department")
+            if choices[kind]
+        ],
+        className="alert-filters",
+    )
+
+
+def alert_body(
+    rows: pd.DataFrame,
+    lang: str,
+    period: str,
+    dispatch: Callable[[dict], html.Form | None] = lambda _row: None,
+) -> html.Div:
+    if rows.empty:
+        return html.P(t("alerts.none", lang), className="muted alerts-empty")
+    items = [alert_item(r, lang, period, dispatch(r)) for r in rows.to_dict("records")]
+    total = int(rows["total"].iloc[0])
+    return html.Div(
+        [
+            html.Ol(items, className="alert-list"),
+            html.P(t("alerts.more", lang, n=total - len(rows)), className="muted")
+            if total > len(rows)
+            else None,
+        ]
+    )
+
+
 def alerts_panel(
     rows: pd.DataFrame,
     counts: dict[str, int],
@@ -71,6 +128,7 @@ def alerts_panel(
     period: str,
     csv_link: html.A,
     dispatch: Callable[[dict], html.Form | None] = lambda _row: None,
+    choices: dict[str, list[dict]] | None = None,
 ) -> html.Section:
     head = html.Div(
         [
@@ -89,17 +147,6 @@ def alerts_panel(
         ],
         className="panel-head",
     )
-    if rows.empty:
-        body = html.P(t("alerts.none", lang), className="muted alerts-empty")
-    else:
-        items = [alert_item(r, lang, period, dispatch(r)) for r in rows.to_dict("records")]
-        total = int(rows["total"].iloc[0])
-        body = html.Div(
-            [
-                html.Ol(items, className="alert-list"),
-                html.P(t("alerts.more", lang, n=total - len(rows)), className="muted")
-                if total > len(rows)
-                else None,
-            ]
-        )
-    return html.Section([head, body], className="alerts-panel panel")
+    filters = alert_filters(choices, lang) if choices else None
+    body = html.Div(alert_body(rows, lang, period, dispatch), id=ids.ALERT_BODY)
+    return html.Section([head, filters, body], className="alerts-panel panel", id="alerts")

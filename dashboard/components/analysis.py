@@ -1,6 +1,7 @@
 """Rankings and trends: the children ranked by the indicator on the map, and this area's
-trend with the period selector. Each chart can be saved as PNG (the chart's camera
-button, drawn in the browser) and each table downloaded as CSV."""
+trend; and the period selector, which the page header carries. Each chart can be saved
+as PNG (the chart's camera button, drawn in the browser) and each table downloaded as
+CSV."""
 
 from __future__ import annotations
 
@@ -85,10 +86,8 @@ def chart_block(
 def analysis_panel(
     ranking: dict,
     trend: dict,
-    periods: list[str],
-    period: str,
-    lang: str,
     level: str,
+    lang: str,
     csv: dict[str, str],
     filenames: dict[str, str],
 ) -> html.Section:
@@ -103,10 +102,7 @@ def analysis_panel(
     return html.Section(
         [
             html.Div(
-                [
-                    html.H2(t("analysis.title", lang), className="panel-title"),
-                    period_select(periods, period, lang),
-                ],
+                html.H2(t("analysis.title", lang), className="panel-title"),
                 className="panel-head",
             ),
             html.Div([ranking_block, trend_block], className="analysis-grid"),

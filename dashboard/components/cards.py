@@ -133,3 +133,47 @@ def count_tiles(
         ],
         className=row_class,
     )  # fmt: skip
+
+
+def figure_tile(row: dict, lang: str, kind: str, href: str | None = None) -> html.Div | dcc.Link:
+    """One large figure: name, value and unit as officials count (42.36万人), its status
+    as the top border, and the change on last month. The wall's tiles (``kind``
+    "wall-tile") and the headline band's ("headline-tile") are these."""
+    status = row["status"] if isinstance(row["status"], str) else "none"
+    unit = row[f"unit_{lang}"]
+    delta = fmt.change(row["value"], row["prev_value"], unit)
+    if row.get("suppressed") is True:
+        value, shown_unit = fmt.suppressed(row["suppress_below"]), ""
+    else:
+        value, shown_unit = fmt.large(row["value"], int(row["decimals"]), unit, lang)
+    children = [
+        html.Div(name(row, lang), className=f"{kind}-name", title=name(row, lang)),
+        html.Div(
+            [html.Span(value, className="v"), html.Span(shown_unit, className="u")],
+            className=f"{kind}-value",
+        ),
+        html.Div(
+            [t("card.vs_prev", lang), " ", fmt.signed_change(delta, unit, lang)],
+            className=f"change {fmt.change_tone(delta, row['direction'])}",
+        ),
+    ]
+    classes = f"{kind} status-{status}"
+    if href is None:
+        return html.Div(children, className=classes)
+    return dcc.Link(
+        children, href=href, className=classes, id={"type": kind, "indicator": row["indicator_id"]}
+    )
+
+
+def headline_band(
+    cards: pd.DataFrame, chosen: list[str], lang: str, href_for: Callable[[str], str]
+) -> html.Section:
+    """The 4–6 figures the district put first (setting ``headline``), in its order; those
+    not reported at this level are left out."""
+    rows = cards.set_index("indicator_id", drop=False)
+    tiles = [
+        figure_tile(rows.loc[i].to_dict(), lang, "headline-tile", href_for(i))
+        for i in chosen
+        if i in rows.index
+    ]
+    return html.Section(tiles, className="headline-band", id="headline-band")

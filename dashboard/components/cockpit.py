@@ -9,11 +9,12 @@ from dash import dcc, html
 from dashboard import charts, data, figures, fmt, insights, tasks
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
-from dashboard.components.analysis import analysis_panel
+from dashboard.components.analysis import analysis_panel, period_select
 from dashboard.components.breadcrumb import breadcrumb
-from dashboard.components.cards import card_sections
-from dashboard.components.header import freshness_badge, header
+from dashboard.components.cards import card_sections, headline_band
+from dashboard.components.header import freshness_badge, header, period_badge, status_counts_box
 from dashboard.components.map_panel import map_panel
+from dashboard.components.scorecard import scorecard_panel
 from dashboard.exports import export_href, export_link
 from dashboard.geometry import geometry_url
 from dashboard.i18n import name, pick_lang, t
@@ -35,14 +36,6 @@ def no_data(lang: str) -> html.Div:
     return html.Div(html.P(t("asof.none", lang)), className="not-found")
 
 
-def default_indicator(options) -> str | None:
-    """The first indicator with a status (thresholds), else the first one."""
-    if options.empty:
-        return None
-    with_status = options[options["threshold_green"].notna()]
-    return (with_status if len(with_status) else options)["indicator_id"].iloc[0]
-
-
 def chosen_layers(value: str | None) -> list[str]:
     """Point layers named in the URL (``layers=hotline,parking``), unknown names dropped."""
     asked = (value or "").split(",")
@@ -50,10 +43,16 @@ def chosen_layers(value: str | None) -> list[str]:
 
 
 def map_with_points(
-    area: dict, indicator: dict, values, period: str, layers: list[str], lang: str
+    area: dict,
+    indicator: dict,
+    values,
+    period: str,
+    layers: list[str],
+    lang: str,
+    mode: str = "status",
 ) -> dict:
-    """The map of ``area``'s children coloured by ``values`` of ``indicator``, with the
-    chosen point layers filled in."""
+    """The map of ``area``'s children coloured by ``values`` of ``indicator`` (by status,
+    or by value on the range of every month), with the chosen point layers filled in."""
     parent, child_level = data.map_areas(area)
     figure = figures.map_figure(
         data.shapes(parent, child_level),
@@ -62,6 +61,8 @@ def map_with_points(
         lang,
         highlight=area["code"],
         geojson_url=geometry_url(parent, child_level),
+        mode=mode,
+        value_range=data.value_range(parent, child_level, indicator["indicator_id"]),
     )
     for layer in layers:
         trace = figures.points_trace(insights.points(parent, layer, period), layer, lang)
@@ -109,6 +110,40 @@ def park_parts(area, period, shown_period, points, lang, cards, sparks):
     return panel, scenes
 
 
+def alert_dispatch(period: str, lang: str):
+    """The 督办 form an alert row carries, where the caller may dispatch it."""
+    return lambda row: (
+        tasks.dispatch_form(row, period, lang) if tasks.may_dispatch(row["area_code"]) else None
+    )
+
+
+def domain_sections(cards, lang: str, href_for, selected: str | None, sparks: dict) -> list:
+    """The five domains' cards, each folded under a heading that says how many are red
+    and amber: one click away, and the page above them fits one screen. The domain of
+    the indicator on the map is open."""
+    folded = []
+    for section in card_sections(cards, lang, href_for, selected, sparks):
+        domain = section.className.split("domain-")[-1]
+        rows = cards[cards["domain"] == domain]
+        red = int((rows["status"] == "red").sum())
+        amber = int((rows["status"] == "amber").sum())
+        title, grid = section.children
+        summary = html.Summary(
+            [
+                title,
+                html.Span(f"{t('status.red', lang)} {red}", className="count red") if red else None,
+                html.Span(f"{t('status.amber', lang)} {amber}", className="count amber")
+                if amber
+                else None,
+                html.Span(t("domain.cards", lang, n=len(rows)), className="muted"),
+            ],
+            className="domain-summary",
+        )
+        is_open = selected is not None and selected in set(rows["indicator_id"])
+        folded.append(html.Details([summary, grid], open=is_open, className=section.className))
+    return folded
+
+
 def area_page(
     level: str,
     code: str | None,
@@ -116,6 +151,7 @@ def area_page(
     indicator: str | None,
     period: str | None = None,
     layers: str | None = None,
+    colour: str | None = None,
 ) -> html.Div:
     lang = pick_lang(lang)
     try:
@@ -133,7 +169,7 @@ def area_page(
     parent, child_level = data.map_areas(area)
     options = data.indicators(child_level)
     if indicator not in set(options["indicator_id"]):
-        indicator = default_indicator(options)
+        indicator = insights.most_urgent(area["code"], parent, child_level, period)
     # A park opens with its car parks and lifts on the map: two of its five scenes.
     points = chosen_layers(layers if layers is not None or level != "park" else "parking,elevators")
     cards = data.card_values(area["code"], period)
@@ -147,10 +183,23 @@ def area_page(
         return area_href(level, area["code"], lang, indicator_id, shown_period, points)
 
     other = "en" if lang == "zh" else "zh"
-    badge = freshness_badge(insights.stale_sources(area["level"], fmt.utc_now()), lang)
+    now = fmt.utc_now()
+    badges = [
+        freshness_badge(insights.stale_sources(area["level"], now), lang),
+        period_badge(known[0], now, lang),
+    ]
     switch = area_href(level, area["code"], other, indicator, shown_period, points)
+    before = fmt.shift_month(period, -1)
+    controls = [
+        period_select(known, period, lang),
+        status_counts_box(
+            insights.status_counts(area["code"], period),
+            insights.status_counts(area["code"], before) if before in known else None,
+            lang,
+        ),
+    ]
     body = [
-        header(area, lang, {**as_of, "period": period}, switch, badge),
+        header(area, lang, {**as_of, "period": period}, switch, badges, controls),
         html.Div(
             [
                 breadcrumb(data.ancestors(area["code"]), lang, indicator),
@@ -168,67 +217,68 @@ def area_page(
             className="page-bar",
         ),
     ]  # fmt: skip
-    left, right = [], []
+    if area["level"] != "park":
+        body.append(headline_band(cards, list(data.settings().headline), lang, href_for))
+    main, more = [], []
     if indicator is not None:
         chosen = data.indicator(indicator)
         values = data.map_values(parent, child_level, indicator, period)
-        left.append(
+        mode = figures.map_mode(values, colour)
+        main.append(
             map_panel(
-                map_with_points(area, chosen, values, period, points, lang),
+                map_with_points(area, chosen, values, period, points, lang, mode),
                 options,
                 indicator,
                 lang,
                 area["level"],
                 data.boundaries_synthetic(),
                 points,
+                mode,
             )
         )
-        ranking, trend = analysis_figures(area, chosen, values, period, lang)
-        filenames = {
-            "ranking": f"{name(area, lang)}-{indicator}-{period}",
-            "trend": f"{name(area, lang)}-{indicator}",
-        }
-        left.append(
-            analysis_panel(
-                ranking,
-                trend,
-                known,
-                period,
-                lang,
-                area["level"],
-                csv_links(area["code"], indicator, period, lang),
-                filenames,
+        if area["level"] != "park":
+            ranking, trend = analysis_figures(area, chosen, values, period, lang)
+            filenames = {
+                "ranking": f"{name(area, lang)}-{indicator}-{period}",
+                "trend": f"{name(area, lang)}-{indicator}",
+            }
+            more.append(
+                analysis_panel(
+                    ranking,
+                    trend,
+                    area["level"],
+                    lang,
+                    csv_links(area["code"], indicator, period, lang),
+                    filenames,
+                )
             )
-        )
     alerts = insights.alerts(area["code"], period, limit=10)
-    right.append(
+    main.append(
         alerts_panel(
             alerts,
             insights.alert_totals(area["code"], period, alerts),
             lang,
             period,
             export_link("alerts", lang, area=area["code"], period=period),
-            lambda row: (
-                tasks.dispatch_form(row, period, lang)
-                if tasks.may_dispatch(row["area_code"])
-                else None
-            ),
+            alert_dispatch(period, lang),
+            insights.alert_choices(area["code"], period),
         )
     )
+    if area["level"] == "district":
+        more.append(
+            scorecard_panel(insights.scorecard(area["code"], period), lang, period, area["code"])
+        )
     if area["level"] == "park":
         sections, scenes = park_parts(area, period, shown_period, points, lang, cards, sparks)
-        left.insert(1, sections)
-        right.append(html.Div(scenes, className="kpi-panel"))
+        more += [sections, html.Div(scenes, className="kpi-panel")]
     else:
-        right.append(
-            html.Div(card_sections(cards, lang, href_for, indicator, sparks), className="kpi-panel")
+        more.append(
+            html.Div(
+                domain_sections(cards, lang, href_for, indicator, sparks), className="kpi-panel"
+            )
         )
-    body.append(
-        html.Main(
-            [html.Div(left, className="main-left"), html.Div(right, className="main-right")],
-            className="cockpit-main",
-        )
-    )
+    body.append(html.Main(main, className="cockpit-main"))
+    body.append(html.Div(more, className="cockpit-more"))
     return html.Div(
         body, className=f"cockpit level-{area['level']}", lang="zh-CN" if lang == "zh" else "en"
     )

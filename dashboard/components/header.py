@@ -7,14 +7,15 @@ import pandas as pd
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
+from cockpit.freshness import months_behind
 from dashboard import auth, fmt
 from dashboard.i18n import name, t
 from dashboard.urls import area_href, with_lang
 
 
 def freshness_badge(stale: pd.DataFrame, lang: str) -> dcc.Link:
-    """Green while every source behind the page is within its cadence; amber, naming them,
-    when any is stale or was never loaded."""
+    """When the data was loaded: green while every source behind the page is within its
+    cadence; amber, naming them, when any is stale or was never loaded."""
     if stale.empty:
         text, tone, title = t("freshness.ok", lang), "fresh", t("freshness.ok.title", lang)
     else:
@@ -23,12 +24,53 @@ def freshness_badge(stale: pd.DataFrame, lang: str) -> dcc.Link:
         separator = "、" if lang == "zh" else ", "
         tone, title = "stale", t("freshness.stale.title", lang, sources=separator.join(names))
     return dcc.Link(
-        text,
+        f"{t('freshness.loaded', lang)}: {text}",
         href=with_lang("/catalog", lang),
         className=f"freshness-badge {tone}",
         title=title,
         id="freshness-badge",
     )
+
+
+def period_badge(period: str, now_utc, lang: str) -> html.Span:
+    """How old the latest period is, apart from when it was loaded: a file loaded this
+    morning can still hold last year's numbers."""
+    behind = months_behind(period, now_utc)
+    expected = fmt.shift_month(period, max(behind, 0))
+    if behind > 0:
+        text, tone = t("freshness.period.behind", lang, n=behind), "stale"
+    else:
+        text, tone = t("freshness.period.current", lang), "fresh"
+    return html.Span(
+        text,
+        className=f"freshness-badge period {tone}",
+        id="period-badge",
+        title=t(
+            "freshness.period.title",
+            lang,
+            period=fmt.period(period, lang),
+            expected=fmt.period(expected, lang),
+        ),
+    )
+
+
+def status_counts_box(now: dict[str, int], before: dict[str, int] | None, lang: str) -> html.A:
+    """红 and 黄 of this month with their change on last month; a link to the list."""
+    items = []
+    for status in ("red", "amber"):
+        change = fmt.count_change(now[status], before[status] if before else None)
+        items.append(
+            html.Span(
+                [
+                    html.Span(t(f"status.{status}", lang), className="label"),
+                    html.B(str(now[status])),
+                    html.Span(change, className="delta") if change else None,
+                ],
+                className=f"head-count {status}",
+                id=f"head-count-{status}",
+            )
+        )
+    return html.A(items, href="#alerts", className="head-counts", title=t("header.counts", lang))
 
 
 def user_box(lang: str) -> html.Div | None:
@@ -59,8 +101,16 @@ def user_box(lang: str) -> html.Div | None:
 
 
 def page_header(
-    title: list, lang: str, as_of: dict, switch_href: str, badge: dcc.Link | None = None
+    title: list,
+    lang: str,
+    as_of: dict,
+    switch_href: str,
+    badges: list | None = None,
+    controls: list | None = None,
 ) -> html.Header:
+    """The bar on every page. ``badges`` say how fresh the data is; ``controls`` (an
+    area page's period selector and its red and amber counts) take the place of the
+    plain period."""
     return html.Header(
         className="cockpit-header",
         children=[
@@ -77,10 +127,13 @@ def page_header(
                 ],
                 className="top-nav",
             ),
+            html.Div(controls, className="head-controls") if controls else None,
             html.Div(
                 className="as-of",
                 children=[
-                    html.Div(
+                    None
+                    if controls
+                    else html.Div(
                         [
                             html.Span(t("asof.period", lang) + " "),
                             html.Strong(fmt.period(as_of["period"], lang), id="as-of-period"),
@@ -90,7 +143,7 @@ def page_header(
                         f"{t('asof.refreshed', lang)} {fmt.timestamp(as_of['refreshed'])}",
                         className="refreshed",
                     ),
-                    badge,
+                    html.Div(badges or [], className="badges"),
                 ],
             ),
             dcc.Link(
@@ -102,10 +155,15 @@ def page_header(
 
 
 def header(
-    area: dict, lang: str, as_of: dict, switch_href: str, badge: dcc.Link | None = None
+    area: dict,
+    lang: str,
+    as_of: dict,
+    switch_href: str,
+    badges: list | None = None,
+    controls: list | None = None,
 ) -> html.Header:
     title = [
         html.Span(name(area, lang), className="area-name"),
         html.Span(t(f"cockpit.{area['level']}", lang), className="area-level"),
     ]
-    return page_header(title, lang, as_of, switch_href, badge)
+    return page_header(title, lang, as_of, switch_href, badges, controls)

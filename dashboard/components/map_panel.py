@@ -1,4 +1,6 @@
-"""The map card: indicator picker, the children map, and the synthetic-boundary notice."""
+"""The map card: indicator picker (searchable, grouped by the five domains), status or
+value colouring, the children map, point layers with their legend, and the
+synthetic-boundary notice."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.figures import POINT_LAYERS
+from dashboard.data import DOMAIN_ORDER
+from dashboard.figures import MAP_MODES, POINT_LAYERS
 from dashboard.i18n import name, t
 
 GRAPH_CONFIG = {
@@ -20,13 +23,52 @@ GRAPH_CONFIG = {
 
 
 def point_toggles(layers: list[str], lang: str) -> dcc.Checklist:
+    """The layers' switches are their legend too: each shows its mark (colour and shape),
+    and the red ring the flagged points wear is explained beside them."""
     return dcc.Checklist(
         id=ids.POINT_LAYERS,
-        options=[{"label": t(f"points.{name}", lang), "value": name} for name in POINT_LAYERS],
+        options=[
+            {
+                "label": html.Span(
+                    [html.Span(className=f"point-mark {layer}"), t(f"points.{layer}", lang)],
+                    className="point-legend",
+                    title=t(f"points.{layer}.flag", lang),
+                ),
+                "value": layer,
+            }
+            for layer in POINT_LAYERS
+        ],
         value=layers,
         inline=True,
         className="point-toggles",
     )
+
+
+def indicator_options(options: pd.DataFrame, lang: str) -> list[dict]:
+    """The indicators under their domain's heading; typing searches names and domains."""
+    out = []
+    for domain in DOMAIN_ORDER:
+        rows = options[options["domain"] == domain]
+        if rows.empty:
+            continue
+        domain_name = t(f"domain.{domain}", lang)
+        out.append(
+            {
+                "label": html.Span(domain_name, className="option-group"),
+                "value": f"domain:{domain}",
+                "disabled": True,
+                "search": domain_name,
+            }
+        )
+        out += [
+            {
+                "label": html.Span(name(r, lang), className="option-indicator"),
+                "value": r["indicator_id"],
+                "search": f"{name(r, lang)} {domain_name} {r['indicator_id']}",
+            }
+            for r in rows.to_dict("records")
+        ]
+    return out
 
 
 def map_panel(
@@ -37,18 +79,26 @@ def map_panel(
     level: str,
     synthetic: bool,
     layers: list[str] = (),
+    mode: str = "status",
 ) -> html.Section:
     dropdown = dcc.Dropdown(
         id=ids.INDICATOR,
-        options=[
-            {"label": name(r, lang), "value": r["indicator_id"]} for r in options.to_dict("records")
-        ],
+        options=indicator_options(options, lang),
         value=selected,
         clearable=False,
-        searchable=False,
+        searchable=True,
+        placeholder=t("map.search", lang),
         className="indicator-select",
     )
-    notes = [html.Span(t("map.hint", lang), className="map-hint")] if level != "community" else []
+    colouring = dcc.RadioItems(
+        id=ids.MAP_MODE,
+        options=[{"label": t(f"map.mode.{m}", lang), "value": m} for m in MAP_MODES],
+        value=mode,
+        inline=True,
+        className="map-mode",
+    )
+    notes = [html.Span(t("map.hint", lang), className="map-hint")] if level in (
+        "district", "street") else []  # fmt: skip
     if synthetic:
         notes.append(
             html.Span(t("map.synthetic", lang), className="synthetic-note", id="synthetic-note")
@@ -60,17 +110,31 @@ def map_panel(
                 [
                     html.H2(t(f"map.children.{level}", lang), className="panel-title"),
                     html.Label([t("map.indicator", lang), dropdown], className="indicator-label"),
+                    html.Label([t("map.mode", lang), colouring], className="indicator-label"),
                 ],
                 className="panel-head",
             ),
-            dcc.Graph(
-                id=ids.MAP,
-                figure=figure,
-                config=GRAPH_CONFIG,
+            html.Div(
+                [
+                    dcc.Graph(
+                        id=ids.MAP,
+                        figure=figure,
+                        config=GRAPH_CONFIG,
+                        style={"height": "var(--map-height)"},
+                    ),
+                    html.Span(t("map.synthetic.short", lang), className="map-stamp")
+                    if synthetic
+                    else None,
+                ],
                 className="area-map",
-                style={"height": "var(--map-height)"},
             ),
-            point_toggles(list(layers), lang),
+            html.Div(
+                [
+                    point_toggles(list(layers), lang),
+                    html.Span(t("points.flagged", lang), className="point-legend flagged"),
+                ],
+                className="point-row",
+            ),
             html.Div(notes, className="map-notes"),
         ],
     )

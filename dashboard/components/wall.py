@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import data, figures, fmt, insights, tasks
 from dashboard.components.alerts import area_text, reasons_text, since_text
-from dashboard.components.cards import count_tiles
+from dashboard.components.cards import count_tiles, figure_tile
 from dashboard.geometry import geometry_url
 from dashboard.i18n import name, t
 
@@ -36,27 +36,6 @@ def alerts_indicator() -> dict:
 def worst_first(cards: pd.DataFrame, count: int) -> pd.DataFrame:
     ranked = cards.assign(_sev=cards["status"].map(lambda s: _SEVERITY.get(s, 3)))
     return ranked.sort_values(["_sev", "indicator_id"], kind="stable").head(count)
-
-
-def tile(row: dict, lang: str) -> html.Div:
-    status = row["status"] if isinstance(row["status"], str) else "none"
-    unit = row[f"unit_{lang}"]
-    delta = fmt.change(row["value"], row["prev_value"], unit)
-    value, shown_unit = fmt.large(row["value"], int(row["decimals"]), unit, lang)
-    return html.Div(
-        [
-            html.Div(name(row, lang), className="wall-tile-name"),
-            html.Div(
-                [html.Span(value, className="v"), html.Span(shown_unit, className="u")],
-                className="wall-tile-value",
-            ),
-            html.Div(
-                [t("card.vs_prev", lang), " ", fmt.signed_change(delta, unit, lang)],
-                className=f"change {fmt.change_tone(delta, row['direction'])}",
-            ),
-        ],
-        className=f"wall-tile status-{status}",
-    )
 
 
 def task_counts(lang: str) -> html.Div:
@@ -201,7 +180,10 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                     [
                         html.H2(t("wall.indicators", lang)),
                         html.Div(
-                            [tile(r, lang) for r in worst_first(cards, 8).to_dict("records")],
+                            [
+                                figure_tile(r, lang, "wall-tile")
+                                for r in worst_first(cards, 8).to_dict("records")
+                            ],
                             className="wall-tiles",
                         ),
                     ],

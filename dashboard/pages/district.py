@@ -6,7 +6,15 @@ from dashboard.components.cockpit import area_page
 
 
 def layout(lang: str | None = None, indicator: str | None = None, **query: str):
-    return area_page("district", None, lang, indicator, query.get("period"), query.get("layers"))
+    return area_page(
+        "district",
+        None,
+        lang,
+        indicator,
+        query.get("period"),
+        query.get("layers"),
+        query.get("colour"),
+    )
 
 
 dash.register_page(__name__, path="/", name="district", title="下城区城市大脑驾驶舱", layout=layout)

@@ -6,7 +6,15 @@ from dashboard.components.cockpit import area_page
 
 
 def layout(code: str = "", lang: str | None = None, indicator: str | None = None, **query: str):
-    return area_page("park", code, lang, indicator, query.get("period"), query.get("layers"))
+    return area_page(
+        "park",
+        code,
+        lang,
+        indicator,
+        query.get("period"),
+        query.get("layers"),
+        query.get("colour"),
+    )
 
 
 dash.register_page(

@@ -111,6 +111,9 @@ class LayerSpec(_Strict):
     # 0 switches it off, for figures about facilities or places rather than people.
     suppress_below: int = Field(default=DEFAULT_SUPPRESS_BELOW, ge=0)
     alerts: AlertRules = AlertRules()
+    # 街道考核: counted in the street scorecard, which ranks streets across every indicator
+    # their departments assess them on.
+    assessed: bool = False
     tests: list[LayerTest] = Field(min_length=1)
     column_checks: dict[str, ColumnCheck] = {}
 
@@ -124,6 +127,11 @@ class LayerSpec(_Strict):
             stray = set(keyed) - set(self.levels) if isinstance(keyed, dict) else set()
             if stray:
                 raise ValueError(f"{where}: {sorted(stray)} not among levels {self.levels}")
+        if self.assessed and ("street" not in self.levels or self.direction == "neutral"):
+            raise ValueError(
+                "assessed: streets are ranked on it, so it needs the street level "
+                "and a direction (higher_better or lower_better)"
+            )
         return self
 
     def _by_level(self) -> dict:

@@ -19,7 +19,7 @@ CREATE OR REPLACE TABLE ind.indicator (
     bounds STRUCT(level VARCHAR, green DOUBLE, amber DOUBLE, target DOUBLE)[],
     min_base INTEGER, alert_persist INTEGER, alert_worse_than_last_year DOUBLE,
     alert_sibling_mads DOUBLE, sla_red_days INTEGER, sla_amber_days INTEGER,
-    verify_months INTEGER
+    verify_months INTEGER, assessed BOOLEAN
 );
 CREATE OR REPLACE TABLE ind.indicator_value (
     indicator_id VARCHAR, area_code VARCHAR, level VARCHAR, parent_code VARCHAR,
@@ -104,7 +104,7 @@ def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
     # The headline boundaries are those of the highest level the indicator is shown at.
     top = max(bounds, key=lambda b: LEVEL_ORDER.index(b["level"]))
     con.execute(
-        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 30)})",
+        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 31)})",
         [
             s.id, s.name_zh, s.name_en, s.description_zh, s.description_en, s.domain,
             s.department, s.unit_zh, s.unit_en, s.direction, s.rollup, s.scale, s.decimals,
@@ -114,6 +114,7 @@ def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
             s.thresholds.basis if s.thresholds else None, bounds, s.min_base,
             s.alerts.persist, s.alerts.worse_than_last_year, s.alerts.sibling_mads,
             s.alerts.sla_days["red"], s.alerts.sla_days["amber"], s.alerts.verify_months,
+            s.assessed,
         ],
     )  # fmt: skip
 
