@@ -12,7 +12,12 @@ from werkzeug.exceptions import BadRequest
 
 from dashboard import auth, data, figures, ids, insights, views
 from dashboard.components.alerts import alert_body
-from dashboard.components.cockpit import alert_dispatch, analysis_figures, csv_links
+from dashboard.components.cockpit import (
+    alert_dispatch,
+    analysis_figures,
+    csv_links,
+    layer_trace,
+)
 from dashboard.urls import area_href
 
 _URL = (State(ids.NAV, "pathname"), State(ids.NAV, "search"))
@@ -144,13 +149,19 @@ def toggle_points(layers, pathname, search) -> Patch:
     view = views.area_view(pathname, search)
     layers = views.choices(layers, figures.POINT_LAYERS)
     patch = Patch()
-    for layer, index in figures.POINT_TRACE.items():
+    shapes = data.shapes(view.parent, view.child_level) if layers else {}
+    for slot, (layer, index) in enumerate(figures.POINT_TRACE.items()):
         if layer in layers:
-            points = insights.points(view.parent, layer, view.period)
-            for key, value in figures.points_trace(points, layer, view.lang).items():
+            trace, note = layer_trace(
+                view.parent, view.child_level, layer, view.period, view.lang, shapes
+            )
+            for key, value in trace.items():
                 patch["data"][index][key] = value
         else:
             patch["data"][index]["visible"] = False
+            note = figures.outside_note(layer, 0, view.lang)
+        for key, value in note.items():
+            patch["layout"]["annotations"][slot][key] = value
     return patch
 
 

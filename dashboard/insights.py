@@ -203,24 +203,36 @@ def stale_sources(level: str, now_utc: dt.datetime) -> pd.DataFrame:
 POINT_LAYERS = ("hotline", "elevators", "parking", "kitchens")
 
 
-def points(parent_code: str, layer: str, period: str, limit: int = 5000) -> pd.DataFrame:
-    """One point layer under ``parent_code``, in ``period`` or, for a layer not reported
-    that month, its latest month before it. Flagged points first, so a cap keeps them."""
+def points(
+    parent_code: str, level: str, layer: str, period: str, limit: int = 5000
+) -> pd.DataFrame:
+    """One point layer on the map of ``parent_code``'s ``level`` areas, in ``period`` or,
+    for a layer not reported that month, its latest month before it. ``shown_in`` is the
+    map area each point belongs under (its area or an ancestor of it), whose polygon it
+    must fall in to be drawn. Flagged points first, so a cap keeps them."""
     return frame(
-        _SUBTREE
-        + """
-        , month AS (
+        """
+        WITH RECURSIVE under(code, shown_in) AS (
+            SELECT code, code FROM ind.area WHERE parent_code = $code AND level = $level
+            UNION ALL
+            SELECT a.code, u.shown_in FROM ind.area a JOIN under u ON a.parent_code = u.code
+        ),
+        month AS (
             SELECT max(period) AS period FROM ind.map_point
             WHERE layer = $layer AND period <= $period
         )
-        SELECT p.area_code, p.period, p.lon, p.lat, p.label, p.value, p.flag
-        FROM ind.map_point p JOIN tree t ON t.code = p.area_code
+        SELECT p.area_code, u.shown_in, p.period, p.lon, p.lat, p.label, p.value, p.flag
+        FROM ind.map_point p JOIN under u ON u.code = p.area_code
         WHERE p.layer = $layer AND p.period = (SELECT period FROM month)
+          AND """
+        + VISIBLE.format(code="p.area_code")
+        + """
         ORDER BY p.flag DESC, p.area_code, p.label
         LIMIT $limit
         """,
         {
             "code": parent_code,
+            "level": level,
             "layer": layer,
             "period": period,
             "limit": limit,
@@ -298,18 +310,18 @@ def wall_playlist(top: dict, period: str, children: int, grandchildren: int) -> 
 def most_urgent(code: str, parent_code: str, level: str, period: str) -> str | None:
     """The indicator a page's map opens on: the one most wrong here. First by this area's
     own status (red before amber), then by how many areas on the map are red, then amber;
-    only indicators with values on the map, never one without data."""
+    only indicators with a value for the area and on the map, never one without data."""
     row = frame(
         """
         WITH own AS (
             SELECT indicator_id, status FROM ind.indicator_value
-            WHERE area_code = $code AND period = $period
+            WHERE area_code = $code AND period = $period AND value IS NOT NULL
         )
         SELECT v.indicator_id
         FROM ind.indicator_value v
         JOIN ind.area a ON a.code = v.area_code
         JOIN ind.indicator i USING (indicator_id)
-        LEFT JOIN own USING (indicator_id)
+        JOIN own USING (indicator_id)
         WHERE a.parent_code = $parent AND a.level = $level AND v.period = $period
           AND v.value IS NOT NULL AND """
         + VISIBLE.format(code="a.code")

@@ -9,7 +9,10 @@ One row per point and month: where it is, which area it belongs to, a label, a v
 
 from __future__ import annotations
 
+import math
+
 import duckdb
+import shapely
 
 MAP_POINT_DDL = """
 CREATE OR REPLACE TABLE ind.map_point (
@@ -82,7 +85,55 @@ def publish_points(con: duckdb.DuckDBPyConnection) -> list[str]:
             params = {"grid": GRID_DEGREES} if "$grid" in select else None
             con.execute(f"INSERT INTO ind.map_point {select}", params)
             built.append(layer)
+    if "hotline" in built:
+        _cells_into_their_area(con)
     return built
+
+
+def _cells_into_their_area(con: duckdb.DuckDBPyConnection) -> int:
+    """A grid cell's centre can fall outside the community its tickets are in (a cell on
+    the boundary). Such a cell is drawn at the middle of its part inside the community
+    instead, still a cell, not a ticket's own place. Returns how many cells moved."""
+    cells = con.execute(
+        "SELECT DISTINCT area_code, lon, lat FROM ind.map_point WHERE layer = 'hotline' "
+        "ORDER BY ALL"
+    ).fetchall()
+    shapes = dict(
+        con.execute(
+            "SELECT code, geometry_display FROM ind.area_shape WHERE code IN "
+            "(SELECT DISTINCT area_code FROM ind.map_point WHERE layer = 'hotline')"
+        ).fetchall()
+    )
+    moved = []
+    polygons: dict[str, shapely.Geometry] = {}
+    for code, lon, lat in cells:
+        if code not in shapes:
+            continue
+        polygon = polygons.get(code) or polygons.setdefault(
+            code, shapely.from_geojson(shapes[code])
+        )
+        if shapely.contains_xy(polygon, lon, lat):
+            continue
+        half_lon = GRID_DEGREES / math.cos(math.radians(lat)) / 2
+        cell = shapely.box(
+            lon - half_lon, lat - GRID_DEGREES / 2, lon + half_lon, lat + GRID_DEGREES / 2
+        )
+        part = polygon.intersection(cell)
+        point = (part if not part.is_empty else polygon).representative_point()
+        moved.append((code, lon, lat, point.x, point.y))
+    if moved:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _moved_cell (area_code VARCHAR, lon DOUBLE, lat DOUBLE, "
+            "to_lon DOUBLE, to_lat DOUBLE)"
+        )
+        con.executemany("INSERT INTO _moved_cell VALUES (?, ?, ?, ?, ?)", moved)
+        con.execute(
+            "UPDATE ind.map_point AS m SET lon = c.to_lon, lat = c.to_lat FROM _moved_cell c "
+            "WHERE m.layer = 'hotline' AND m.area_code = c.area_code AND m.lon = c.lon "
+            "AND m.lat = c.lat"
+        )
+        con.execute("DROP TABLE _moved_cell")
+    return len(moved)
 
 
 PARK_SECTION_DDL = """

@@ -11,12 +11,20 @@ const MAPS = "#area-map .js-plotly-plot, #wall-map .js-plotly-plot";
 function fitMap(graph) {
   const fit = graph.layout && graph.layout.meta && graph.layout.meta.fit;
   const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
-  if (!fit || !subplot || !subplot.map || graph.__fitted === fit) { return; }
+  if (!fit || !subplot || !subplot.map) { return; }
   if (!graph.clientWidth || !graph.clientHeight) { return; }
+  // Fitted again when the box changes size (a wall's panel settles after the first draw).
+  const size = graph.clientWidth + "x" + graph.clientHeight;
+  if (graph.__fitted === fit && graph.__fittedSize === size) { return; }
   const scale = Math.min(graph.clientWidth / fit.width, graph.clientHeight / fit.height);
-  // MapLibre itself, not Plotly.relayout, which would apply the style again.
-  subplot.map.jumpTo({ zoom: fit.zoom + Math.log2(scale) });
+  const zoom = fit.zoom + Math.log2(scale);
+  // MapLibre itself, not Plotly.relayout, which would apply the style again; and the
+  // figure's own zoom too, or Plotly's next resize would put the laptop-sized one back.
+  subplot.map.jumpTo({ zoom: zoom });
+  if (graph.layout.map) { graph.layout.map.zoom = zoom; }
+  if (graph._fullLayout.map) { graph._fullLayout.map.zoom = zoom; }
   graph.__fitted = fit;
+  graph.__fittedSize = size;
 }
 
 function placeLabels(graph) {

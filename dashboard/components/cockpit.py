@@ -54,8 +54,9 @@ def map_with_points(
     """The map of ``area``'s children coloured by ``values`` of ``indicator`` (by status,
     or by value on the range of every month), with the chosen point layers filled in."""
     parent, child_level = data.map_areas(area)
+    shapes = data.shapes(parent, child_level)
     figure = figures.map_figure(
-        data.shapes(parent, child_level),
+        shapes,
         values,
         indicator,
         lang,
@@ -64,10 +65,24 @@ def map_with_points(
         mode=mode,
         value_range=data.value_range(parent, child_level, indicator["indicator_id"]),
     )
+    if area["level"] == "park":  # one area: no colour scale to read it against
+        figure["data"][figures.VALUE_TRACE]["showscale"] = False
     for layer in layers:
-        trace = figures.points_trace(insights.points(parent, layer, period), layer, lang)
+        trace, note = layer_trace(parent, child_level, layer, period, lang, shapes)
         figure["data"][figures.POINT_TRACE[layer]].update(trace)
+        figure["layout"]["annotations"][figures.POINT_LAYERS.index(layer)].update(note)
     return figure
+
+
+def layer_trace(
+    parent: str, level: str, layer: str, period: str, lang: str, shapes: dict[str, dict]
+) -> tuple[dict, dict]:
+    """One point layer's trace, drawn only where its points fall inside their area, and
+    the map's note of those that do not."""
+    points = insights.points(parent, level, layer, period)
+    drawn = figures.inside(points, shapes)
+    note = figures.outside_note(layer, len(points) - len(drawn), lang)
+    return figures.points_trace(drawn, layer, lang), note
 
 
 def analysis_figures(

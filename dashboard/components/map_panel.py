@@ -96,6 +96,8 @@ def map_panel(
         value=mode,
         inline=True,
         className="map-mode",
+        # A park is one area: nothing to compare its colour with, so no choice of colouring.
+        style={"display": "none"} if level == "park" else None,
     )
     notes = [html.Span(t("map.hint", lang), className="map-hint")] if level in (
         "district", "street") else []  # fmt: skip
@@ -110,7 +112,10 @@ def map_panel(
                 [
                     html.H2(t(f"map.children.{level}", lang), className="panel-title"),
                     html.Label([t("map.indicator", lang), dropdown], className="indicator-label"),
-                    html.Label([t("map.mode", lang), colouring], className="indicator-label"),
+                    html.Label(
+                        [t("map.mode", lang) if level != "park" else None, colouring],
+                        className="indicator-label",
+                    ),
                 ],
                 className="panel-head",
             ),

@@ -33,6 +33,18 @@ def alerts_indicator() -> dict:
     }
 
 
+def map_legend(lang: str) -> html.Div:
+    """What the wall map's colours say: an area's worst status among its values."""
+    return html.Div(
+        [
+            html.Span([html.Span(className=f"swatch {status}"), t(f"wall.legend.{status}", lang)])
+            for status in ("red", "amber", "green")
+        ],
+        className="wall-legend",
+        id="wall-legend",
+    )
+
+
 def worst_first(cards: pd.DataFrame, count: int) -> pd.DataFrame:
     ranked = cards.assign(_sev=cards["status"].map(lambda s: _SEVERITY.get(s, 3)))
     return ranked.sort_values(["_sev", "indicator_id"], kind="stable").head(count)
@@ -87,10 +99,14 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     # Dark ground under the areas: a style with a background layer only, so still no tiles.
     figure["layout"]["map"]["style"] = DARK_MAP_STYLE
     figure["layout"]["font"] = {"color": "#e8eef7", "size": 16}
-    figure["data"][figures.VALUE_TRACE]["colorbar"]["bgcolor"] = "rgba(0,0,0,0)"
+    # The legend is HTML beside the title, sized with the screen; a colour bar's text
+    # would stay at plotly's pixel sizes, tiny on a 4K wall.
+    figure["data"][figures.VALUE_TRACE]["showscale"] = False
     figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
     alerts = insights.alerts(area["code"], period, limit=7)
     totals = insights.alert_totals(area["code"], period, alerts)
+    before = fmt.shift_month(period, -1)
+    earlier = insights.status_counts(area["code"], before) if before in insights.periods() else None
     cards = data.card_values(area["code"], period)
     steps = [
         html.Span(className="wall-step" + (" current" if i == position else ""))
@@ -145,7 +161,16 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
             [
                 html.Section(
                     [
-                        html.H2(t(f"wall.map.{child_level}", lang)),
+                        html.Div(
+                            [
+                                html.H2(t(f"wall.map.{child_level}", lang)),
+                                map_legend(lang),
+                                html.Span(t("map.synthetic.short", lang), className="map-stamp")
+                                if data.boundaries_synthetic()
+                                else None,
+                            ],
+                            className="wall-map-head",
+                        ),
                         dcc.Graph(
                             figure=figure,
                             config=WALL_GRAPH_CONFIG,
@@ -160,13 +185,20 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                         html.Div(
                             [
                                 html.Div(
-                                    [html.B(totals["red"]), t("status.red", lang)],
-                                    className="wall-count red",
-                                ),
-                                html.Div(
-                                    [html.B(totals["amber"]), t("status.amber", lang)],
-                                    className="wall-count amber",
-                                ),
+                                    [
+                                        html.B(totals[status]),
+                                        t(f"status.{status}", lang),
+                                        html.Span(
+                                            fmt.count_change(
+                                                totals[status], earlier[status] if earlier else None
+                                            ),
+                                            className="delta",
+                                        ),
+                                    ],
+                                    className=f"wall-count {status}",
+                                    id=f"wall-count-{status}",
+                                )
+                                for status in ("red", "amber")
                             ],
                             className="wall-counts",
                         ),

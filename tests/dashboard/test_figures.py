@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import figures
+from dashboard.charts import STATUS_COLOURS
 
 SQUARE = {
     "type": "Polygon",
@@ -54,12 +55,86 @@ def test_every_area_is_drawn_and_only_valued_ones_are_coloured():
     assert fig["layout"]["map"]["style"] == "white-bg"  # no tile server
 
 
-def test_recolour_changes_colours_not_geometry():
-    update = figures.recolour(_values(30.0), INDICATOR, "en")
+def test_recolour_by_value_changes_colours_not_geometry():
+    update = figures.recolour(_values(30.0), INDICATOR, "en", mode="value")
     assert "geojson" not in update
     assert update["z"] == [36.25, 30.0]
     assert update["customdata"][1][1:4] == ["Wulin Subdistrict", "30.0%", ""]
     assert update["zmin"] == 30.0 and update["zmax"] == 36.25
+
+
+def test_status_mode_paints_the_status_colours_used_everywhere():
+    values = _values(30.0).assign(status=["red", "green"])
+    update = figures.recolour(values, INDICATOR, "zh", mode="status")
+    assert update["locations"] == ["330103001000", "330103002000"]
+    # Each z falls in the colour scale's band of its status colour.
+    for z, status in zip(update["z"], ["red", "green"], strict=True):
+        share = (z - update["zmin"]) / (update["zmax"] - update["zmin"])
+        scale = update["colorscale"]
+        (_, low), (_, high) = next(
+            (a, b)
+            for a, b in zip(scale, scale[1:], strict=False)
+            if a[0] < b[0] and a[0] <= share <= b[0]
+        )
+        assert low == high == STATUS_COLOURS[status]
+    assert update["colorbar"]["ticktext"] == ["正常", "关注", "预警"]
+    # Without any status (an indicator without thresholds) the map colours by value.
+    assert figures.map_mode(_values(30.0).assign(status=None), None) == "value"
+    assert figures.map_mode(values, None) == "status"
+    assert figures.map_mode(values, "value") == "value"
+
+
+def test_value_mode_keeps_a_fixed_range_and_puts_bad_at_the_warm_end():
+    months = [_values(30.0), _values(33.0).assign(value=[31.0, 33.0])]
+    ranges = [
+        figures.recolour(v, INDICATOR, "zh", mode="value", value_range=(20.0, 40.0)) for v in months
+    ]
+    assert {(r["zmin"], r["zmax"]) for r in ranges} == {(20.0, 40.0)}
+    lower = {**INDICATOR, "direction": "lower_better"}
+    high_is_bad = figures.recolour(_values(30.0), lower, "zh", mode="value")["colorscale"]
+    low_is_bad = ranges[0]["colorscale"]
+    warm = low_is_bad[0][1]
+    assert high_is_bad[-1][1] == warm and int(warm[1:3], 16) > int(warm[5:7], 16)
+
+
+def test_every_area_gets_its_name_placed_inside_it():
+    shapes = {"330103001000": SQUARE, "330103002000": NEXT}
+    fig = figures.map_figure(shapes, _values(30.0), INDICATOR, "zh")
+    labels = fig["layout"]["meta"]["labels"]
+    assert [x["text"] for x in labels] == ["长庆街道", "武林街道"]
+    first = labels[0]
+    assert 120.10 < first["lon"] < 120.20 and 30.20 < first["lat"] < 30.30
+    assert (first["west"], first["east"]) == (120.10, 120.20)
+
+
+def test_points_outside_their_area_are_not_drawn():
+    points = pd.DataFrame(
+        {"shown_in": ["330103001000", "330103001000", "330103002000"],
+         "lon": [120.15, 120.25, 120.25], "lat": [30.25, 30.25, 30.25]}
+    )  # fmt: skip
+    kept = figures.inside(points, {"330103001000": SQUARE, "330103002000": NEXT})
+    assert kept.index.tolist() == [0, 2]  # the second lies in the other square
+    note = figures.outside_note("elevators", 1, "zh")
+    assert note == {"text": "电梯：1 个点位坐标不在所属区域内，未绘制", "visible": True}
+
+
+def test_dense_points_are_binned_and_nothing_is_lost():
+    n = 1000
+    points = pd.DataFrame(
+        {
+            "lon": [120.10 + (i % 40) * 0.0025 for i in range(n)],
+            "lat": [30.20 + (i // 40) * 0.0025 for i in range(n)],
+            "label": "x", "value": 2.0, "flag": [i == 7 for i in range(n)],
+        }
+    )  # fmt: skip
+    out = figures.binned(points, "elevators", limit=150)
+    assert len(out) <= 150 and out["merged"].sum() == n
+    assert out["value"].sum() == 2.0 * n and out["flag"].sum() == 1
+    # Each bin is drawn at one of its own points, never between them.
+    assert set(zip(out["lon"], out["lat"], strict=True)) <= set(
+        zip(points["lon"], points["lat"], strict=True)
+    )
+    assert len(figures.binned(points.head(100), "elevators", limit=150)) == 100
 
 
 def test_view_fits_the_shapes():
@@ -70,7 +145,9 @@ def test_view_fits_the_shapes():
 
 def test_the_current_area_is_outlined_among_its_siblings():
     shapes = {"330103001000": SQUARE, "330103002000": NEXT}
-    fig = figures.map_figure(shapes, _values(30.0), INDICATOR, "zh", highlight="330103002000")
+    fig = figures.map_figure(
+        shapes, _values(30.0), INDICATOR, "zh", highlight="330103002000", mode="value"
+    )
     assert len(fig["data"]) == 3 + len(figures.POINT_LAYERS)
     outlined = [t for t in fig["data"] if t.get("hoverinfo") == "skip" and t.get("locations")]
     assert len(outlined) == 1 and outlined[0]["locations"] == ["330103002000"]

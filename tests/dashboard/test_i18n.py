@@ -41,6 +41,9 @@ DYNAMIC = {
     "wall.map": ("street", "community", "park"),
     "analysis.ranking": ("district", "street", "community", "park"),
     "points": ("hotline", "elevators", "parking", "kitchens"),
+    "map.mode": ("status", "value"),
+    "alerts.filter": ("street", "domain", "department"),
+    "wall.legend": ("red", "amber", "green"),
     "park.section": ("吃", "住", "行", "游", "娱", "购"),
     "park.scene": ("tourism", "medical", "parking", "kitchens", "elevators"),
     # Export column headers: every key a table names.
