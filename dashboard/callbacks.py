@@ -7,7 +7,17 @@ to say which area or parent to read.
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, no_update
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    no_update,
+)
 from werkzeug.exceptions import BadRequest
 
 from dashboard import auth, data, figures, ids, insights, views
@@ -186,63 +196,15 @@ def choose_period(period, indicator, layers, pathname, search) -> str:
     return area_href(area["level"], area["code"], view.lang, indicator, shown, layers or None)
 
 
-# Keep the chosen point layers in the address bar, as the indicator below.
-clientside_callback(
-    """
-    function (layers) {
-        const url = new URL(window.location.href);
-        const value = (layers || []).join(",");
-        if ((url.searchParams.get("layers") || "") !== value) {
-            if (value) { url.searchParams.set("layers", value); }
-            else { url.searchParams.delete("layers"); }
-            window.history.replaceState(window.history.state, "", url);
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output(ids.POINT_LAYERS, "id"),
-    Input(ids.POINT_LAYERS, "value"),
-    prevent_initial_call=True,
-)
-
-
-# Keep the map's colouring in the address bar (``colour=value``; status is the default).
-clientside_callback(
-    """
-    function (mode) {
-        const url = new URL(window.location.href);
-        const value = mode === "value" ? "value" : "";
-        if ((url.searchParams.get("colour") || "") !== value) {
-            if (value) { url.searchParams.set("colour", value); }
-            else { url.searchParams.delete("colour"); }
-            window.history.replaceState(window.history.state, "", url);
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output(ids.MAP_MODE, "id"),
-    Input(ids.MAP_MODE, "value"),
-    prevent_initial_call=True,
-)
-
-
-# Keep the chosen indicator in the address bar, so the view can be shared, without a
-# navigation (replaceState fires no event the router listens to).
-clientside_callback(
-    """
-    function (value) {
-        const url = new URL(window.location.href);
-        if (url.searchParams.get("indicator") !== value) {
-            url.searchParams.set("indicator", value);
-            window.history.replaceState(window.history.state, "", url);
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output(ids.INDICATOR, "id"),
-    Input(ids.INDICATOR, "value"),
-    prevent_initial_call=True,
-)
+# The view's choices kept in the address bar (assets/url_state.js).
+for component, kept in ((ids.POINT_LAYERS, "layers"), (ids.MAP_MODE, "colour"),
+                        (ids.INDICATOR, "indicator")):  # fmt: skip
+    clientside_callback(
+        ClientsideFunction("url", kept),
+        Output(component, "id"),
+        Input(component, "value"),
+        prevent_initial_call=True,
+    )
 
 
 clientside_callback(

@@ -51,10 +51,15 @@ def _rounded(rows: pd.DataFrame, columns: list[str], decimals: object) -> pd.Dat
     or a column of them, row by row)."""
     places = decimals if isinstance(decimals, pd.Series) else pd.Series(decimals, rows.index)
     for column in columns:
-        rows[column] = [
-            v if fmt.missing(v) else round(float(v), int(d))
-            for v, d in zip(rows[column], places, strict=True)
-        ]
+        # object, not float: a whole number is written 5, not 5.0
+        rows[column] = pd.Series(
+            [
+                None if fmt.missing(v) else (round(float(v), int(d)) if int(d) else round(float(v)))
+                for v, d in zip(rows[column], places, strict=True)
+            ],
+            index=rows.index,
+            dtype=object,
+        )
     return rows
 
 
@@ -67,9 +72,11 @@ def excel_text(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = [
-                "\t" + v if isinstance(v, str) and _CODE.fullmatch(v) else v for v in out[column]
-            ]
+            out[column] = pd.Series(
+                ["\t" + v if isinstance(v, str) and _CODE.fullmatch(v) else v for v in out[column]],
+                index=out.index,
+                dtype=object,
+            )
     return out
 
 

@@ -160,15 +160,12 @@ def domain_sections(cards, lang: str, href_for, selected: str | None, sparks: di
 
 
 def area_page(
-    level: str,
-    code: str | None,
-    lang: str | None,
-    indicator: str | None,
-    period: str | None = None,
-    layers: str | None = None,
-    colour: str | None = None,
+    level: str, code: str | None, lang: str | None, indicator: str | None, **query: str
 ) -> html.Div:
+    """The cockpit of one area, as its URL asks: ``indicator``, and in ``query`` the
+    ``period``, the map's point ``layers`` and its ``colour`` (status or value)."""
     lang = pick_lang(lang)
+    period, layers, colour = query.get("period"), query.get("layers"), query.get("colour")
     try:
         area = data.district() if level == "district" else data.find_area(code or "", level)
         if area is None:

@@ -6,15 +6,7 @@ from dashboard.components.cockpit import area_page
 
 
 def layout(code: str = "", lang: str | None = None, indicator: str | None = None, **query: str):
-    return area_page(
-        "community",
-        code,
-        lang,
-        indicator,
-        query.get("period"),
-        query.get("layers"),
-        query.get("colour"),
-    )
+    return area_page("community", code, lang, indicator, **query)
 
 
 dash.register_page(

@@ -6,15 +6,7 @@ from dashboard.components.cockpit import area_page
 
 
 def layout(lang: str | None = None, indicator: str | None = None, **query: str):
-    return area_page(
-        "district",
-        None,
-        lang,
-        indicator,
-        query.get("period"),
-        query.get("layers"),
-        query.get("colour"),
-    )
+    return area_page("district", None, lang, indicator, **query)
 
 
 dash.register_page(__name__, path="/", name="district", title="下城区城市大脑驾驶舱", layout=layout)

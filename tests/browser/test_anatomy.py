@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import fmt
 from tests.browser.conftest import TrackedPage, serving_a_copy
-from tests.browser.test_cockpit import GRAPH, WULIN, click_area, wait_for_map
+from tests.browser.test_cockpit import GRAPH, WULIN, click_area, unfold, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +76,7 @@ def test_cards_carry_a_sparkline_and_a_rank_among_siblings(server, tracked: Trac
     page = tracked.page
     page.goto(server + f"/street/{WULIN}")
     wait_for_map(page, "武林街道")
+    unfold(page, "社会")
     card = page.locator(".kpi-card", has_text="户籍人口").first
     assert card.locator("img.sparkline").get_attribute("src").startswith("data:image/svg+xml")
     assert re.search(r"排名 \d/8", card.inner_text())
@@ -88,7 +90,7 @@ def test_the_period_selector_shows_another_month_everywhere(server, tracked, wh)
     page.click("#period-select")
     page.click(".dash-dropdown-option:has(input[value='2019-06'])")
     page.wait_for_function("() => window.location.search.includes('period=2019-06')")
-    page.wait_for_selector("#as-of-period:text-is('2019年6月')")
+    page.wait_for_selector("#period-select:has-text('2019年6月')")
     wait_for_map(page, "下城区")
     shown = page.evaluate(f"() => document.querySelector('{GRAPH}').data[1].z")
     expected = wh.execute(
@@ -141,7 +143,7 @@ def test_the_park_is_organised_by_sections_and_scenes(server, tracked: TrackedPa
         "SELECT visitors FROM ind.park_section WHERE area_code = ? AND period = ? AND section = '吃'",
         [PARK, period],
     ).fetchall()[0][0]
-    assert f"{food:,}" in tiles.first.inner_text()
+    assert fmt.with_unit(food, 0, "", "zh") in tiles.first.inner_text()  # 40.06万
     scenes = page.locator(".scene h2").all_inner_texts()
     assert scenes == ["智慧旅游", "医疗服务", "智慧停车", "阳光厨房", "智慧电梯"]
     for scene in ("tourism", "parking", "kitchens", "elevators"):
@@ -209,10 +211,10 @@ def test_the_freshness_badge_turns_amber_when_a_source_is_stale(server, stale_co
     page.goto(server + "/")
     wait_for_map(page, "下城区")
     badge = page.locator("#freshness-badge")
-    assert badge.inner_text() == "数据新鲜" and "fresh" in badge.get_attribute("class")
+    assert badge.inner_text() == "加载: 数据新鲜" and "fresh" in badge.get_attribute("class")
     page.goto(stale_cockpit + "/")
     wait_for_map(page, "下城区")
-    assert badge.inner_text() == "1 个数据源超期"
+    assert badge.inner_text() == "加载: 1 个数据源超期"
     assert "stale" in badge.get_attribute("class")
     assert "停车" in badge.get_attribute("title")
     assert (
@@ -232,6 +234,7 @@ def test_a_laptop_screen_of_1280x800_is_usable(server, browser, signed_in_state)
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     map_box = page.locator(".map-panel").bounding_box()
     assert map_box["width"] >= 600 and map_box["x"] >= 0
+    unfold(page)
     assert page.locator(".kpi-card").first.bounding_box()["width"] >= 150
     context.close()
 

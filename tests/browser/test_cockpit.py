@@ -27,6 +27,16 @@ def wait_for_map(page, area_name: str | None = None) -> None:
     )
 
 
+def unfold(page, domain: str | None = None) -> None:
+    """Open the folded domain sections, all or the one named, as an official clicks them."""
+    closed = "details.domain:not([open]) > summary"
+    if domain is not None:
+        page.locator(closed, has_text=domain).click()
+        return
+    while page.locator(closed).count():
+        page.locator(closed).first.click()
+
+
 def map_locations(page) -> list[str]:
     return page.evaluate(f"() => document.querySelector('{GRAPH}').data[0].locations")
 
@@ -114,7 +124,7 @@ def test_english_on_request_and_a_switch_back(server, tracked: TrackedPage):
     assert page.inner_text(".area-name") == "Wulin Subdistrict"
     headings = page.locator(".domain-title").all_inner_texts()
     assert headings == ["Economy", "Governance", "Culture", "Society", "Ecology"]
-    assert page.inner_text("#as-of-period") == "Dec 2019"
+    assert page.inner_text("#period-select") == "Dec 2019"
     page.click("#lang-switch")
     page.wait_for_function("() => !window.location.search.includes('lang=en')")
     wait_for_map(page, "武林街道")
@@ -189,10 +199,12 @@ def test_the_page_at_1920x1080_is_not_broken(server, tracked: TrackedPage):
     page.goto(server + "/")
     wait_for_map(page)
     page.wait_for_load_state("networkidle")
+    unfold(page)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "district-1920x1080.png")
+    page.screenshot(path=ARTIFACTS / "district-1920x1080.png", full_page=True)
     boxes = page.evaluate(
-        "() => [...document.querySelectorAll('.kpi-card, .map-panel, .cockpit-header')]"
+        "() => [...document.querySelectorAll('.kpi-card, .headline-tile, .map-panel,"
+        " .alerts-panel, .cockpit-header')]"
         ".map(e => { const r = e.getBoundingClientRect();"
         " return [e.className, r.left, r.top, r.right, r.bottom]; })"
     )

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.refresh import run_refresh
 from tests.browser.conftest import TrackedPage
-from tests.browser.test_cockpit import WULIN, wait_for_map
+from tests.browser.test_cockpit import WULIN, unfold, wait_for_map
 from tests.conftest import REPO, make_settings, serve_cockpit
 from tests.pipelines.test_layers import GOOD_SQL, GOOD_YML
 
@@ -110,6 +110,7 @@ def test_two_new_files_reach_the_dictionary_every_level_and_the_department(
     ):
         page.goto(url + path)
         wait_for_map(page, name)
+        unfold(page)
         assert page.locator(card).count() == 1, path
         assert page.locator(card).locator(".kpi-value").inner_text() not in ("", "—")
     page.goto(url + "/dept/statistics")

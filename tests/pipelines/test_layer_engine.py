@@ -107,6 +107,16 @@ def test_a_column_check_broken_by_real_data_leaves_the_layer_out(scratch_wh, tmp
     assert COMMUNITIES[1] in done.errors[0].problem  # the example names the row
 
 
+def test_the_least_a_rule_allows_is_allowed(tmp_path):
+    """A day's deadline and an assessed indicator with a street level both load."""
+    spec = _spec("least", alerts={"sla_days": {"red": 1, "amber": 1}}, assessed=True,
+                 direction="higher_better")  # fmt: skip
+    layer = load_layer(
+        _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    )
+    assert layer.spec.alerts.sla_days == {"red": 1, "amber": 1} and layer.spec.assessed
+
+
 def test_spec_errors_name_the_field(tmp_path):
     cases = [
         (_spec("a", thresholds={"basis": "target", "green": 1, "amber": 0.5}), "no target"),
@@ -117,6 +127,11 @@ def test_spec_errors_name_the_field(tmp_path):
         ),
         (_spec("c", target={"park": 3}), "target: ['park'] not among levels"),
         (_spec("d", rollup="median"), "field rollup"),
+        (_spec("e", alerts={"sla_days": {"red": 0, "amber": 14}}), "each at least 1 day"),
+        (_spec("f", alerts={"sla_days": {"red": 7}}), "sla_days needs red and amber"),
+        (_spec("g", assessed=True, levels=["district"], direction="higher_better"),
+         "assessed: streets are ranked on it"),
+        (_spec("h", assessed=True, direction="neutral"), "assessed: streets are ranked on it"),
     ]  # fmt: skip
     for spec, expected in cases:
         yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
