@@ -5,6 +5,7 @@ scripts by hash)."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import flask
@@ -26,7 +27,28 @@ def _fail(reason: str) -> None:
     raise BadRequest(f"malformed callback request: {reason}")
 
 
+def _matches(sent_id: object, pattern: dict) -> bool:
+    """A component id against a pattern-matching one: the same keys, and the same value
+    wherever the pattern does not hold a wildcard (["ALL"], ["MATCH"], ["ALLSMALLER"])."""
+    return (
+        isinstance(sent_id, dict)
+        and set(sent_id) == set(pattern)
+        and all(isinstance(v, list) or sent_id[k] == v for k, v in pattern.items())
+    )
+
+
 def _same_ref(sent: object, declared: dict) -> bool:
+    """One input or state as sent against its declaration; a pattern-matching one (its id
+    a JSON object) may come as a list of the components it matched."""
+    if declared["id"].startswith("{"):
+        pattern = json.loads(declared["id"])
+        refs = sent if isinstance(sent, list) else [sent]
+        return all(
+            isinstance(r, dict)
+            and r.get("property") == declared["property"]
+            and _matches(r.get("id"), pattern)
+            for r in refs
+        )
     return (
         isinstance(sent, dict)
         and sent.get("id") == declared["id"]

@@ -87,7 +87,7 @@ def map_panel(
         value=selected,
         clearable=False,
         searchable=True,
-        placeholder=t("map.search", lang),
+        labels={"search": t("map.search", lang), "no_options_found": t("map.search.none", lang)},
         className="indicator-select",
     )
     colouring = dcc.RadioItems(

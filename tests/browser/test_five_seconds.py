@@ -299,11 +299,15 @@ def test_the_indicator_picker_is_grouped_by_domain_and_searchable(tracked: Track
     page.click("#map-indicator")
     groups = page.locator(".dash-dropdown-option .option-group").all_inner_texts()
     assert groups == ["经济", "治理", "文化", "社会", "生态"]
-    page.keyboard.type("空气")
+    search = page.locator("input.dash-dropdown-search")
+    assert search.get_attribute("placeholder") == "搜索指标（名称或领域）"
+    search.fill("空气")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.dash-dropdown-option')]"
         ".every(o => o.textContent.includes('空气'))"
     )
+    search.fill("生态")  # a domain's name finds its indicators
+    page.wait_for_function("() => document.querySelectorAll('.dash-dropdown-option').length === 7")
     page.locator(".dash-dropdown-option", has_text="空气质量优良天数比例").click()
     page.wait_for_function("() => window.location.search.includes('indicator=air_good_days_share')")
 

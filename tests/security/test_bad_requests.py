@@ -44,7 +44,35 @@ def malformed(client: Cockpit) -> list[tuple[str, dict]]:
     del missing_output["output"]
     extra_state = _body(switch, ["hotline_tickets"], ["/", ""])
     extra_state["state"].append({"id": "x", "property": "y", "value": 1})
+    alert_filter = client.spec("alert-body.children")
+
+    def filters(values: list, kind_ids: list[dict] | None = None) -> dict:
+        """The alert filters' callback as a browser sends it: each pattern-matched input
+        a list of the components it matched."""
+        ids = kind_ids or [
+            {"type": "alert-filter", "kind": k} for k in ("street", "domain", "department")
+        ]
+        refs = [{"id": i, "property": "value"} for i in ids]
+        body = {
+            "output": alert_filter["output"],
+            "outputs": _outputs(alert_filter["output"]),
+            "inputs": [[{**r, "value": v} for r, v in zip(refs, values, strict=True)]],
+            "state": [
+                [{"id": i, "property": "id", "value": i} for i in ids],
+                {"id": "nav-location", "property": "pathname", "value": "/"},
+                {"id": "nav-location", "property": "search", "value": ""},
+            ],
+            "changedPropIds": ['{"kind":"street","type":"alert-filter"}.value'],
+        }
+        return {"method": "POST", "path": post, "json": body}
+
     return [
+        ("street filter with SQL", filters(["330103' OR '1'='1", None, None])),
+        ("unknown domain filter", filters([None, "military", None])),
+        ("department filter as a number", filters([None, None, 7])),
+        ("a filter of another kind", filters([None], [{"type": "alert-filter", "kind": "secret"}])),
+        ("another component in a filter's place",
+         filters(["x"], [{"type": "kpi-card", "indicator": "x", "kind": "street"}])),
         ("empty playlist state", cb(wall, [1, 0, 0, 0, 0], [{}])),
         ("a playlist of 200,000 areas", cb(wall, [1, 0, 0, 0, 0],
                                            [{**good_state, "playlist": ["330103000000"] * 200_000}])),
@@ -141,3 +169,27 @@ def test_security_headers_on_every_answer(server, client):
         assert headers["Referrer-Policy"] == "same-origin", path
     cookie = requests.get(server + "/login", timeout=30).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_alert_filters_answer_a_well_formed_request(client):
+    """The same envelope as the malformed cases above, well formed: the list narrows to
+    one street (the check above refuses only what is wrong)."""
+    case = next(c for what, c in malformed(client) if what == "street filter with SQL")
+    case["json"]["inputs"][0][0]["value"] = "330103005000"
+    answer = client.http.post(client.url + case["path"], json=case["json"], timeout=60)
+    assert answer.status_code == 200, answer.text[:300]
+    areas = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if isinstance(props, dict) and props.get("className") == "alert-area":
+                areas.append(props["children"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(answer.json())
+    assert areas and all(a == "潮鸣街道" or a.endswith(" · 潮鸣街道") for a in areas), areas
