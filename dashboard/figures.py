@@ -200,6 +200,19 @@ def recolour(
     }
 
 
+# In English a map's names drop the level every one of them shares ("Wulin Subdistrict"
+# is "Wulin" on the district's map): the long words would cover the neighbours.
+_EN_LEVEL_WORDS = (" Subdistrict", " Community", " Park")
+
+
+def map_names(values: pd.DataFrame, lang: str) -> dict[str, str]:
+    names = dict(zip(values["code"], values[f"name_{lang}"], strict=True))
+    if lang == "en":
+        for word in _EN_LEVEL_WORDS:
+            names = {c: n.removesuffix(word) for c, n in names.items()}
+    return names
+
+
 def labels(shapes: dict[str, dict], names: dict[str, str]) -> list[dict]:
     """Where each area's name goes: the pole of inaccessibility of its largest part (the
     point farthest inside it, where a label has the most room), and its west and east
@@ -286,9 +299,7 @@ def map_figure(
                 "fit": {"zoom": fitted["zoom"], "width": MAP_PIXELS[0], "height": MAP_PIXELS[1]},
                 # Names drawn by map_fit.js as HTML over the map: MapLibre's own text
                 # labels would fetch glyphs from the internet.
-                "labels": labels(
-                    shapes, dict(zip(values["code"], values[f"name_{lang}"], strict=True))
-                ),
+                "labels": labels(shapes, map_names(values, lang)),
             },
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "paper_bgcolor": "rgba(0,0,0,0)",
