@@ -26,8 +26,9 @@ VALUE_TRACE = 1  # index of the value layer in ``data``
 POINT_LAYERS = ("hotline", "elevators", "parking", "kitchens")
 POINT_TRACE = {layer: 3 + i for i, layer in enumerate(POINT_LAYERS)}
 # (usual, flagged): four hues far apart (blue, magenta, teal, brown), so that no two
-# layers are confused; a flagged point is red and larger. style.css draws the legend's
-# marks in the same colours.
+# layers are confused; a flagged point is red and larger. Each layer also has its own
+# mark (MARKS, drawn by map_fit.js), so that they differ for a colour-blind eye too.
+# style.css draws the legend's marks the same way.
 _POINT_COLOURS = {
     "hotline": ("#1f5fa8", "#d64545"),
     "elevators": ("#b0359a", "#d64545"),
@@ -36,6 +37,10 @@ _POINT_COLOURS = {
 }
 
 # Value mode: the bad end is always the warm one, whichever way the indicator points.
+# A dot, a ring, a dot in a white ring, a dot in a dark ring: MapLibre draws points as
+# circles only (its symbols need sprite and glyph files from the internet).
+MARKS = {"hotline": "dot", "elevators": "ring", "parking": "halo", "kitchens": "rim"}
+
 _SCALES = {
     "higher_better": [[0, "#c23b3b"], [0.5, "#f3dc9a"], [1, "#2e8b62"]],
     "lower_better": [[0, "#2e8b62"], [0.5, "#f3dc9a"], [1, "#c23b3b"]],
@@ -403,6 +408,7 @@ def points_trace(points: pd.DataFrame, layer: str, lang: str) -> dict:
         "lon": points["lon"].astype(float).tolist(),
         "lat": points["lat"].astype(float).tolist(),
         "visible": True,
+        "meta": {"mark": MARKS[layer]},
         "marker": {
             # A bin is larger with more points in it; a flagged point is larger and red.
             "size": [

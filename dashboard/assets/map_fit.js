@@ -70,10 +70,35 @@ function placeLabels(graph) {
   });
 }
 
+// Each point layer's mark (figures.MARKS), as circle strokes on the layer Plotly made:
+// Plotly's scattermap offers no stroke, and MapLibre's other symbols need files from
+// the internet. Plotly builds its layers again on an update, so this runs each tick.
+const MARK_PAINT = {
+  ring: { "circle-opacity": 0.08, "circle-stroke-width": 2.5, "circle-stroke-color": ["get", "mcc"] },
+  halo: { "circle-stroke-width": 2, "circle-stroke-color": "#ffffff" },
+  rim: { "circle-stroke-width": 1.5, "circle-stroke-color": "#1c2430" },
+};
+
+function markPoints(graph) {
+  const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
+  if (!subplot || !subplot.map || !graph._fullData) { return; }
+  graph._fullData.forEach(function (trace) {
+    const paint = trace.meta && MARK_PAINT[trace.meta.mark];
+    const id = "plotly-trace-layer-" + trace.uid + "-circle";
+    if (!paint || !trace.visible || !subplot.map.getLayer(id)) { return; }
+    Object.keys(paint).forEach(function (key) {
+      if (JSON.stringify(subplot.map.getPaintProperty(id, key)) !== JSON.stringify(paint[key])) {
+        subplot.map.setPaintProperty(id, key, paint[key]);
+      }
+    });
+  });
+}
+
 function drawMaps() {
   document.querySelectorAll(MAPS).forEach(function (graph) {
     fitMap(graph);
     placeLabels(graph);
+    markPoints(graph);
     const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
     if (subplot && subplot.map && subplot.map.__labelled !== true) {
       subplot.map.on("move", function () { placeLabels(graph); });

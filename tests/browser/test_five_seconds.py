@@ -407,3 +407,34 @@ def test_the_park_page_is_built_for_one_area(tracked: TrackedPage, server, wh):
             trace,
         )
         assert lon and all(shapely.contains_xy(park, lon, lat))
+
+
+def test_each_point_layer_has_its_own_colour_mark_and_legend(tracked: TrackedPage, server):
+    page = tracked.page
+    page.goto(server + "/street/330103002?layers=hotline,elevators,parking,kitchens")
+    wait_for_map(page, "武林街道")
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').data.slice(3).every(t => t.visible)"
+    )
+    drawn = page.evaluate(
+        f"""() => {{
+            const g = document.querySelector('{GRAPH}');
+            const map = g._fullLayout.map._subplot.map;
+            return g._fullData.slice(3).map(t => {{
+                const id = 'plotly-trace-layer-' + t.uid + '-circle';
+                return {{mark: t.meta.mark, usual: t.marker.color.find(c => c !== '#d64545'),
+                         stroke: map.getLayer(id) ? map.getPaintProperty(id, 'circle-stroke-width')
+                                                  : null}};
+            }});
+        }}"""
+    )
+    assert len({d["mark"] for d in drawn}) == len({d["usual"] for d in drawn}) == 4
+    # The marks are really drawn: a ring, a white halo and a dark rim are strokes.
+    assert [d["stroke"] for d in drawn] == [None, 2.5, 2, 1.5]
+    legend = page.evaluate(
+        "() => [...document.querySelectorAll('.point-legend .point-mark')].map(m => {"
+        " const s = getComputedStyle(m);"
+        " return [s.backgroundColor, s.borderTopWidth, s.boxShadow].join(' '); })"
+    )
+    assert len(legend) == len(set(legend)) == 4
+    assert tracked.external_requests() == []
