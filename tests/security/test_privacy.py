@@ -11,7 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 import requests
+import shapely
 
+from pipelines.points import GRID_DEGREES
 from pipelines.sources import SOURCES
 from tests.conftest import sign_in
 from tests.security.client import Cockpit, geometry_urls
@@ -125,15 +127,30 @@ def test_no_page_callback_or_export_shows_personal_data(server, people, personal
 
 def test_hotline_points_are_counts_on_a_grid_never_single_calls(wh):
     rows = wh.execute(
-        "SELECT lon, lat, value, label FROM ind.map_point WHERE layer = 'hotline'"
+        "SELECT lon, lat, value, label, area_code FROM ind.map_point WHERE layer = 'hotline'"
     ).fetchall()
-    tickets = wh.execute("SELECT count(*) FROM stg.hotline_ticket WHERE lon IS NOT NULL")
-    assert sum(r[2] for r in rows) == tickets.fetchall()[0][0]
+    tickets = wh.execute("SELECT lon, lat FROM stg.hotline_ticket WHERE lon IS NOT NULL")
+    calls = set(tickets.fetchall())
+    assert (
+        sum(r[2] for r in rows)
+        == wh.execute("SELECT count(*) FROM stg.hotline_ticket WHERE lon IS NOT NULL").fetchone()[0]
+    )
     assert len(rows) < 0.5 * sum(r[2] for r in rows)
-    # Cells at least 100 m apart: distinct centres never closer than the grid allows.
-    cells = pd.DataFrame(rows, columns=["lon", "lat", "n", "label"]).drop_duplicates(["lon", "lat"])
-    lats = sorted(cells["lat"].unique())
-    assert min(b - a for a, b in zip(lats, lats[1:], strict=False)) * 111_320 >= 100
+    cells = pd.DataFrame(rows, columns=["lon", "lat", "n", "label", "area"])
+    # A point is a cell of the grid (about 200 m): its centre, on a grid line of cells ...
+    offset = (cells["lat"] / GRID_DEGREES) % 1
+    centred = (offset - 0.5).abs() < 1e-6
+    assert centred.mean() > 0.6
+    centres = sorted(cells.loc[centred, "lat"].unique())
+    assert min(b - a for a, b in zip(centres, centres[1:], strict=False)) * 111_320 >= 100
+    # ... or, for a cell on a community's edge, a place inside the community, the same
+    # whatever the tickets: never where a call was made.
+    moved = cells[~centred]
+    assert not set(zip(moved["lon"], moved["lat"], strict=True)) & calls
+    shapes = dict(wh.execute("SELECT code, geometry_display FROM ind.area_shape").fetchall())
+    for area, group in moved.groupby("area"):
+        polygon = shapely.from_geojson(shapes[area])
+        assert shapely.contains_xy(polygon, group["lon"], group["lat"]).all(), area
     # No minute, no day: labels are categories.
     assert not any(re.search(r"\d{2}:\d{2}|\d{4}-\d{2}-\d{2}", r[3] or "") for r in rows)
 
