@@ -20,7 +20,7 @@ from dash import (
 )
 from werkzeug.exceptions import BadRequest
 
-from dashboard import auth, data, figures, ids, insights, views
+from dashboard import attention, auth, data, figures, ids, point_layers, views
 from dashboard.components.alerts import alert_body
 from dashboard.components.cockpit import (
     alert_dispatch,
@@ -43,7 +43,7 @@ def _clicked_code(click: object) -> str | None:
     if not points or not isinstance(points[0], dict):
         return None
     curve = points[0].get("curveNumber", 0)
-    if not isinstance(curve, int) or curve >= min(figures.POINT_TRACE.values()):
+    if not isinstance(curve, int) or curve >= min(point_layers.POINT_TRACE.values()):
         return None
     custom = points[0].get("customdata")
     if not isinstance(custom, list) or not custom or not isinstance(custom[0], str):
@@ -62,7 +62,10 @@ def _clicked_code(click: object) -> str | None:
 def drill_down(click, indicator, layers, pathname, search) -> str:
     """A click on an area opens that area's cockpit, if the caller may see it."""
     view = views.area_view(pathname, search)
-    indicator, layers = views.indicator_id(indicator), views.choices(layers, figures.POINT_LAYERS)
+    indicator, layers = (
+        views.indicator_id(indicator),
+        views.choices(layers, point_layers.POINT_LAYERS),
+    )
     code = _clicked_code(click)
     target = data.area(code) if code else None
     if target is None or target["parent_code"] != view.parent:
@@ -140,10 +143,10 @@ def filter_alerts(values, filter_ids, pathname, search):
     filters = {}
     for value, fid in zip(values, filter_ids, strict=True):
         kind = fid.get("kind") if isinstance(fid, dict) else None
-        if kind not in insights.ALERT_FILTERS:
+        if kind not in attention.ALERT_FILTERS:
             raise BadRequest("unknown filter")
         filters[kind] = views.filter_value(kind, value)
-    rows = insights.alerts(view.area["code"], view.period, limit=10, filters=filters)
+    rows = attention.alerts(view.area["code"], view.period, limit=10, filters=filters)
     return alert_body(rows, view.lang, view.period, alert_dispatch(view.period, view.lang))
 
 
@@ -157,10 +160,10 @@ def toggle_points(layers, pathname, search) -> Patch:
     """A point layer switched on fills its own trace; switched off, it is hidden. The
     areas' geometry is not sent again."""
     view = views.area_view(pathname, search)
-    layers = views.choices(layers, figures.POINT_LAYERS)
+    layers = views.choices(layers, point_layers.POINT_LAYERS)
     patch = Patch()
     shapes = data.shapes(view.parent, view.child_level) if layers else {}
-    for slot, (layer, index) in enumerate(figures.POINT_TRACE.items()):
+    for slot, (layer, index) in enumerate(point_layers.POINT_TRACE.items()):
         if layer in layers:
             trace, note = layer_trace(
                 view.parent, view.child_level, layer, view.period, view.lang, shapes
@@ -169,7 +172,7 @@ def toggle_points(layers, pathname, search) -> Patch:
                 patch["data"][index][key] = value
         else:
             patch["data"][index]["visible"] = False
-            note = figures.outside_note(layer, 0, view.lang)
+            note = point_layers.outside_note(layer, 0, view.lang)
         for key, value in note.items():
             patch["layout"]["annotations"][slot][key] = value
     return patch
@@ -188,7 +191,7 @@ def choose_period(period, indicator, layers, pathname, search) -> str:
     view = views.area_view(pathname, search)
     period = views.period(period)
     indicator = views.indicator_id(indicator) if indicator is not None else None
-    layers = views.choices(layers, figures.POINT_LAYERS)
+    layers = views.choices(layers, point_layers.POINT_LAYERS)
     if period == view.period:
         return no_update
     shown = period if period != view.latest else None

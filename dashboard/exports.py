@@ -18,7 +18,7 @@ import flask
 import pandas as pd
 from dash import html
 
-from dashboard import auth, data, fmt, insights, metadata
+from dashboard import attention, auth, data, fmt, insights, metadata
 from dashboard.components.alerts import reasons_text
 from dashboard.i18n import pick_lang, t
 
@@ -142,7 +142,7 @@ def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
 
 def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area, period = _area(request.args.get("area", "")), _period(request)
-    rows = insights.alerts(area["code"], period, limit=10_000)
+    rows = attention.alerts(area["code"], period, limit=10_000)
     rows = _rounded(rows, ["value", "prev_value", "target"], rows["decimals"])
     rows["status_name"] = _status(rows, lang)
     rows["street"] = rows[f"street_{lang}"]
@@ -247,7 +247,7 @@ def deliveries(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
 
 def scorecard(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area, period = _area(request.args.get("area", "")), _period(request)
-    rows = insights.scorecard(area["code"], period)
+    rows = attention.scorecard(area["code"], period)
     rows["name"] = rows[f"name_{lang}"]
     rows["score"] = rows["score"].round(1)
     rows["change"] = [

@@ -70,7 +70,7 @@ function placeLabels(graph) {
   });
 }
 
-// Each point layer's mark (figures.MARKS), as circle strokes on the layer Plotly made:
+// Each point layer's mark (point_layers.MARKS), as circle strokes on the layer Plotly made:
 // Plotly's scattermap offers no stroke, and MapLibre's other symbols need files from
 // the internet. Plotly builds its layers again on an update, so this runs each tick.
 const MARK_PAINT = {

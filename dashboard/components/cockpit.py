@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import charts, data, figures, fmt, insights, tasks
+from dashboard import attention, charts, data, figures, fmt, insights, point_layers, tasks
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
 from dashboard.components.analysis import analysis_panel, period_select
@@ -39,7 +39,7 @@ def no_data(lang: str) -> html.Div:
 def chosen_layers(value: str | None) -> list[str]:
     """Point layers named in the URL (``layers=hotline,parking``), unknown names dropped."""
     asked = (value or "").split(",")
-    return [layer for layer in figures.POINT_LAYERS if layer in asked]
+    return [layer for layer in point_layers.POINT_LAYERS if layer in asked]
 
 
 def map_with_points(
@@ -69,8 +69,8 @@ def map_with_points(
         figure["data"][figures.VALUE_TRACE]["showscale"] = False
     for layer in layers:
         trace, note = layer_trace(parent, child_level, layer, period, lang, shapes)
-        figure["data"][figures.POINT_TRACE[layer]].update(trace)
-        figure["layout"]["annotations"][figures.POINT_LAYERS.index(layer)].update(note)
+        figure["data"][point_layers.POINT_TRACE[layer]].update(trace)
+        figure["layout"]["annotations"][point_layers.POINT_LAYERS.index(layer)].update(note)
     return figure
 
 
@@ -80,9 +80,9 @@ def layer_trace(
     """One point layer's trace, drawn only where its points fall inside their area, and
     the map's note of those that do not."""
     points = insights.points(parent, level, layer, period)
-    drawn = figures.inside(points, shapes)
-    note = figures.outside_note(layer, len(points) - len(drawn), lang)
-    return figures.points_trace(drawn, layer, lang), note
+    drawn = point_layers.inside(points, shapes)
+    note = point_layers.outside_note(layer, len(points) - len(drawn), lang)
+    return point_layers.points_trace(drawn, layer, lang), note
 
 
 def analysis_figures(
@@ -181,7 +181,7 @@ def area_page(
     parent, child_level = data.map_areas(area)
     options = data.indicators(child_level)
     if indicator not in set(options["indicator_id"]):
-        indicator = insights.most_urgent(area["code"], parent, child_level, period)
+        indicator = attention.most_urgent(area["code"], parent, child_level, period)
     # A park opens with its car parks and lifts on the map: two of its five scenes.
     points = chosen_layers(layers if layers is not None or level != "park" else "parking,elevators")
     cards = data.card_values(area["code"], period)
@@ -205,8 +205,8 @@ def area_page(
     controls = [
         period_select(known, period, lang),
         status_counts_box(
-            insights.status_counts(area["code"], period),
-            insights.status_counts(area["code"], before) if before in known else None,
+            attention.status_counts(area["code"], period),
+            attention.status_counts(area["code"], before) if before in known else None,
             lang,
         ),
     ]
@@ -264,21 +264,21 @@ def area_page(
                     filenames,
                 )
             )
-    alerts = insights.alerts(area["code"], period, limit=10)
+    alerts = attention.alerts(area["code"], period, limit=10)
     main.append(
         alerts_panel(
             alerts,
-            insights.alert_totals(area["code"], period, alerts),
+            attention.alert_totals(area["code"], period, alerts),
             lang,
             period,
             export_link("alerts", lang, area=area["code"], period=period),
             alert_dispatch(period, lang),
-            insights.alert_choices(area["code"], period),
+            attention.alert_choices(area["code"], period),
         )
     )
     if area["level"] == "district":
         more.append(
-            scorecard_panel(insights.scorecard(area["code"], period), lang, period, area["code"])
+            scorecard_panel(attention.scorecard(area["code"], period), lang, period, area["code"])
         )
     if area["level"] == "park":
         sections, scenes = park_parts(area, period, shown_period, points, lang, cards, sparks)

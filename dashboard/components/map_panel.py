@@ -9,8 +9,9 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.data import DOMAIN_ORDER
-from dashboard.figures import MAP_MODES, POINT_LAYERS
+from dashboard.figures import MAP_MODES
 from dashboard.i18n import name, t
+from dashboard.point_layers import POINT_LAYERS
 
 GRAPH_CONFIG = {
     "displaylogo": False,

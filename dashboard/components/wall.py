@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import data, figures, fmt, insights, tasks
+from dashboard import attention, data, figures, fmt, insights, tasks
 from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.components.cards import count_tiles, figure_tile
 from dashboard.geometry import geometry_url
@@ -87,7 +87,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     as_of = data.as_of()
     period = as_of["period"]
     parent, child_level = data.map_areas(area)
-    counts = insights.alert_counts(parent, child_level, period)
+    counts = attention.alert_counts(parent, child_level, period)
     figure = figures.map_figure(
         data.shapes(parent, child_level),
         figures.alert_map_values(counts),
@@ -103,10 +103,12 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     # would stay at plotly's pixel sizes, tiny on a 4K wall.
     figure["data"][figures.VALUE_TRACE]["showscale"] = False
     figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
-    alerts = insights.alerts(area["code"], period, limit=7)
-    totals = insights.alert_totals(area["code"], period, alerts)
+    alerts = attention.alerts(area["code"], period, limit=7)
+    totals = attention.alert_totals(area["code"], period, alerts)
     before = fmt.shift_month(period, -1)
-    earlier = insights.status_counts(area["code"], before) if before in insights.periods() else None
+    earlier = (
+        attention.status_counts(area["code"], before) if before in insights.periods() else None
+    )
     cards = data.card_values(area["code"], period)
     steps = [
         html.Span(className="wall-step" + (" current" if i == position else ""))

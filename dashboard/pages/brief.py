@@ -3,7 +3,7 @@
 import dash
 from dash import dcc
 
-from dashboard import data, insights
+from dashboard import attention, data, insights
 from dashboard.components.brief import brief
 from dashboard.components.cockpit import no_data, not_found
 from dashboard.i18n import pick_lang, t
@@ -26,14 +26,14 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
             href=area_href(area["level"], area["code"], lang, None, shown),
             className="tool-link",
         )
-        alerts = insights.alerts(area["code"], period, limit=8)
+        alerts = attention.alerts(area["code"], period, limit=8)
         return brief(
             area,
             period,
             data.as_of(),
             data.card_values(area["code"], period),
             alerts,
-            insights.alert_totals(area["code"], period, alerts),
+            attention.alert_totals(area["code"], period, alerts),
             lang,
             back,
         )

@@ -5,7 +5,7 @@ keyboard if there is one. ``?dwell=<seconds>`` overrides the configured dwell ti
 import dash
 from dash import dcc, html
 
-from dashboard import data, ids, insights, scope
+from dashboard import attention, data, ids, scope
 from dashboard.components.cockpit import no_data
 from dashboard.components.wall import wall_view
 from dashboard.i18n import pick_lang
@@ -30,7 +30,7 @@ def playlist() -> list[str]:
     if top is None:
         raise data.NoWarehouse("the caller's area is not in the published tree")
     as_of = data.as_of()
-    return insights.wall_playlist(
+    return attention.wall_playlist(
         top, as_of["period"], settings.wall_streets, settings.wall_communities
     )
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 PARK = "330103008P01"
 DISTRICT = "330103000000"
-HOTLINE_TRACE = 3  # dashboard.figures.POINT_TRACE["hotline"]
+HOTLINE_TRACE = 3  # dashboard.point_layers.POINT_TRACE["hotline"]
 
 
 def latest(wh) -> str:

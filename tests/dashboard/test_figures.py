@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import figures
+from dashboard import figures, point_layers
 from dashboard.charts import STATUS_COLOURS
 
 SQUARE = {
@@ -46,7 +46,7 @@ def test_every_area_is_drawn_and_only_valued_ones_are_coloured():
     base, layer, outline, *points = fig["data"]
     assert outline["locations"] == []  # no area of this page among them
     # The point layers' slots are there, empty and hidden until switched on.
-    assert [p["visible"] for p in points] == [False] * len(figures.POINT_LAYERS)
+    assert [p["visible"] for p in points] == [False] * len(point_layers.POINT_LAYERS)
     assert base["locations"] == ["330103001000", "330103002000"]
     assert len(base["geojson"]["features"]) == 2
     assert layer["locations"] == ["330103001000"]
@@ -112,9 +112,9 @@ def test_points_outside_their_area_are_not_drawn():
         {"shown_in": ["330103001000", "330103001000", "330103002000"],
          "lon": [120.15, 120.25, 120.25], "lat": [30.25, 30.25, 30.25]}
     )  # fmt: skip
-    kept = figures.inside(points, {"330103001000": SQUARE, "330103002000": NEXT})
+    kept = point_layers.inside(points, {"330103001000": SQUARE, "330103002000": NEXT})
     assert kept.index.tolist() == [0, 2]  # the second lies in the other square
-    note = figures.outside_note("elevators", 1, "zh")
+    note = point_layers.outside_note("elevators", 1, "zh")
     assert note == {"text": "电梯：1 个点位坐标不在所属区域内，未绘制", "visible": True}
 
 
@@ -127,14 +127,14 @@ def test_dense_points_are_binned_and_nothing_is_lost():
             "label": "x", "value": 2.0, "flag": [i == 7 for i in range(n)],
         }
     )  # fmt: skip
-    out = figures.binned(points, "elevators", limit=150)
+    out = point_layers.binned(points, "elevators", limit=150)
     assert len(out) <= 150 and out["merged"].sum() == n
     assert out["value"].sum() == 2.0 * n and out["flag"].sum() == 1
     # Each bin is drawn at one of its own points, never between them.
     assert set(zip(out["lon"], out["lat"], strict=True)) <= set(
         zip(points["lon"], points["lat"], strict=True)
     )
-    assert len(figures.binned(points.head(100), "elevators", limit=150)) == 100
+    assert len(point_layers.binned(points.head(100), "elevators", limit=150)) == 100
 
 
 def test_view_fits_the_shapes():
@@ -148,7 +148,7 @@ def test_the_current_area_is_outlined_among_its_siblings():
     fig = figures.map_figure(
         shapes, _values(30.0), INDICATOR, "zh", highlight="330103002000", mode="value"
     )
-    assert len(fig["data"]) == 3 + len(figures.POINT_LAYERS)
+    assert len(fig["data"]) == 3 + len(point_layers.POINT_LAYERS)
     outlined = [t for t in fig["data"] if t.get("hoverinfo") == "skip" and t.get("locations")]
     assert len(outlined) == 1 and outlined[0]["locations"] == ["330103002000"]
     assert fig["data"][figures.VALUE_TRACE]["z"] == [36.25, 30.0]
@@ -164,7 +164,7 @@ def test_a_point_layer_fills_its_own_trace_flagged_points_larger():
             "flag": [False, True],
         }
     )
-    trace = figures.points_trace(points, "hotline", "zh")
+    trace = point_layers.points_trace(points, "hotline", "zh")
     assert trace["visible"] is True and trace["lon"] == [120.16, 120.17]
     assert trace["marker"]["size"][1] > trace["marker"]["size"][0]
     assert trace["customdata"][1] == ["教育", "—", "含未办结工单"]
