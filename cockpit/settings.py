@@ -61,7 +61,7 @@ class Settings(BaseSettings):
             "air_good_days_share",
             "tasks_overdue",
         ],
-        min_length=1,
+        min_length=4,
         max_length=6,
     )
     # The application database (users, sessions, kiosk tokens, audit): a SQLAlchemy URL, or

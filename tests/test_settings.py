@@ -38,6 +38,10 @@ def test_values_are_typed_and_paths_are_taken_from_the_files_folder(tmp_path):
         path, environ={"COCKPIT_INBOX": "/srv/in", "COCKPIT_APP_DB": "postgresql://h/db"}
     )
     assert settings.inbox == Path("/srv/in") and settings.app_db == "postgresql://h/db"
+    # A list, as JSON in the environment: the district's own headline figures.
+    chosen = '["households", "aged_80_plus", "pm25_latest", "volunteer_hours"]'
+    settings = load_settings(path, environ={"COCKPIT_HEADLINE": chosen})
+    assert settings.headline == ["households", "aged_80_plus", "pm25_latest", "volunteer_hours"]
 
 
 @pytest.mark.parametrize(
@@ -47,6 +51,14 @@ def test_values_are_typed_and_paths_are_taken_from_the_files_folder(tmp_path):
         ({"COCKPIT_SECURE_COOKIES": "maybe"}, "COCKPIT_SECURE_COOKIES: setting 'secure_cookies'"),
         ({"COCKPIT_LANG": "fr"}, "COCKPIT_LANG: setting 'lang': Input should be 'zh' or 'en'"),
         ({"COCKPIT_WORKERS": "0"}, "COCKPIT_WORKERS: setting 'workers'"),
+        (
+            {"COCKPIT_HEADLINE": '["a", "b", "c"]'},
+            "setting 'headline': List should have at least 4",
+        ),
+        (
+            {"COCKPIT_HEADLINE": '["a","b","c","d","e","f","g"]'},
+            "setting 'headline': List should have at most 6",
+        ),
     ],
 )
 def test_a_bad_environment_variable_is_named(tmp_path, environ, message):
