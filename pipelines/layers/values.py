@@ -144,6 +144,13 @@ def check_rollup_consistency(con: duckdb.DuckDBPyConnection, layer_ids: list[str
           ON v.indicator_id = p.indicator_id AND v.area_code = p.parent_code AND v.period = p.period
         WHERE p.rollup <> 'sum'
           AND abs(p.numerator - v.numerator) > 1e-6 * greatest(1, abs(v.numerator))
+        UNION ALL
+        SELECT p.indicator_id, p.parent_code, p.period, 'denominator', p.denominator,
+               v.denominator
+        FROM parts p JOIN ind.indicator_value v
+          ON v.indicator_id = p.indicator_id AND v.area_code = p.parent_code AND v.period = p.period
+        WHERE p.rollup <> 'sum'
+          AND abs(p.denominator - v.denominator) > 1e-6 * greatest(1, abs(v.denominator))
         LIMIT 20
         """,
         {"ids": layer_ids},

@@ -272,6 +272,17 @@ def test_the_headline_bounds_are_the_highest_levels(wh):
     assert bounds == (98, 95)
 
 
+def test_the_headline_bounds_are_the_district_s_not_the_finest_level_s(scratch_wh, tmp_path):
+    spec = _spec("banded", levels=["district", "street", "community"],
+                 thresholds={"green": 90, "amber": 80,
+                             "by_level": {"community": {"green": 50, "amber": 40}}})  # fmt: skip
+    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    assert not materialise(scratch_wh, [load_layer(yml)], "run").errors
+    assert scratch_wh.execute(
+        "SELECT threshold_green, threshold_amber FROM ind.indicator WHERE indicator_id = 'banded'"
+    ).fetchone() == (90, 80)
+
+
 def test_the_refresh_check_catches_a_parent_that_does_not_add_up(scratch_wh):
     from pipelines.layers.values import check_rollup_consistency
 
@@ -286,9 +297,16 @@ def test_the_refresh_check_catches_a_parent_that_does_not_add_up(scratch_wh):
         "'family_doctor_coverage' AND area_code = ? AND period = '2019-12'",
         [STREET],
     )
+    # And a denominator, in another month: a ratio's base must add up too.
+    scratch_wh.execute(
+        "UPDATE ind.indicator_value SET denominator = denominator + 5 WHERE indicator_id = "
+        "'family_doctor_coverage' AND area_code = ? AND period = '2019-11'",
+        [STREET],
+    )
     found = check_rollup_consistency(
         scratch_wh, ["registered_population", "family_doctor_coverage"]
     )
+    assert any(f.startswith(f"family_doctor_coverage {STREET} 2019-11: denominator") for f in found)
     assert any(f.startswith(f"registered_population {STREET} 2019-12: value") for f in found)
     assert any(f.startswith(f"family_doctor_coverage {STREET} 2019-12: numerator") for f in found)
     # The district no longer adds up from its streets either; nothing else is reported.
@@ -304,4 +322,5 @@ def test_the_refresh_check_catches_a_parent_that_does_not_add_up(scratch_wh):
         )
         == 2
     )
-    assert len(found) == 4, found
+    # Each broken street and its district: the district's 2019-11 denominator as well.
+    assert len(found) == 6, found
