@@ -113,11 +113,11 @@ def status_counts(code: str, period: str) -> dict[str, int]:
     return {k: int(counts[k].iloc[0]) for k in ("red", "amber", "few")}
 
 
-def alert_totals(code: str, period: str, alerts: pd.DataFrame) -> dict[str, int]:
-    """The page's counts: red, amber and few values, and how many alerts there are (from
-    an ``alerts`` answer: its ``total`` counts them all, not only the rows returned)."""
+def alert_totals(counts: dict[str, int], alerts: pd.DataFrame) -> dict[str, int]:
+    """A page's counts (``status_counts``) with how many alerts there are (from an
+    ``alerts`` answer: its ``total`` counts them all, not only the rows returned)."""
     shown = int(alerts["total"].iloc[0]) if not alerts.empty else 0
-    return {**status_counts(code, period), "alerts": shown}
+    return {**counts, "alerts": shown}
 
 
 def alert_counts(parent_code: str, level: str, period: str) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from dash import (
 )
 from werkzeug.exceptions import BadRequest
 
-from dashboard import attention, auth, data, figures, ids, point_layers, views
+from dashboard import attention, auth, data, figures, ids, insights, point_layers, views
 from dashboard.components.alerts import alert_body
 from dashboard.components.cockpit import (
     alert_dispatch,
@@ -92,7 +92,7 @@ def recolour_map(indicator_id, mode, pathname, search) -> Patch:
     asked = views.choices([mode], figures.MAP_MODES)[0]
     auth.record("indicator_view", area=view.area["code"], detail={"indicator": indicator_id})
     values = data.map_values(view.parent, view.child_level, indicator_id, view.period)
-    value_range = data.value_range(view.parent, view.child_level, indicator_id)
+    value_range = insights.value_range(view.parent, view.child_level, indicator_id)
     mode = figures.map_mode(values, asked)
     patch = Patch()
     for key, value in figures.recolour(values, indicator, view.lang, mode, value_range).items():

@@ -13,6 +13,7 @@ import pandas as pd
 from cockpit.freshness import freshness_of
 from dashboard.data import (
     VISIBLE,
+    first_row,
     frame,
     guard,
     visible_codes,
@@ -138,3 +139,23 @@ def park_sections(code: str, period: str, months: int = 12) -> pd.DataFrame:
         """,
         {"code": guard(code), "period": period, "months": months},
     )
+
+
+def value_range(parent_code: str, level: str, indicator_id: str) -> tuple[float, float] | None:
+    """The lowest and highest value of ``indicator_id`` among ``parent_code``'s ``level``
+    children in any month: a map's colour range that stays put as the months change."""
+    row = first_row(
+        "SELECT min(v.value) AS lo, max(v.value) AS hi FROM ind.indicator_value v "
+        "JOIN ind.area a ON a.code = v.area_code "
+        "WHERE v.indicator_id = $indicator AND a.parent_code = $parent AND a.level = $level "
+        "AND " + VISIBLE.format(code="a.code"),
+        {
+            "indicator": indicator_id,
+            "parent": parent_code,
+            "level": level,
+            "visible": visible_codes(),
+        },  # fmt: skip
+    )
+    if row is None or row["lo"] is None:
+        return None
+    return float(row["lo"]), float(row["hi"])

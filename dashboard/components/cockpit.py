@@ -63,7 +63,7 @@ def map_with_points(
         highlight=area["code"],
         geojson_url=geometry_url(parent, child_level),
         mode=mode,
-        value_range=data.value_range(parent, child_level, indicator["indicator_id"]),
+        value_range=insights.value_range(parent, child_level, indicator["indicator_id"]),
     )
     if area["level"] == "park":  # one area: no colour scale to read it against
         figure["data"][figures.VALUE_TRACE]["showscale"] = False
@@ -202,10 +202,11 @@ def area_page(
     ]
     switch = area_href(level, area["code"], other, indicator, shown_period, points)
     before = fmt.shift_month(period, -1)
+    counts = attention.status_counts(area["code"], period)
     controls = [
         period_select(known, period, lang),
         status_counts_box(
-            attention.status_counts(area["code"], period),
+            counts,
             attention.status_counts(area["code"], before) if before in known else None,
             lang,
         ),
@@ -268,7 +269,7 @@ def area_page(
     main.append(
         alerts_panel(
             alerts,
-            attention.alert_totals(area["code"], period, alerts),
+            attention.alert_totals(counts, alerts),
             lang,
             period,
             export_link("alerts", lang, area=area["code"], period=period),

@@ -104,7 +104,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     figure["data"][figures.VALUE_TRACE]["showscale"] = False
     figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
     alerts = attention.alerts(area["code"], period, limit=7)
-    totals = attention.alert_totals(area["code"], period, alerts)
+    totals = attention.alert_totals(attention.status_counts(area["code"], period), alerts)
     before = fmt.shift_month(period, -1)
     earlier = (
         attention.status_counts(area["code"], before) if before in insights.periods() else None

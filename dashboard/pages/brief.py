@@ -33,7 +33,7 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
             data.as_of(),
             data.card_values(area["code"], period),
             alerts,
-            attention.alert_totals(area["code"], period, alerts),
+            attention.alert_totals(attention.status_counts(area["code"], period), alerts),
             lang,
             back,
         )

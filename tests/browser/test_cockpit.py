@@ -41,17 +41,23 @@ def map_locations(page) -> list[str]:
     return page.evaluate(f"() => document.querySelector('{GRAPH}').data[0].locations")
 
 
-def click_area(page, lon: float, lat: float) -> None:
-    """Click the map where (lon, lat) is drawn, as a person would with a mouse."""
+def screen_point(page, lon: float, lat: float, graph: str = GRAPH) -> tuple[float, float]:
+    """Where (lon, lat) is drawn on the screen, from the map's own projection."""
     x, y = page.evaluate(
         f"""([lon, lat]) => {{
-            const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
+            const map = document.querySelector('{graph}')._fullLayout.map._subplot.map;
             const point = map.project([lon, lat]);
             const box = map.getCanvas().getBoundingClientRect();
             return [box.left + point.x, box.top + point.y];
         }}""",
         [lon, lat],
     )
+    return x, y
+
+
+def click_area(page, lon: float, lat: float) -> None:
+    """Click the map where (lon, lat) is drawn, as a person would with a mouse."""
+    x, y = screen_point(page, lon, lat)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
 

@@ -18,7 +18,7 @@ from cockpit.freshness import months_behind
 from dashboard.charts import STATUS_COLOURS
 from tests.browser.conftest import TrackedPage
 from tests.browser.test_anatomy import DISTRICT, PARK, latest
-from tests.browser.test_cockpit import GRAPH, wait_for_map
+from tests.browser.test_cockpit import GRAPH, screen_point, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -69,15 +69,7 @@ def shown_colour(page, lon: float, lat: float) -> tuple[int, int, int]:
         "() => { const g = document.querySelector('#area-map .js-plotly-plot');"
         " g.layout.meta.labels = null; }"
     )
-    x, y = page.evaluate(
-        f"""([lon, lat]) => {{
-            const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
-            const p = map.project([lon, lat]);
-            const box = map.getCanvas().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }}""",
-        [lon, lat],
-    )
+    x, y = screen_point(page, lon, lat)
     shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
     return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((1, 1))
 
