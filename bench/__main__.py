@@ -6,6 +6,7 @@
    Alert quality: the planted problems' ranks, recall and the share of red.
 3. The same at 3,000 communities (``bench.scale``, its own process and warehouse).
 4. A browser's first visit: compressed bytes and time to a drawn map (headless Chromium).
+5. Map geometry bytes per level, for the demo and a city-sized tree (``bench.geometry``).
 
 The 5-million-row ingest benchmark is ``python -m bench.hotline``.
 """
@@ -32,6 +33,7 @@ def main() -> None:
             "COCKPIT_CONFIG": str(REPO / "cockpit.toml"),
             "COCKPIT_INBOX": str(root / "inbox"),
             "COCKPIT_ARCHIVE": str(root / "archive"),
+            "COCKPIT_AREAS": str(root / "areas"),
             "COCKPIT_WAREHOUSE": str(root / "warehouse" / "cockpit.duckdb"),
             "COCKPIT_APP_DB": f"sqlite:///{root / 'app.db'}",
             "COCKPIT_SECRET_KEY_FILE": str(root / "secret.key"),
@@ -40,6 +42,7 @@ def main() -> None:
         from bench.access import access_rows
         from bench.alerts import quality_rows
         from bench.browser import load_rows
+        from bench.geometry import city_tree, geometry_rows
         from bench.timing import interaction_rows
         from cockpit.settings import load_settings
         from pipelines.demo import write_demo
@@ -55,6 +58,10 @@ def main() -> None:
         lines.append(f"| demo generate (`cockpit demo`) | {t1 - t0:.2f} s | |")
         lines.append(f"| demo refresh (`cockpit refresh`, {rows:,} rows) | {t2 - t1:.2f} s | |")
         lines += quality_rows(settings.warehouse.resolve())
+        from pipelines.areas import load_area_tree
+
+        lines += geometry_rows("demo", load_area_tree(settings))
+        lines += geometry_rows("city", city_tree())
         lines += interaction_rows("demo", STREET, "registered_population", "elderly_share")
         lines += access_rows("demo", STREET)
         lines += load_rows("demo", env, f"/street/{STREET}")

@@ -51,11 +51,11 @@ def _gb18030(source: Path, target: Path) -> None:
 
 
 def generate(path: Path, rows: int) -> None:
-    from pipelines.areas import load_area_tree
+    from pipelines.areas import read_tree
     from pipelines.demo.geometry import synthetic_boundaries
     from pipelines.demo.hotline import community_points, tickets, write_tickets
 
-    areas = load_area_tree(REPO / "data" / "reference")
+    areas = read_tree(REPO / "data" / "reference").areas
     months = pd.period_range("2018-01", "2019-12", freq="M")
     write_tickets(tickets(community_points(synthetic_boundaries(areas)), months, rows), path)
 

@@ -55,7 +55,9 @@ def build(root: Path, communities: int = 3000) -> Path:
     per_street = communities // STREETS
     side = int(per_street**0.5) + 1
     width, size = 0.06 / STREETS, 0.06 / STREETS / side
-    areas = [(DISTRICT, None, "district", "下城区", "Xiacheng", 0, 120.14, 30.25, 0.06, 0.06)]
+    areas = [
+        (DISTRICT, None, "district", "合成区", "Synthetic District", 0, 120.14, 30.25, 0.06, 0.06)
+    ]
     for s in range(STREETS):
         street = f"330103{s + 1:03d}000"
         x0 = 120.14 + s * width

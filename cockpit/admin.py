@@ -19,15 +19,21 @@ from cockpit.store.models import ROLES
 
 def known_scope(settings: Settings, text: str) -> str:
     """The 12-character code of an area of the configured tree; raises AccountError."""
-    from pipelines.areas import load_area_tree
+    from pipelines.areas import load_tree
 
     try:
         code = parse_code(text)
     except BadCode as exc:
         raise accounts.AccountError(f"scope {text!r}: {exc}") from exc
-    if code not in set(load_area_tree(settings.reference)["code"]):
-        raise accounts.AccountError(f"scope {text!r}: no such area in the area tree")
-    return code
+    tree = load_tree(settings)
+    if code in set(tree.areas["code"]):
+        return code
+    # A code from before a re-zoning names the area it became.
+    former = tree.former()
+    moved = former.loc[former["old_code"] == code, "new_code"]
+    if not moved.empty:
+        return str(moved.iloc[0])
+    raise accounts.AccountError(f"scope {text!r}: no such area in the area tree")
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -143,7 +149,7 @@ def demo_logins(settings: Settings) -> list[str]:
 
     url = settings.app_db
     store.migrate(url)
-    tree = load_area_tree(settings.reference)
+    tree = load_area_tree(settings)
     district = tree[tree["level"] == "district"].iloc[0]
     street = tree[tree["level"] == "street"].iloc[0]
     community = tree[(tree["level"] == "community") & (tree["parent_code"] == street["code"])]

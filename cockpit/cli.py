@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from cockpit.admin import add_parsers as add_admin_parsers
+from cockpit.areas_cli import add_parsers as add_area_parsers
 from cockpit.settings import Settings, SettingsError, load_settings
 from cockpit.task_cli import add_parsers as add_task_parsers
 
@@ -119,9 +120,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cockpit", description="City-brain digital cockpit")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="write the demo district's extracts into the inbox").set_defaults(
-        run=_demo
-    )
+    sub.add_parser(
+        "demo", help="write synthetic extracts for the area tree in force into the inbox"
+    ).set_defaults(run=_demo)
     refresh = sub.add_parser("refresh", help="load, validate, materialise and publish")
     refresh.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources")
     refresh.set_defaults(run=_refresh)
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         "schedule", help="refresh each source on its own cron cadence, until stopped"
     ).set_defaults(run=_schedule)
     add_admin_parsers(sub)
+    add_area_parsers(sub)
     add_task_parsers(sub)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")

@@ -5,6 +5,7 @@ Both sides read these; nothing else is shared between ``pipelines`` and ``dashbo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tomllib
@@ -39,6 +40,16 @@ class Settings(BaseSettings):
     warehouse: Path
     layers: Path
     reference: Path
+    # The area tree in force, written by `cockpit areas init` (tree.csv, code_changes.csv);
+    # until then the demo's, shipped in `reference`.
+    areas: Path = Path("data/areas")
+    # The day the code changes in the tree's code_changes.csv took effect, as the operator
+    # confirms it (the NBS lists give the year only); overrides any date in the file.
+    code_changes_effective: dt.date | None = None
+    # The cockpit's name in the header and the browser tab; empty: "<the tree's top
+    # area>城市大脑 · 一网统管驾驶舱", from the area tree.
+    title_zh: str = ""
+    title_en: str = ""
     keep_versions: int = Field(3, ge=0)
     # DuckDB's memory cap for a refresh; beyond it DuckDB spills to disk beside the warehouse.
     memory_limit: str = "1GB"
@@ -101,7 +112,8 @@ class Settings(BaseSettings):
 
 
 _PATH_KEYS = (
-    "inbox", "archive", "warehouse", "layers", "reference", "secret_key_file", "notify_file",
+    "inbox", "archive", "warehouse", "layers", "reference", "areas", "secret_key_file",
+    "notify_file",
 )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from cockpit.store import accounts, audit, sessions
-from dashboard import data
+from dashboard import brand, data
 from dashboard.i18n import pick_lang, t
 
 # Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
@@ -101,7 +101,7 @@ def _begin(user_id: int | None = None, token_id: int | None = None) -> sessions.
 
 def _login_page(form: LoginForm, lang: str, message: str | None, status: int = 200):
     html = flask.render_template_string(
-        LOGIN_TEMPLATE, form=form, lang=lang, message=message, t=t,
+        LOGIN_TEMPLATE, form=form, lang=lang, message=message, t=t, brand=brand.title(lang),
         next=_safe_next(flask.request.args.get("next")),
     )  # fmt: skip
     return flask.Response(html, status=status, mimetype="text/html")
@@ -229,7 +229,7 @@ LOGIN_TEMPLATE = """<!doctype html>
 <link rel="stylesheet" href="/assets/style.css"></head>
 <body class="login-body">
 <main class="login-card">
-  <div class="brand-title">{{ t('app.title', lang) }}</div>
+  <div class="brand-title">{{ brand }}</div>
   <h1>{{ t('login.title', lang) }}</h1>
   {% if message %}<p class="login-error" role="alert" id="login-error">{{ message }}</p>{% endif %}
   <form method="post" action="/login?{{ {'next': next, 'lang': lang} | urlencode }}">

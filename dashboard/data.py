@@ -171,6 +171,27 @@ def district() -> dict | None:
     return row if row and _can_see(row["code"]) else None
 
 
+def top_area() -> dict | None:
+    """The top of the tree, by name only: the cockpit's title, on every page whoever asks."""
+    return first_row("SELECT name_zh, name_en FROM ind.area WHERE parent_code IS NULL LIMIT 1")
+
+
+def former_area(code: str) -> dict | None:
+    """What replaced a former code (re-zoning), with the area now in force, if the caller
+    may see that area."""
+    try:
+        full = parse_code(code)
+    except BadCode:
+        return None
+    row = first_row(
+        "SELECT c.old_code, c.old_name, c.new_code, c.new_name, "
+        "strftime(c.effective, '%Y-%m-%d') AS effective, c.merged, a.level "
+        "FROM ind.area_change c JOIN ind.area a ON a.code = c.new_code WHERE c.old_code = ?",
+        [full],
+    )
+    return row if row and _can_see(row["new_code"]) else None
+
+
 def area_tree() -> dict[str, str | None]:
     """Every area's parent, for the server's own checks (督办 scope rules); never sent to
     a browser as it is, which would show areas outside the caller's scope."""

@@ -10,6 +10,8 @@ MAP_MODE = "map-mode"
 ALERT_FILTER = "alert-filter"
 ALERT_BODY = "alert-body"
 PERIOD = "period-select"
+# The note on an area opened by a code it had before a re-zoning.
+FORMER_NOTE = "former-note"
 RANKING = "ranking-chart"
 TREND = "trend-chart"
 RANKING_CSV = "ranking-csv"

@@ -61,6 +61,7 @@ def catalog(now_utc: dt.datetime) -> pd.DataFrame:
         SELECT s.source, s.department, s.department_zh, s.department_en, s.title_zh,
                s.title_en, s.description_zh, s.description_en, s.table_name, s.cadence,
                s.max_age_days, s.last_success, s.last_status, s.last_message, s.schema_json,
+               coalesce(s.synthetic, false) AS synthetic,
                l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks
         FROM meta.source s
         LEFT JOIN latest l ON l.source = s.source AND l.n = 1

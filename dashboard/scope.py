@@ -34,6 +34,13 @@ def root() -> str:
 
 @lru_cache(maxsize=256)
 def _visible(version: str, scope: str) -> tuple[list[str] | None, frozenset[str]]:
+    # An account scoped before a re-zoning reads the area its code became.
+    moved = data.first_row(
+        "SELECT new_code FROM ind.area_change WHERE old_code = $scope "
+        "AND $scope NOT IN (SELECT code FROM ind.area)",
+        {"scope": scope},
+    )
+    scope = moved["new_code"] if moved else scope
     rows = data.frame(
         """
         WITH RECURSIVE down(code) AS (

@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Literal
 
 import duckdb
-import pandas as pd
 
 from pipelines import checks
+from pipelines.area_index import former_codes_note
 from pipelines.checks import ident
 from pipelines.extract import EXTRACT_SLOW, ExtractError, Staged, header_key
 from pipelines.readers import stage_extract
 from pipelines.validation import (
-    AREA_KEYS,
     CHECKED,
     check_sql,
     flag_duplicates,
@@ -86,33 +85,6 @@ class Field:
         if self.choices:
             out[f"{self.name}_choices"] = list(self.choices)
         return out
-
-
-class AreaIndex:
-    """Resolves codes and names (with or without the 社区/街道 suffix) to area codes,
-    as the temp table ``_area_key(key, code, level, ambiguous)`` of a connection."""
-
-    TABLE = AREA_KEYS
-
-    def __init__(self, areas: pd.DataFrame) -> None:
-        rows = [
-            (code, code, level) for code, level in zip(areas["code"], areas["level"], strict=True)
-        ]
-        for row in areas.itertuples():
-            short = re.sub(r"(社区|街道|园区)$", "", row.name_zh)
-            rows += [(name, row.code, row.level) for name in {row.name_zh, short}]
-        frame = pd.DataFrame(rows, columns=["key", "code", "level"]).drop_duplicates()
-        counts = frame.groupby("key")["code"].transform("nunique")
-        frame["ambiguous"] = counts > 1
-        frame.loc[frame["ambiguous"], ["code", "level"]] = None
-        self.frame = frame.drop_duplicates("key").reset_index(drop=True)
-
-    def install(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.register("_area_frame", self.frame)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {self.TABLE} AS SELECT * FROM _area_frame")
-        finally:
-            con.unregister("_area_frame")
 
 
 @dataclass(frozen=True)
@@ -274,6 +246,9 @@ def validate(
     extra = [h for h in staged.headers if h not in mapping.values()]
     if extra:
         notes.append(f"ignored column(s): {', '.join(extra)}")
+    former = former_codes_note(con, source.fields, mapping, bool(staged.slow_rows))
+    if former:
+        notes.append(former)
     periods = tuple(p for p in periods or () if p)
     return Batch(path, rows_in, rejected, periods, mapping, tuple(notes))
 

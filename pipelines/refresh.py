@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from cockpit.settings import Settings
 from pipelines import warehouse
-from pipelines.areas import load_area_tree
-from pipelines.contract import AreaIndex
+from pipelines.area_index import AreaIndex
+from pipelines.area_publish import publish_areas, publish_code_changes, recode_history
+from pipelines.areas import load_tree
 from pipelines.extract import ExtractError, file_facts
 from pipelines.layers.check import check_layers, layer_digest
 from pipelines.layers.engine import materialise
@@ -32,6 +32,7 @@ from pipelines.points import publish_park_sections, publish_points
 from pipelines.quality import publish_deliveries
 from pipelines.served import serving_run
 from pipelines.sources import SOURCES
+from pipelines.synthetic import mark_synthetic, take_demo_list
 
 Echo = Callable[[str], None]
 
@@ -169,31 +170,6 @@ def _update_catalog(con: duckdb.DuckDBPyConnection, results: list[FileResult]) -
         )  # fmt: skip
 
 
-def _publish_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
-    con.register("_areas", areas)
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS stg.boundary (code VARCHAR PRIMARY KEY, geometry VARCHAR, "
-        "geometry_display VARCHAR, area_km2 DOUBLE, centroid_lon DOUBLE, centroid_lat DOUBLE, "
-        "synthetic BOOLEAN, _run_id VARCHAR, _file VARCHAR)"
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE ind.area AS
-        SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en,
-               coalesce(b.area_km2, a.area_km2) AS area_km2,
-               CASE a.level WHEN 'district' THEN 0 WHEN 'street' THEN 1 ELSE 2 END AS depth
-        FROM _areas a LEFT JOIN stg.boundary b USING (code)
-        ORDER BY a.code
-        """
-    )
-    con.unregister("_areas")
-    con.execute(
-        "CREATE OR REPLACE TABLE ind.area_shape AS SELECT code, geometry, geometry_display, "
-        "centroid_lon, centroid_lat, synthetic FROM stg.boundary "
-        "WHERE code IN (SELECT code FROM ind.area) ORDER BY code"
-    )
-
-
 def archive_name(source: str, digest: str, file: Path) -> str:
     """Where an extract is kept, exactly as received, relative to the archive folder."""
     return f"{source}/{digest[:16]}-{file.name}"
@@ -233,10 +209,13 @@ def run_refresh(
     selected = [s for s in SOURCES.values() if not only or s.id in only]
     report = RefreshReport(new_refresh_id())
     started = _utcnow()
-    areas = load_area_tree(settings.reference)
+    tree = load_tree(settings)
+    areas = tree.areas
     with warehouse.build(settings, report.refresh_id) as con:
-        AreaIndex(areas).install(con)
-        _publish_areas(con, areas)
+        AreaIndex(areas, tree.former()).install(con)
+        publish_areas(con, areas)
+        publish_code_changes(con, tree)
+        recode_history(con)
         scratch = warehouse.scratch_dir(settings)
         for source in selected:
             # The last file received for a month is the one served for it.
@@ -246,8 +225,10 @@ def run_refresh(
                 report.files.append(result)
                 echo(_describe(result, time.perf_counter() - t0))
             if source.id == "boundaries":
-                _publish_areas(con, areas)
+                publish_areas(con, areas)
         _update_catalog(con, report.files)
+        demo_list = take_demo_list(con, settings.inbox)
+        mark_synthetic(con)
         for source_id, rows in place_facilities(con, SOURCES.values()).items():
             echo(
                 f"{source_id:<11} {rows:,} row(s) filed under a park with no boundary to "
@@ -285,6 +266,8 @@ def run_refresh(
         )  # fmt: skip
     report.published = warehouse.current_version(settings)
     _archive(settings, report.files)
+    if demo_list is not None:
+        demo_list.unlink(missing_ok=True)
     return report
 
 

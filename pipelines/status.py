@@ -14,7 +14,7 @@ from pipelines.warehouse import DUCKDB_CONFIG, current_version
 
 STATUS_SQL = """
 SELECT s.source, s.department_zh, s.cadence, s.max_age_days, s.last_success, s.last_status,
-       r.rows_loaded, r.rows_rejected, s.last_message
+       r.rows_loaded, r.rows_rejected, s.last_message, coalesce(s.synthetic, false)
 FROM meta.source s
 LEFT JOIN (
     SELECT source, sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected
@@ -27,7 +27,7 @@ ORDER BY s.source
 def source_status(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[dict]:
     rows = con.execute(STATUS_SQL).fetchall()
     out = []
-    for source, dept, cadence, max_age, last, status, loaded, rejected, message in rows:
+    for source, dept, cadence, max_age, last, status, loaded, rejected, message, demo in rows:
         out.append(
             {
                 "source": source,
@@ -39,6 +39,7 @@ def source_status(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[dict
                 "rows_loaded": int(loaded or 0),
                 "rows_rejected": int(rejected or 0),
                 "message": message or "",
+                "synthetic": bool(demo),
             }
         )
     return out
@@ -79,6 +80,8 @@ def print_status(settings: Settings) -> int:
         )
         if r["message"]:
             print(f"    {r['message']}")
+        if r["synthetic"]:
+            print("    demo data: served (in part) from files `cockpit demo` generated")
         for f in (f for f in served if f.source == r["source"]):
             print(f"    {_serves(f)}")
     return 0

@@ -32,6 +32,11 @@ CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS stg;
 CREATE SCHEMA IF NOT EXISTS ind;
 CREATE SCHEMA IF NOT EXISTS meta;
+-- Codes that changed (re-zoning): the former areas a URL or an account may still name.
+CREATE TABLE IF NOT EXISTS ind.area_change (
+    level VARCHAR, old_code VARCHAR, old_name VARCHAR, new_code VARCHAR, new_name VARCHAR,
+    effective DATE, merged BOOLEAN
+);
 CREATE TABLE IF NOT EXISTS meta.load_run (
     run_id VARCHAR PRIMARY KEY, refresh_id VARCHAR, source VARCHAR, file VARCHAR,
     file_hash VARCHAR, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
@@ -54,6 +59,9 @@ ALTER TABLE meta.source ADD COLUMN IF NOT EXISTS schema_json VARCHAR;
 ALTER TABLE meta.load_run ADD COLUMN IF NOT EXISTS archive_path VARCHAR;
 -- When the extract reached the inbox (its modification time): what timeliness is judged on.
 ALTER TABLE meta.load_run ADD COLUMN IF NOT EXISTS received TIMESTAMP;
+ALTER TABLE meta.load_run ADD COLUMN IF NOT EXISTS synthetic BOOLEAN;
+ALTER TABLE meta.source ADD COLUMN IF NOT EXISTS synthetic BOOLEAN;
+CREATE TABLE IF NOT EXISTS meta.demo_file (digest VARCHAR PRIMARY KEY, file VARCHAR);
 -- Layers whose lint and YAML tests passed, by ``layer_digest``: not re-run until a file
 -- of the layer or the engine changes.
 CREATE TABLE IF NOT EXISTS meta.layer_check (digest VARCHAR PRIMARY KEY, layer VARCHAR);

@@ -29,6 +29,8 @@ def make_settings(root: Path, **overrides: object) -> Settings:
         inbox=root / "inbox",
         archive=root / "archive",
         warehouse=root / "warehouse" / "cockpit.duckdb",
+        # No tree of its own: the demo's, shipped in the repo's reference folder.
+        areas=root / "areas",
         **{
             "app_db": f"sqlite:///{root / 'app.db'}",
             "secret_key_file": root / "secret.key",
@@ -46,6 +48,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_WAREHOUSE": str(settings.warehouse),
         "COCKPIT_LAYERS": str(settings.layers),
         "COCKPIT_REFERENCE": str(settings.reference),
+        "COCKPIT_AREAS": str(settings.areas),
         "COCKPIT_APP_DB": settings.app_db,
         "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
     }

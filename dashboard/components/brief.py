@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard import fmt, ids
+from dashboard import brand, fmt, ids
 from dashboard.components.alerts import area_text, reasons_text
 from dashboard.data import DOMAIN_ORDER
 from dashboard.i18n import name, t
@@ -127,7 +127,7 @@ def brief(
             ),
             html.Header(
                 [
-                    html.Div(t("app.title", lang), className="brief-brand"),
+                    html.Div(brand.title(lang), className="brief-brand"),
                     html.H1(" · ".join([name(area, lang), level, t("brief.title", lang)])),
                     html.P(
                         t(

@@ -80,6 +80,13 @@ def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
                     html.Td(
                         [
                             html.Strong(name(row, lang, "title"), id=f"source-{row['source']}"),
+                            html.Span(
+                                t("catalog.synthetic", lang),
+                                className="synthetic-tag",
+                                title=t("catalog.synthetic.title", lang),
+                            )
+                            if row["synthetic"]
+                            else None,
                             html.Div(f"{row['source']} → {row['table_name']}", className="muted"),
                             html.Div(name(row, lang, "description"), className="description"),
                             _fields(row, lang),
@@ -87,7 +94,7 @@ def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
                         ]
                     ),
                     html.Td(fmt.cadence(row["cadence"], lang)),
-                    html.Td(fmt.timestamp(fmt.china_time(last)) if last else "—"),
+                    html.Td(fmt.timestamp(fmt.china_time(last)) if pd.notna(last) else "—"),
                     html.Td(
                         html.Span(
                             t(f"fresh.{row['freshness']}", lang),

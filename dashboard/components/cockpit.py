@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import attention, charts, data, figures, fmt, insights, point_layers, tasks
+from dashboard import attention, charts, data, figures, fmt, ids, insights, point_layers, tasks
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
 from dashboard.components.analysis import analysis_panel, period_select
@@ -159,6 +159,22 @@ def domain_sections(cards, lang: str, href_for, selected: str | None, sparks: di
     return folded
 
 
+def former_note(change: dict, lang: str) -> html.Div:
+    """Says which area a former code now belongs to, and since when."""
+    how = t("area.former.merged" if change["merged"] else "area.former.renamed", lang)
+    when = (
+        t("area.former.when", lang, date=change["effective"])
+        if change["effective"]
+        else t("area.former.unconfirmed", lang)
+    )
+    text = t(
+        "area.former", lang, old=change["old_name"] or change["old_code"],
+        old_code=change["old_code"], how=how, new=change["new_name"] or change["new_code"],
+        new_code=change["new_code"], when=when,
+    )  # fmt: skip
+    return html.Div(text, id=ids.FORMER_NOTE, className="former-note", role="note")
+
+
 def area_page(
     level: str, code: str | None, lang: str | None, indicator: str | None, **query: str
 ) -> html.Div:
@@ -168,6 +184,12 @@ def area_page(
     period, layers, colour = query.get("period"), query.get("layers"), query.get("colour")
     try:
         area = data.district() if level == "district" else data.find_area(code or "", level)
+        former = None
+        if area is None and level != "district":
+            # A code from before a re-zoning still opens the area that replaced it.
+            former = data.former_area(code or "")
+            if former is not None and former["level"] == level:
+                area = data.area(former["new_code"])
         if area is None:
             return not_found(code or "", level, lang)
         as_of = data.as_of()
@@ -230,6 +252,8 @@ def area_page(
             className="page-bar",
         ),
     ]  # fmt: skip
+    if former is not None:
+        body.append(former_note(former, lang))
     if area["level"] != "park":
         body.append(headline_band(cards, list(data.settings().headline), lang, href_for))
     main, more = [], []

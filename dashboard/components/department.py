@@ -117,7 +117,7 @@ def delivery_table(deliveries: pd.DataFrame, lang: str) -> html.Table | html.P:
                         )
                     ),
                     html.Td(fmt.period(period, lang) if isinstance(period, str) else "—"),
-                    html.Td(fmt.timestamp(fmt.china_time(received)) if received else "—"),
+                    html.Td(fmt.timestamp(fmt.china_time(received)) if pd.notna(received) else "—"),
                     html.Td(f"{due:%Y-%m-%d}" if due else "—"),
                     html.Td(_on_time(row, lang)),
                     html.Td(f"{share} ({rejected:,}/{rows_in:,})"),

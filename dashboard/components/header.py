@@ -8,7 +8,7 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from cockpit.freshness import months_behind
-from dashboard import auth, fmt
+from dashboard import auth, brand, fmt
 from dashboard.i18n import name, t
 from dashboard.urls import area_href, with_lang
 
@@ -116,7 +116,7 @@ def page_header(
         children=[
             html.Div(
                 className="brand",
-                children=[html.Div(t("app.title", lang), className="brand-title"), html.H1(title)],
+                children=[html.Div(brand.title(lang), className="brand-title"), html.H1(title)],
             ),
             html.Nav(
                 [

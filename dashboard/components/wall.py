@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import attention, data, figures, fmt, insights, tasks
+from dashboard import attention, brand, data, figures, fmt, insights, tasks
 from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.components.cards import count_tiles, figure_tile
 from dashboard.geometry import geometry_url
@@ -119,7 +119,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
             [
                 html.Div(
                     [
-                        html.Div(t("app.title", lang), className="wall-brand"),
+                        html.Div(brand.title(lang), className="wall-brand"),
                         html.H1(
                             [
                                 html.Span(name(area, lang), id="wall-area"),

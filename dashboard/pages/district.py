@@ -2,6 +2,7 @@
 
 import dash
 
+from dashboard import brand
 from dashboard.components.cockpit import area_page
 
 
@@ -9,4 +10,4 @@ def layout(lang: str | None = None, indicator: str | None = None, **query: str):
     return area_page("district", None, lang, indicator, **query)
 
 
-dash.register_page(__name__, path="/", name="district", title="下城区城市大脑驾驶舱", layout=layout)
+dash.register_page(__name__, path="/", name="district", title=brand.tab_title, layout=layout)

@@ -1,4 +1,5 @@
-"""``cockpit demo``: write the demo district's extracts and boundaries into the inbox."""
+"""``cockpit demo``: write synthetic extracts and boundaries for the area tree in force into
+the inbox: the demo district's, or any district set up with ``cockpit areas init``."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from pipelines.demo.extracts import (
 )
 from pipelines.demo.geometry import synthetic_boundaries
 from pipelines.demo.hotline import community_points, renumbered, tickets, write_tickets
-from pipelines.demo.problems import PROBLEMS
 from pipelines.sources import SOURCES
+from pipelines.synthetic import record_demo_files
 
 HOTLINE_TICKETS_PER_MONTH = 3_000
 # When each extract "arrived": days after the end of its last month. Two departments are
@@ -31,8 +32,10 @@ DELIVERED_DAYS_AFTER = {"civil_affairs": 52, "qinqing": 17}
 DELIVERED_DAYS_DEFAULT = {2: 1, 3: 1, 10: 4, 40: 6, 45: 6, 400: 30}
 
 
-def _park_centre(boundaries: dict) -> tuple[float, float]:
-    park = next(f for f in boundaries["features"] if f["properties"]["level"] == "park")
+def _park_centre(boundaries: dict) -> tuple[float, float] | None:
+    park = next((f for f in boundaries["features"] if f["properties"]["level"] == "park"), None)
+    if park is None:
+        return None
     point = shape(park["geometry"]).representative_point()
     return point.x, point.y
 
@@ -43,7 +46,8 @@ def _hotline(panel: pd.DataFrame, points: pd.DataFrame, months: pd.PeriodIndex) 
     last = panel[panel["month"] == panel["month"].max()].set_index("code")
     people = last["registered"].reindex(points["code"]).to_numpy(dtype=float)
     batches = [tickets(points, months, HOTLINE_TICKETS_PER_MONTH * len(months), weights=people)]
-    for n, problem in enumerate(p for p in PROBLEMS if p.indicator == "hotline_per_10k"):
+    problems = panel.attrs["problems"]
+    for n, problem in enumerate(p for p in problems if p.indicator == "hotline_per_10k"):
         streets = last["street"].reindex(points["code"]).to_numpy()
         inside = (points["code"] == problem.area_code).to_numpy() | (streets == problem.area_code)
         later = months[months >= pd.Period(problem.since, freq="M")]
@@ -59,12 +63,13 @@ def _hotline(panel: pd.DataFrame, points: pd.DataFrame, months: pd.PeriodIndex) 
 
 def write_demo(settings: Settings) -> list[Path]:
     """Write every demo extract; the same files, byte for byte, on every run."""
-    areas = load_area_tree(settings.reference)
+    areas = load_area_tree(settings)
     streets = dict(zip(areas["code"], areas["name_zh"], strict=True))
     panel = community_panel(areas)
+    district = panel.attrs["district_name"]
     targets = {
-        "boundaries": "xiacheng_boundaries_synthetic.geojson",
-        "statistics": "下城区社区人口统计月报_201801-201912.xlsx",
+        "boundaries": "boundaries_synthetic.geojson",
+        "statistics": f"{district}社区人口统计月报_201801-201912.xlsx",
         "housing": "老旧小区改造及在建工地台账_201801-201912.csv",
         "health": "社区卫生服务月报_201801-201912.csv",
         "youth": "volunteer_platform_export_201801-201912.json",
@@ -76,7 +81,7 @@ def write_demo(settings: Settings) -> list[Path]:
         "gov_cases": "政务服务办件月报_201801-201912.xlsx",
         "parking": "parking_platform_export_201801-201912.json",
         "elevators": "智慧电梯运行月报_201801-201912.csv",
-        "tourism": "新天地客流日报_20180101-20191231.csv",
+        "tourism": f"{panel.attrs['park_name']}客流日报_20180101-20191231.csv",
         "environment": "生活垃圾分类月报_201801-201912.csv",
         "air_quality": "空气质量自动监测站日报_20180101-20191231.csv",
         "qinqing": "亲清在线兑付明细_201801-201912.xlsx",
@@ -103,11 +108,16 @@ def write_demo(settings: Settings) -> list[Path]:
     reports.write_gov_cases(panel, paths["gov_cases"])
     facilities.write_parking(panel, points, paths["parking"], park)
     facilities.write_elevators(panel, points, paths["elevators"], park)
-    facilities.write_tourism(panel, paths["tourism"])
+    if park is None:
+        # A tree without a park has no footfall to report.
+        del paths["tourism"]
+    else:
+        facilities.write_tourism(panel, paths["tourism"])
     reports.write_environment(panel, paths["environment"])
     facilities.write_air_quality(panel, paths["air_quality"])
     facilities.write_qinqing(panel, paths["qinqing"])
     _stamp_arrival(paths, months[-1].end_time.normalize())
+    record_demo_files(settings.inbox, list(paths.values()))
     return list(paths.values())
 
 

@@ -18,7 +18,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-REGISTERED_END_2019 = 423_600
+from pipelines.area_index import AreaIndex
+from pipelines.demo.problems import planted
+
+# The demo district's published end-2019 figure, 423,600 people in 75 communities; another
+# tree's demo gets as many people per community.
+PEOPLE_PER_COMMUNITY = 423_600 / 75
 MONTHS = pd.period_range("2018-01", "2019-12", freq="M")
 _FIXED_TIME = dt.datetime(2020, 1, 10, 9, 0, 0)
 
@@ -32,12 +37,22 @@ def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     return floor
 
 
+def _ambiguous_names(areas: pd.DataFrame) -> frozenset[str]:
+    """The names (with or without 社区/街道) that more than one area answers to, as the
+    refresh resolves names: a name-keyed extract may not use them alone."""
+    keys = AreaIndex(areas).frame
+    return frozenset(keys.loc[keys["ambiguous"], "key"])
+
+
 def community_panel(areas: pd.DataFrame, seed: int = 2019) -> pd.DataFrame:
-    """One row per community and month with every demo measure, before formatting."""
+    """One row per community and month with every demo measure, before formatting. Its
+    ``attrs`` carry the place the writers name: the district, its park and the problems
+    planted in it."""
     rng = np.random.default_rng(seed)
     comm = areas[areas["level"] == "community"].sort_values("code").reset_index(drop=True)
     n = len(comm)
-    end_pop = _largest_remainder(rng.gamma(6.0, 1.0, n) + 1.5, REGISTERED_END_2019)
+    people = round(PEOPLE_PER_COMMUNITY * n)
+    end_pop = _largest_remainder(rng.gamma(6.0, 1.0, n) + 1.5, people)
     elderly_share = rng.uniform(0.21, 0.33, n)
     growth = rng.uniform(-0.0004, 0.0018, n)  # monthly, some communities shrink
     planned = np.where(rng.random(n) < 0.6, rng.integers(120, 900, n), 0)
@@ -75,7 +90,21 @@ def community_panel(areas: pd.DataFrame, seed: int = 2019) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(rows, ignore_index=True)
+    panel = pd.concat(rows, ignore_index=True)
+    district = areas[areas["level"] == "district"].iloc[0]
+    parks = areas[areas["level"] == "park"].sort_values("code")
+    panel.attrs = {
+        "ambiguous_names": (ambiguous := _ambiguous_names(areas)),
+        # Two communities with one name: name-keyed extracts carry codes too, as a
+        # department's would have to.
+        "names_clash": bool(set(comm["name_zh"]) & ambiguous),
+        "district_code": district["code"],
+        "district_name": district["name_zh"],
+        "park_code": parks["code"].iloc[0] if len(parks) else None,
+        "park_name": parks["name_zh"].iloc[0] if len(parks) else None,
+        "problems": planted(areas),
+    }
+    return panel
 
 
 def _deterministic_zip(data: bytes) -> bytes:
@@ -145,14 +174,17 @@ def write_statistics(panel: pd.DataFrame, streets: dict[str, str], path: Path) -
         "60岁及以上人口",
         "户数",
     ]
-    title = "下城区各社区人口统计月报（2018年1月—2019年12月）"
-    note = ["填报单位：下城区统计局", None, None, None, "单位：人、户"]
+    district = panel.attrs["district_name"]
+    title = f"{district}各社区人口统计月报（2018年1月—2019年12月）"
+    note = [f"填报单位：{district}统计局", None, None, None, "单位：人、户"]
     write_workbook(path, title, note, header, rows, "人口月报")
 
 
 def write_housing(panel: pd.DataFrame, streets: dict[str, str], path: Path) -> None:
     """区住建局: GB18030 CSV keyed by community name (suffix 社区 sometimes dropped)."""
-    names = panel["name"].where(panel.index % 3 != 0, panel["name"].str.removesuffix("社区"))
+    short = panel["name"].str.removesuffix("社区")
+    keep = (panel.index % 3 != 0) | short.isin(panel.attrs["ambiguous_names"])
+    names = panel["name"].where(keep, short)
     frame = pd.DataFrame(
         {
             "月份": [f"{m[:4]}年{int(m[5:])}月" for m in panel["month"]],
@@ -165,13 +197,15 @@ def write_housing(panel: pd.DataFrame, streets: dict[str, str], path: Path) -> N
             "联系电话": "0571-8580" + (panel.index % 9000 + 1000).astype(str),
         }
     )
+    if panel.attrs["names_clash"]:
+        frame.insert(2, "社区代码", panel["code"])
     # Two rows as a real ledger has them: a community that is not in the tree, and a typo.
     bad = pd.DataFrame(
         [
             ["2019年12月", "武林街道", "新华社区", 300, 120, 1, "王伟", "0571-85801234"],
             ["2019年12月", "天水街道", "仓桥社区", 500, 200, -2, "王伟", "0571-85801234"],
         ],
-        columns=frame.columns,
+        columns=[c for c in frame.columns if c != "社区代码"],
     )
     pd.concat([frame, bad]).to_csv(path, index=False, encoding="gb18030")
 

@@ -11,12 +11,15 @@ import pandas as pd
 
 from pipelines.demo.extracts import write_workbook
 from pipelines.demo.problems import affected
-from pipelines.demo.reports import PARK_CODE, months_of
+from pipelines.demo.reports import months_of
 from pipelines.sources.tourism import SECTIONS
 
 
 def _lots(
-    points: pd.DataFrame, rng: np.random.Generator, park_centre: tuple[float, float]
+    points: pd.DataFrame,
+    rng: np.random.Generator,
+    park_centre: tuple[float, float] | None,
+    park_code: str | None,
 ) -> pd.DataFrame:
     chosen = points.sample(n=48, random_state=7).reset_index(drop=True)
     lots = pd.DataFrame(
@@ -29,6 +32,8 @@ def _lots(
             "spaces": rng.integers(40, 600, len(chosen)),
         }
     )
+    if park_centre is None:
+        return lots
     park = pd.DataFrame(
         {
             "lotId": ["P9001", "P9002", "P9003", "P9004"],
@@ -38,7 +43,7 @@ def _lots(
                 "新天地太阳剧场停车场",
                 "新天地街区停车场",
             ],
-            "areaCode": PARK_CODE,
+            "areaCode": park_code,
             "lng": np.round(park_centre[0] + np.array([-0.002, 0.0, 0.0015, -0.0005]), 6),
             "lat": np.round(park_centre[1] + np.array([0.001, -0.0015, 0.0005, 0.0012]), 6),
             "spaces": [1200, 800, 450, 300],
@@ -48,10 +53,10 @@ def _lots(
 
 
 def write_parking(
-    panel: pd.DataFrame, points: pd.DataFrame, path: Path, park_centre: tuple[float, float]
+    panel: pd.DataFrame, points: pd.DataFrame, path: Path, park_centre: tuple[float, float] | None
 ) -> None:
     rng = np.random.default_rng(106)
-    lots = _lots(points, rng, park_centre)
+    lots = _lots(points, rng, park_centre, panel.attrs["park_code"])
     records = []
     for month in months_of(panel):
         occupancy = np.clip(rng.normal(72, 14, len(lots)), 15, 99)
@@ -71,7 +76,7 @@ def write_parking(
 
 
 def write_elevators(
-    panel: pd.DataFrame, points: pd.DataFrame, path: Path, park_centre: tuple[float, float]
+    panel: pd.DataFrame, points: pd.DataFrame, path: Path, park_centre: tuple[float, float] | None
 ) -> None:
     rng = np.random.default_rng(107)
     last = panel[panel["month"] == panel["month"].max()].set_index("code")
@@ -83,20 +88,23 @@ def write_elevators(
             "lat": np.repeat(points["lat"].to_numpy(), counts),
         }
     )
-    park = pd.DataFrame(
-        {"code": PARK_CODE, "lon": park_centre[0], "lat": park_centre[1]}, index=range(60)
-    )
-    devices = pd.concat([devices, park], ignore_index=True)
+    if park_centre is not None:
+        park = pd.DataFrame(
+            {"code": panel.attrs["park_code"], "lon": park_centre[0], "lat": park_centre[1]},
+            index=range(60),
+        )
+        devices = pd.concat([devices, park], ignore_index=True)
     devices["lon"] = np.round(devices["lon"] + rng.normal(0, 0.0012, len(devices)), 6)
     devices["lat"] = np.round(devices["lat"] + rng.normal(0, 0.001, len(devices)), 6)
     devices["id"] = [f"31103301{n:06d}" for n in range(1, len(devices) + 1)]
     frames = []
     street_of = dict(zip(panel["code"], panel["street"], strict=False))
+    problems = panel.attrs["problems"]
     for month in months_of(panel):
         n = len(devices)
         # A maintenance firm that stops keeping its dates, where a problem is planted.
         late = [
-            affected("elevator_maintenance_on_time", c, street_of.get(c, ""), month)
+            affected(problems, "elevator_maintenance_on_time", c, street_of.get(c, ""), month)
             for c in devices["code"]
         ]
         on_time = np.where(late, 0.55, 0.97)
@@ -135,7 +143,7 @@ def write_tourism(panel: pd.DataFrame, path: Path) -> None:
             rows.append(
                 {
                     "日期": day.strftime("%Y-%m-%d"),
-                    "园区": "杭州新天地园区",
+                    "园区": panel.attrs["park_name"],
                     "板块": section,
                     "客流人次": visitors,
                 }
@@ -159,6 +167,7 @@ def write_qinqing(panel: pd.DataFrame, path: Path) -> None:
         pd.Period(panel["month"].max()).end_time,
     )
     count = 3200
+    prefix = panel.attrs["district_code"][:6]
     applied = first + pd.to_timedelta(rng.integers(0, (last - first).days + 1, count), unit="D")
     wait = rng.gamma(2.2, 3.0, count).round().astype(int) + 1
     paid = applied + pd.to_timedelta(wait, unit="D")
@@ -167,7 +176,7 @@ def write_qinqing(panel: pd.DataFrame, path: Path) -> None:
     rows = [
         [
             f"QQ{2018 + i % 2}{i + 1:06d}",
-            f"91330103MA{rng.integers(10**7, 10**8):08d}X",
+            f"91{prefix}MA{rng.integers(10**7, 10**8):08d}X",
             codes[which[i]][0],
             codes[which[i]][1],
             policies[rng.integers(0, len(policies))],
@@ -207,15 +216,29 @@ AIR_STATIONS = (
 )
 
 
+def _stations(panel: pd.DataFrame) -> tuple[tuple[str, str, str, int], ...]:
+    """The demo district's stations; another tree's demo spreads four over its communities."""
+    codes = sorted(panel["code"].unique())
+    if all(station[2] in codes for station in AIR_STATIONS):
+        return AIR_STATIONS
+    names = dict(zip(panel["code"], panel["name"], strict=False))
+    picked = [codes[(len(codes) * (2 * n + 1)) // 8] for n in range(4)]
+    return tuple(
+        (f"AQ{n + 1:02d}", f"{names[code].removesuffix('社区')}站", code, 9 + n)
+        for n, code in enumerate(picked)
+    )
+
+
 def write_air_quality(panel: pd.DataFrame, path: Path) -> None:
     rng = np.random.default_rng(112)
+    stations = _stations(panel)
     months = months_of(panel)
     days = pd.date_range(f"{months[0]}-01", pd.Period(months[-1]).end_time.normalize(), freq="D")
     winter = np.cos((days.day_of_year.to_numpy() - 15) / 365 * 2 * np.pi)  # worse in January
     rows = []
     for i, day in enumerate(days):
         regional = 38 + 22 * winter[i] + rng.normal(0, 9)
-        for station, name, community, hour in AIR_STATIONS:
+        for station, name, community, hour in stations:
             pm25 = max(5.0, regional + rng.normal(0, 4))
             aqi = _aqi_from_pm25(pm25)
             published = day + pd.Timedelta(days=1, hours=hour, minutes=int(rng.integers(0, 30)))

@@ -45,11 +45,30 @@ PROBLEMS: tuple[Problem, ...] = (
 )  # fmt: skip
 
 
-def affected(indicator: str, area_code: str, street_code: str, month: str) -> bool:
+def planted(areas) -> tuple[Problem, ...]:
+    """The problems as planted in this tree: where a problem's area is not in it (another
+    district's demo), the same kind of problem lands on an area of the same level, picked
+    by its place in the code order, so every tree's demo has something to find."""
+    levels = dict(zip(areas["code"], areas["level"], strict=True))
+    out = []
+    for n, p in enumerate(PROBLEMS):
+        if p.area_code in levels:
+            out.append(p)
+            continue
+        level = "street" if p.area_code.endswith("000") else "community"
+        codes = sorted(c for c, lv in levels.items() if lv == level)
+        code = codes[(len(codes) * (2 * n + 1)) // (2 * len(PROBLEMS))]
+        out.append(Problem(p.id, p.indicator, code, p.since, p.zh, p.en))
+    return tuple(out)
+
+
+def affected(
+    problems: tuple[Problem, ...], indicator: str, area_code: str, street_code: str, month: str
+) -> bool:
     """Whether a generator's row (a community in its street, a month) carries a problem."""
     return any(
         p.indicator == indicator and month >= p.since and p.area_code in (area_code, street_code)
-        for p in PROBLEMS
+        for p in problems
     )
 
 

@@ -16,14 +16,11 @@ import pandas as pd
 from pipelines.demo.extracts import write_workbook
 from pipelines.demo.problems import affected
 
-PARK_CODE = "330103008P01"
-
-
 ITEMS, ONLINE_ITEMS = 358, 342
 
 
 PROVIDERS = [
-    "区发改经信局", "区教育局", "区科技局", "公安下城分局", "区民政局", "区司法局", "区财政局",
+    "区发改经信局", "区教育局", "区科技局", "公安{short}分局", "区民政局", "区司法局", "区财政局",
     "区人力社保局", "区规划资源分局", "区住建局", "区城管局", "区交通运输局", "区农业农村局",
     "区商务局", "区文广旅体局", "区卫健局", "区退役军人事务局", "区应急管理局", "区审计局",
     "区市场监管局", "区统计局", "区医保分局", "区林水局", "区生态环境分局", "区档案馆",
@@ -41,7 +38,7 @@ def _planted(panel: pd.DataFrame, indicator: str) -> np.ndarray:
     """Which rows of the panel carry a planted problem of ``indicator``."""
     return np.array(
         [
-            affected(indicator, r.code, r.street, r.month)
+            affected(panel.attrs["problems"], indicator, r.code, r.street, r.month)
             for r in panel[["code", "street", "month"]].itertuples()
         ]
     )
@@ -70,8 +67,9 @@ def write_civil_affairs(panel: pd.DataFrame, path: Path) -> None:
         "养老补贴发放人数",
         "补贴金额(元)",
     ]
-    note = ["填报单位：下城区民政局（养老服务科）"]
-    write_workbook(path, "下城区社区养老服务月报", note, header, rows, "养老服务")
+    district = panel.attrs["district_name"]
+    note = [f"填报单位：{district}民政局（养老服务科）"]
+    write_workbook(path, f"{district}社区养老服务月报", note, header, rows, "养老服务")
 
 
 def write_urban_management(panel: pd.DataFrame, path: Path) -> None:
@@ -123,12 +121,15 @@ def write_market_supervision(panel: pd.DataFrame, path: Path) -> None:
         }
     )
     months = months_of(panel)
+    if panel.attrs["park_code"] is None:
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        return
     park_outlets = 120
     park = pd.DataFrame(
         {
             "统计月份": months,
-            "区域代码": PARK_CODE,
-            "区域名称": "杭州新天地园区",
+            "区域代码": panel.attrs["park_code"],
+            "区域名称": panel.attrs["park_name"],
             "餐饮单位数": park_outlets,
             "阳光厨房接入数": np.minimum(park_outlets, 70 + np.arange(len(months)) * 2),
             "监督检查次数": (park_checks := rng.integers(25, 40, len(months))),
@@ -146,6 +147,9 @@ def write_gov_items(panel: pd.DataFrame, path: Path) -> None:
         [np.arange(len(PROVIDERS)), rng.integers(0, len(PROVIDERS), ITEMS - len(PROVIDERS))]
     )
     online_from = rng.permutation(ITEMS)  # the order in which items went online
+    prefix = panel.attrs["district_code"][:6]
+    short = panel.attrs["district_name"].removesuffix("区")
+    providers = [p.format(short=short) for p in PROVIDERS]
     rows = []
     for m, month in enumerate(months):
         online_count = round(290 + (ONLINE_ITEMS - 290) * m / (len(months) - 1))
@@ -154,9 +158,9 @@ def write_gov_items(panel: pd.DataFrame, path: Path) -> None:
             rows.append(
                 {
                     "目录版本": month,
-                    "事项编码": f"330103-{provider[i] + 1:02d}-{i + 1:04d}",
-                    "事项名称": f"{PROVIDERS[provider[i]]}政务服务事项{i + 1:03d}",
-                    "实施部门": PROVIDERS[provider[i]],
+                    "事项编码": f"{prefix}-{provider[i] + 1:02d}-{i + 1:04d}",
+                    "事项名称": f"{providers[provider[i]]}政务服务事项{i + 1:03d}",
+                    "实施部门": providers[provider[i]],
                     "是否最多跑一次": "是" if online_from[i] < one_trip_count else "否",
                     "是否可网办": "是" if online_from[i] < online_count else "否",
                 }
@@ -182,7 +186,7 @@ def write_gov_cases(panel: pd.DataFrame, path: Path) -> None:
     header = ["统计月份", "社区代码", "社区", "办件量", "超期件数", "异常件数"]
     write_workbook(
         path,
-        "下城区政务服务办件月报",
+        f"{panel.attrs['district_name']}政务服务办件月报",
         ["数据来源：区政务服务中心一窗受理平台"],
         header,
         rows,
@@ -208,4 +212,6 @@ def write_environment(panel: pd.DataFrame, path: Path) -> None:
             ),
         }
     )
+    if panel.attrs["names_clash"]:
+        frame.insert(1, "社区代码", panel["code"])
     frame.to_csv(path, index=False, encoding="gb18030")

@@ -20,12 +20,9 @@ from shapely.geometry import mapping, shape
 
 from pipelines.contract import Batch, Field, TabularSource, validate
 from pipelines.extract import EXTRACT, ExtractError, Staged
-from pipelines.geo import areas_km2
+from pipelines.geo import areas_km2, display_shapes, display_tolerance
 from pipelines.validation import CHECKED
 
-# Display tolerance per level, in degrees (1e-5° ≈ 1 m): invisible at the zoom each level is
-# shown at, and it keeps the payload that reaches the browser small.
-DISPLAY_TOLERANCE = {"district": 4e-5, "street": 2e-5, "community": 1e-5, "park": 1e-5}
 CODE_PROPERTIES = ("code", "area_code", "区划代码", "统计用区划代码", "CODE")
 
 # The feature codes go through the same checks as any source's area column.
@@ -150,7 +147,7 @@ class BoundarySource:
         rejected = con.execute(f"SELECT count(*) FROM {CHECKED} WHERE len(reasons) > 0").fetchall()[
             0
         ][0]
-        return Batch(path, batch.rows_in, rejected, (), batch.mapping)
+        return Batch(path, batch.rows_in, rejected, (), batch.mapping, batch.notes)
 
     def write(self, con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> int:
         good = con.execute(
@@ -163,12 +160,8 @@ class BoundarySource:
             {
                 "code": good["code"],
                 "geometry": [orjson.dumps(mapping(g)).decode() for g in geoms],
-                "geometry_display": [
-                    orjson.dumps(
-                        mapping(g.simplify(DISPLAY_TOLERANCE[level], preserve_topology=True))
-                    ).decode()
-                    for level, g in zip(good["level"], geoms, strict=True)
-                ],
+                # Drawn from every boundary of its level once this file is in.
+                "geometry_display": None,
                 "area_km2": [round(a, 4) for a in areas_km2(geoms)] if geoms else [],
                 "centroid_lon": [g.representative_point().x for g in geoms],
                 "centroid_lat": [g.representative_point().y for g in geoms],
@@ -191,6 +184,7 @@ class BoundarySource:
             )
         finally:
             con.unregister("_boundary_rows")
+        _redraw_display(con)
         con.execute(
             f"""
             INSERT INTO meta.rejected_row
@@ -201,6 +195,44 @@ class BoundarySource:
             {"run_id": run_id, "file": batch.file.name},
         )
         return len(out)
+
+
+def extents(shapes: dict[str, object], codes: set[str]) -> list[float]:
+    """The larger side, in degrees, of each of these areas' boundaries."""
+    sides = []
+    for code in codes:
+        minx, miny, maxx, maxy = shapes[code].bounds
+        sides.append(max(maxx - minx, maxy - miny))
+    return sides
+
+
+def _redraw_display(con: duckdb.DuckDBPyConnection) -> None:
+    """Display geometry for every level, simplified together so that neighbours still share
+    their edges, whichever files their boundaries came from."""
+    rows = con.execute(
+        "SELECT b.code, a.level, a.parent_code, b.geometry FROM stg.boundary b "
+        "JOIN ind.area a USING (code) ORDER BY b.code"
+    ).fetchall()
+    shapes = {code: shapely.from_geojson(g) for code, _lv, _p, g in rows}
+    display = []
+    for level in {level for _code, level, _p, _g in rows}:
+        members = [(code, shapes[code]) for code, lv, _p, _g in rows if lv == level]
+        # Each level is seen on its parent's map (the top level on its own).
+        maps = {p if p in shapes else code for code, lv, p, _g in rows if lv == level}
+        drawn = display_shapes([g for _c, g in members], display_tolerance(extents(shapes, maps)))
+        display += [
+            (code, orjson.dumps(mapping(g)).decode())
+            for (code, _g), g in zip(members, drawn, strict=True)
+        ]
+    frame = pd.DataFrame(display, columns=["code", "display"])
+    con.register("_display_rows", frame)
+    try:
+        con.execute(
+            "UPDATE stg.boundary SET geometry_display = d.display FROM _display_rows d "
+            "WHERE stg.boundary.code = d.code"
+        )
+    finally:
+        con.unregister("_display_rows")
 
 
 SOURCE = BoundarySource()

@@ -76,6 +76,24 @@ def browser_sign_in(page: Page, url: str, person: dict) -> None:
     page.wait_for_url(lambda u: "/login" not in u)
 
 
+@pytest.fixture
+def as_person(browser: Browser) -> Iterator:
+    """Opens pages signed in as a given person, each in a browser context of its own."""
+    contexts = []
+
+    def open_as(server: str, person: dict) -> TrackedPage:
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        browser_sign_in(page, server, person)
+        return TrackedPage(page)
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def signed_in_state(browser: Browser, server: str, people: dict) -> dict:
     """The cookies of a district administrator's session, for every page test."""

@@ -13,27 +13,9 @@ from cockpit.store import accounts, session
 from cockpit.store.models import Task
 from cockpit.store.tasks import Actor
 from cockpit.store.tasks import visible as store_visible
-from tests.browser.conftest import TrackedPage, browser_sign_in
 from tests.conftest import COMMUNITY, PASSWORD, STREET, csrf_token, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def as_person(browser):
-    contexts = []
-
-    def open_as(server: str, person: dict) -> TrackedPage:
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        browser_sign_in(page, server, person)
-        return TrackedPage(page)
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _tree(demo) -> dict:

@@ -11,8 +11,9 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook
 
-from pipelines.areas import load_area_tree
-from pipelines.contract import AreaIndex, Field, TabularSource
+from pipelines.area_index import AreaIndex
+from pipelines.areas import read_tree
+from pipelines.contract import Field, TabularSource
 from pipelines.extract import ExtractError
 from pipelines.validation import CHECKED
 from tests.conftest import REPO
@@ -42,7 +43,7 @@ SOURCE = TabularSource(
 @pytest.fixture
 def con():
     connection = duckdb.connect()
-    AreaIndex(load_area_tree(REPO / "data" / "reference")).install(connection)
+    AreaIndex(read_tree(REPO / "data" / "reference").areas).install(connection)
     yield connection
     connection.close()
 
@@ -207,7 +208,7 @@ def test_a_large_gb18030_file_whose_sample_ends_inside_a_character(con, tmp_path
 def test_gb18030_whose_head_is_plain_ascii(con, tmp_path, late_cells, expected):
     """The first part read is plain ASCII, so the file passes for UTF-8 until a GB18030
     character appears far down: it is then read again as GB18030, never loaded as '?'."""
-    areas = load_area_tree(REPO / "data" / "reference")
+    areas = read_tree(REPO / "data" / "reference").areas
     others = areas.query("level == 'community' and code != '330103001051'")["code"]
     lines = ["period,area_code,people"]
     for i in range(4000):

@@ -8,7 +8,7 @@ import geopandas as gpd
 import orjson
 import pytest
 
-from pipelines.areas import load_area_tree
+from pipelines.areas import read_tree
 from pipelines.demo import write_demo
 from pipelines.demo.geometry import LOCAL_CRS
 from tests.conftest import REPO, make_settings
@@ -20,7 +20,7 @@ def demo_files(demo_extracts):
 
 
 def test_area_tree_has_the_real_district():
-    tree = load_area_tree(REPO / "data" / "reference")
+    tree = read_tree(REPO / "data" / "reference").areas
     counts = tree["level"].value_counts().to_dict()
     assert counts == {"district": 1, "street": 8, "community": 75, "park": 1}
     wulin = tree[tree["code"] == "330103002000"].iloc[0]
@@ -52,7 +52,7 @@ def test_geometry_is_plausible_and_tiles_exactly(demo_files):
     centre = gpd.GeoSeries([district], crs=LOCAL_CRS).to_crs(4326).iloc[0].centroid
     assert abs(centre.x - 120.17) < 0.02 and abs(centre.y - 30.29) < 0.02
 
-    tree = load_area_tree(REPO / "data" / "reference")
+    tree = read_tree(REPO / "data" / "reference").areas
     parents = dict(zip(tree["code"], tree["parent_code"], strict=True))
     tolerance = 1e-6  # of the parent's area: far below a square metre
     for level in ("street", "community"):
@@ -76,3 +76,33 @@ def test_extracts_come_as_departments_send_them(demo_files):
     assert "社区" in raw.decode("gb18030")
     assert demo_files["health"].read_bytes().startswith(b"\xef\xbb\xbf")
     assert orjson.loads(demo_files["youth"].read_bytes())["data"]["total"] == 75 * 24
+
+
+def test_demo_data_stays_labelled_until_a_real_file_replaces_it(tmp_path, drop_demo):
+    import duckdb
+    import pandas as pd
+
+    from pipelines.refresh import run_refresh
+
+    settings = make_settings(tmp_path)
+    drop_demo(settings)
+    assert run_refresh(settings, echo=lambda _line: None).ok
+
+    def synthetic() -> dict[str, bool]:
+        con = duckdb.connect(str(settings.warehouse.resolve()), read_only=True)
+        try:
+            return dict(con.execute("SELECT source, synthetic FROM meta.source").fetchall())
+        finally:
+            con.close()
+
+    assert all(synthetic().values())
+    # The health department sends its real report: every month, one figure different.
+    archived = next((settings.archive / "health").glob("*.csv"))
+    real = pd.read_csv(archived, dtype=str)
+    real.loc[0, "门诊人次"] = "1234"
+    (settings.inbox / "health").mkdir(exist_ok=True)
+    real.to_csv(settings.inbox / "health" / "社区卫生服务月报_真实.csv", index=False)
+    assert run_refresh(settings, echo=lambda _line: None).ok
+    after = synthetic()
+    assert after["health"] is False
+    assert all(v for source, v in after.items() if source != "health")
