@@ -11,7 +11,7 @@ from cockpit.settings import Settings
 
 
 def _init(settings: Settings, args: argparse.Namespace) -> int:
-    from pipelines.areas import AreaFileError, build_area_tree, write_tree
+    from pipelines.areas import AreaFileError, build_area_tree, romanised, write_tree
 
     streets, communities = (Path(p) for p in args.codes)
     try:
@@ -27,6 +27,11 @@ def _init(settings: Settings, args: argparse.Namespace) -> int:
         f"area tree: {top['name_zh']} ({top['code']}), {counts.get('street', 0)} streets, "
         f"{counts.get('community', 0)} communities, {counts.get('park', 0)} parks"
     )
+    guessed = (tree["name_en"] == tree.apply(lambda r: romanised(r["name_zh"], r["level"]),
+                                             axis=1)).sum()  # fmt: skip
+    if guessed and args.details is None:
+        print(f"English names: {guessed} romanised from the Chinese (pypinyin); check them and "
+              "correct any with --details FILE (code,name_en)")  # fmt: skip
     for path in written:
         print(f"wrote {path}")
     print("next: `cockpit areas import FILE --level street|community|park` for boundaries,")

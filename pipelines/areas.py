@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from pypinyin import lazy_pinyin
 
 from cockpit.settings import Settings
 
@@ -152,10 +153,33 @@ def build_area_tree(
         tree["name_en"] = pd.NA
     if details_csv is not None:
         tree = _with_details(tree, details_csv)
-    tree["name_en"] = tree["name_en"].fillna(tree["name_zh"])
+    missing = tree["name_en"].isna()
+    tree.loc[missing, "name_en"] = [
+        romanised(name, level)
+        for name, level in zip(tree.loc[missing, "name_zh"], tree.loc[missing, "level"],
+                               strict=True)
+    ]  # fmt: skip
     tree["area_km2"] = tree["area_km2"].astype("Float64")
     check_tree(tree)
     return tree[AREA_COLUMNS]
+
+
+_LEVEL_WORDS = {
+    "district": ("区", "District"),
+    "street": ("街道", "Subdistrict"),
+    "community": ("社区", "Community"),
+    "park": ("园区", "Park"),
+}
+
+
+def romanised(name: str, level: str) -> str:
+    """An English name from the Chinese one, in Hanyu Pinyin (拱墅区 → Gongshu District).
+    Place names with polyphones (长 chang/zhang, 朝 chao/zhao) can come out wrong: an
+    operator corrects them with ``--details``."""
+    suffix, word = _LEVEL_WORDS[level]
+    stem = name.removesuffix(suffix) or name
+    syllables = "".join(lazy_pinyin(stem, errors="default"))
+    return f"{syllables[:1].upper()}{syllables[1:]} {word}"
 
 
 def _parks(path: Path) -> list[dict]:

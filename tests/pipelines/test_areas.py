@@ -46,6 +46,11 @@ def test_gongshu_from_its_2023_code_lists() -> None:
     counts = tree["level"].value_counts()
     assert (counts["district"], counts["street"], counts["community"]) == (1, 18, 178)
     assert tree.loc[tree["level"] == "district", "name_zh"].item() == "拱墅区"
+    # English names, until the operator gives their own, are romanised from the Chinese.
+    names = dict(zip(tree["name_zh"], tree["name_en"], strict=False))
+    assert names["拱墅区"] == "Gongshu District"
+    assert names["米市巷街道"] == "Mishixiang Subdistrict"
+    assert names["夹城巷社区"] == "Jiachengxiang Community"
     assert set(tree["code"].str.len()) == {12}
     # Every community hangs under one of the 18 streets.
     streets = set(tree.loc[tree["level"] == "street", "code"])
