@@ -30,8 +30,14 @@ from pipelines.geo import CHINESE_SYSTEMS, from_chinese
 from pipelines.sources.boundaries import CODE_PROPERTIES
 
 NAME_PROPERTIES = ("name_zh", "name", "NAME", "名称", "社区名称", "街道名称", "园区名称", "Name")
-# What an area's name may carry besides the name itself, longest first.
-_SUFFIXES = re.compile(r"(社区居民委员会|社区居委会|居民委员会|居委会|街道办事处|社区|街道|园区)$")
+# What an area's name may carry besides the name itself, by level, longest first. Only the
+# level's own words are dropped: 石桥社区 is never 石桥街道.
+_SUFFIXES = {
+    "district": re.compile(r"区$"),
+    "street": re.compile(r"(街道办事处|街道)$"),
+    "community": re.compile(r"(社区居民委员会|社区居委会|居民委员会|居委会|社区)$"),
+    "park": re.compile(r"园区$"),
+}
 _CODE = re.compile(r"\d{12}|\d{9}|\d{9}P\d{2}")
 
 
@@ -64,11 +70,11 @@ class ImportOutcome:
     message: str
 
 
-def name_key(name: object) -> str:
-    """A name as matching sees it: full-width folded, no spaces, no level word."""
+def name_key(name: object, level: str) -> str:
+    """A name as matching sees it: full-width folded, no spaces, no word of its level."""
     text = unicodedata.normalize("NFKC", str(name or ""))
     text = re.sub(r"\s+", "", text)
-    return _SUFFIXES.sub("", text)
+    return _SUFFIXES[level].sub("", text)
 
 
 def _dbf_encoding(path: Path) -> str:
@@ -165,7 +171,7 @@ def match_areas(
             raise ValueError(
                 f"no code or name field found: give --code-field or --name-field (fields: {fields})"
             )
-        keys = areas.assign(key=areas["name_zh"].map(name_key))
+        keys = areas.assign(key=areas["name_zh"].map(lambda n: name_key(n, level)))
         counts = keys["key"].value_counts()
         unique = keys[keys["key"].map(counts) == 1].set_index("key")["code"]
         shared = set(counts[counts > 1].index)
@@ -175,12 +181,12 @@ def match_areas(
             .map(
                 lambda v: (
                     f"{v} (ambiguous: {level} areas share this name; join by --code-field)"
-                    if name_key(v) in shared
+                    if name_key(v, level) in shared
                     else v
                 )
             )
         )
-        codes = frame[field].map(lambda v: unique.get(name_key(v)))
+        codes = frame[field].map(lambda v: unique.get(name_key(v, level)))
     names = dict(zip(tree["code"], tree["name_zh"], strict=True))
     codes = codes.astype(object).where(codes.notna(), None)
     for label, code in zip(labels, codes, strict=True):

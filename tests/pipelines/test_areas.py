@@ -150,12 +150,18 @@ def test_chinese_map_coordinates_come_back_to_wgs84(system, given, wgs84) -> Non
      "浙大御跸\u3000社区"],
 )  # fmt: skip
 def test_names_match_with_or_without_their_level_word(written: str) -> None:
-    assert name_key(written) == name_key("浙大御跸社区") == "浙大御跸"
+    assert name_key(written, "community") == name_key("浙大御跸社区", "community") == "浙大御跸"
 
 
 def test_full_width_characters_match_their_ascii_form() -> None:
-    assert name_key("ＡＢＣ社区") == name_key("ABC社区") == "ABC"
-    assert name_key("长庆街道办事处") == name_key("长庆街道") == "长庆"
+    assert name_key("ＡＢＣ社区", "community") == name_key("ABC社区", "community") == "ABC"
+    assert name_key("长庆街道办事处", "street") == name_key("长庆街道", "street") == "长庆"
+
+
+def test_only_the_levels_own_word_is_dropped() -> None:
+    # 石桥社区 and 石桥街道 are different areas of the demo district.
+    assert name_key("石桥社区", "street") != name_key("石桥街道", "street")
+    assert name_key("石桥街道", "community") != name_key("石桥社区", "community")
 
 
 def _jagged_neighbours() -> list:
