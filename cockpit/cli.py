@@ -45,7 +45,17 @@ def _refresh(settings: Settings, args: argparse.Namespace) -> int:
 
     for line in close_the_loop(settings):
         print(line)
+    print(_warm(settings))
     return 0 if report.ok else 1
+
+
+def _warm(settings: Settings) -> str:
+    from dashboard.warm import warm_top
+
+    try:
+        return warm_top(settings)
+    except Exception as exc:  # noqa: BLE001 - a cold cache is slower, never wrong: the publish stands
+        return f"cache: not warmed ({type(exc).__name__}: {exc})"
 
 
 def audit_refresh(settings: Settings, outcome: str, detail: dict) -> None:

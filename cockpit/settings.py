@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # The day the code changes in the tree's code_changes.csv took effect, as the operator
     # confirms it (the NBS lists give the year only); overrides any date in the file.
     code_changes_effective: dt.date | None = None
+    # Answers from the warehouse, kept under the published version they came from:
+    # "filesystem" (a folder every worker shares, warmed by each refresh), "memory" (per
+    # worker), a Redis URL (redis://host:6379/0), or "none".
+    cache: str = "filesystem"
+    cache_dir: Path = Path("data/cache")
     # The cockpit's name in the header and the browser tab; empty: "<the tree's top
     # area>城市大脑 · 一网统管驾驶舱", from the area tree.
     title_zh: str = ""
@@ -97,6 +102,15 @@ class Settings(BaseSettings):
     # The cockpit's address as officials reach it, for links in notifications.
     public_url: str = ""
 
+    @field_validator("cache")
+    @classmethod
+    def _cache_kind(cls, value: str) -> str:
+        if value in ("filesystem", "memory", "none") or value.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            return value
+        raise ValueError("filesystem, memory, none or a Redis URL (redis://host:6379/0)")
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -112,8 +126,8 @@ class Settings(BaseSettings):
 
 
 _PATH_KEYS = (
-    "inbox", "archive", "warehouse", "layers", "reference", "areas", "secret_key_file",
-    "notify_file",
+    "inbox", "archive", "warehouse", "layers", "reference", "areas", "cache_dir",
+    "secret_key_file", "notify_file",
 )  # fmt: skip
 
 

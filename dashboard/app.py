@@ -10,7 +10,7 @@ from dash import Dash, dcc, html
 
 from cockpit import store
 from cockpit.settings import session_secret
-from dashboard import auth, data, exports, geometry, hardening, ids, tasks
+from dashboard import auth, cache, data, exports, geometry, hardening, ids, tasks
 
 PAGE_MODULES = (
     "dashboard.pages.district",
@@ -69,5 +69,6 @@ def create_app(migrate: bool = True) -> Dash:
         className="app-shell",
     )
     hardening.harden(app, settings)
+    cache.init(app.server, settings)
     app.server.before_request(auth.audit_page_view)
     return app

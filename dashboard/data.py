@@ -22,6 +22,7 @@ import pandas as pd
 from cockpit.codes import BadCode, parse_code
 from cockpit.freshness import china_time
 from cockpit.settings import Settings, load_settings
+from dashboard import cache as query_cache
 
 CHILD_LEVEL = {"district": "street", "street": "community"}
 
@@ -50,26 +51,36 @@ def _version() -> Path:
 
 
 def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    cursor = _connection(_version()).cursor()
-    try:
-        return cursor.execute(sql, params).df()
-    finally:
-        cursor.close()
+    version = _version()
+
+    def read() -> pd.DataFrame:
+        cursor = _connection(version).cursor()
+        try:
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    return query_cache.remembered(version, sql, params, read)
 
 
 def first_row(sql: str, params: list | dict | None = None) -> dict | None:
     """One record as a dict of plain Python values (NULL is None). Built from the cursor,
     not a DataFrame: a one-row DataFrame costs about 2 ms in pandas 3, more than the query,
     and every callback reads several single rows."""
-    cursor = _connection(_version()).cursor()
-    try:
-        result = cursor.execute(sql, params)
-        row = result.fetchone()
-        if row is None:
-            return None
-        return dict(zip([d[0] for d in result.description], row, strict=True))
-    finally:
-        cursor.close()
+    version = _version()
+
+    def read() -> dict | None:
+        cursor = _connection(version).cursor()
+        try:
+            result = cursor.execute(sql, params)
+            row = result.fetchone()
+            if row is None:
+                return None
+            return dict(zip([d[0] for d in result.description], row, strict=True))
+        finally:
+            cursor.close()
+
+    return query_cache.remembered(version, sql, params, read)
 
 
 def warehouse_version() -> str:
@@ -174,6 +185,11 @@ def district() -> dict | None:
 def top_area() -> dict | None:
     """The top of the tree, by name only: the cockpit's title, on every page whoever asks."""
     return first_row("SELECT name_zh, name_en FROM ind.area WHERE parent_code IS NULL LIMIT 1")
+
+
+def top_code() -> str | None:
+    row = first_row("SELECT code FROM ind.area WHERE parent_code IS NULL LIMIT 1")
+    return row["code"] if row else None
 
 
 def former_area(code: str) -> dict | None:

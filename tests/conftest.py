@@ -31,6 +31,7 @@ def make_settings(root: Path, **overrides: object) -> Settings:
         warehouse=root / "warehouse" / "cockpit.duckdb",
         # No tree of its own: the demo's, shipped in the repo's reference folder.
         areas=root / "areas",
+        cache_dir=root / "cache",
         **{
             "app_db": f"sqlite:///{root / 'app.db'}",
             "secret_key_file": root / "secret.key",
@@ -49,6 +50,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_LAYERS": str(settings.layers),
         "COCKPIT_REFERENCE": str(settings.reference),
         "COCKPIT_AREAS": str(settings.areas),
+        "COCKPIT_CACHE_DIR": str(settings.cache_dir),
         "COCKPIT_APP_DB": settings.app_db,
         "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
     }

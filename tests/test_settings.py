@@ -91,3 +91,12 @@ def test_the_cli_refuses_a_bad_setting_with_its_name(tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "COCKPIT_PORT" in result.stderr and "traceback" not in result.stderr.lower()
+
+
+def test_the_cache_setting_refuses_what_it_cannot_use() -> None:
+    with pytest.raises(SettingsError, match="setting 'cache'"):
+        load_settings(REPO / "cockpit.toml", environ={"COCKPIT_CACHE": "memcached"})
+    memory = load_settings(REPO / "cockpit.toml", environ={"COCKPIT_CACHE": "memory"})
+    assert memory.cache == "memory"
+    redis = load_settings(REPO / "cockpit.toml", environ={"COCKPIT_CACHE": "redis://db:6379/0"})
+    assert redis.cache == "redis://db:6379/0"
