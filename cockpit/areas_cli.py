@@ -11,7 +11,8 @@ from cockpit.settings import Settings
 
 
 def _init(settings: Settings, args: argparse.Namespace) -> int:
-    from pipelines.areas import AreaFileError, build_area_tree, romanised, write_tree
+    from pipelines.area_files import AreaFileError, build_area_tree, romanised
+    from pipelines.areas import write_tree
 
     streets, communities = (Path(p) for p in args.codes)
     try:

@@ -183,13 +183,11 @@ def district() -> dict | None:
 
 
 def top_area() -> dict | None:
-    """The top of the tree, by name only: the cockpit's title, on every page whoever asks."""
-    return first_row("SELECT name_zh, name_en FROM ind.area WHERE parent_code IS NULL LIMIT 1")
-
-
-def top_code() -> str | None:
-    row = first_row("SELECT code FROM ind.area WHERE parent_code IS NULL LIMIT 1")
-    return row["code"] if row else None
+    """The top of the tree, its code and names only: the cockpit's title, on every page
+    whoever asks."""
+    return first_row(
+        "SELECT code, name_zh, name_en FROM ind.area WHERE parent_code IS NULL LIMIT 1"
+    )
 
 
 def former_area(code: str) -> dict | None:

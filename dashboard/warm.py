@@ -23,10 +23,10 @@ def warm_top(settings: Settings) -> str:
     started = time.perf_counter()
     app = create_app()
     with app.server.test_request_context("/"):
-        top = data.top_code()
+        top = data.top_area()
         if top is None:
             return "cache: nothing published to warm"
-        flask.g.principal = Principal("warm", "cockpit refresh", "viewer", top, False)
+        flask.g.principal = Principal("warm", "cockpit refresh", "viewer", top["code"], False)
         for lang in ("zh", "en"):
             area_page("district", None, lang, None)
     return f"cache: warmed the top of the tree in {time.perf_counter() - started:.1f} s"

@@ -60,6 +60,8 @@ def recode_history(con: duckdb.DuckDBPyConnection) -> None:
     """Rows loaded before a re-zoning, still under the old codes, move to the areas that
     replaced them, so each trend runs on across the change. Rows already recoded match
     nothing: running it again changes nothing."""
+    if not con.execute("SELECT count(*) FROM ind.area_change").fetchall()[0][0]:
+        return
     stored = {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'stg'"
     ).fetchall()}  # fmt: skip

@@ -90,6 +90,12 @@ def check_boundaries(
         return
     names = dict(zip(tree["code"], tree["name_zh"], strict=True))
     parents = dict(zip(tree["code"], tree["parent_code"], strict=True))
+    officials = dict(zip(tree["code"], tree["area_km2"], strict=True))
+    # The level's areas under each parent, from the tree (whether this file has them or not).
+    family: dict[str, list[str]] = {}
+    for code, parent, lv in zip(tree["code"], tree["parent_code"], tree["level"], strict=True):
+        if lv == level:
+            family.setdefault(parent, []).append(code)
     served = served_shapes(settings)
     everything = {**served, **shapes}
     crs = local_crs(shapes.values())
@@ -100,7 +106,7 @@ def check_boundaries(
     codes = sorted(shapes)
     local = dict(zip(codes, metres([shapes[c] for c in codes]), strict=True))
     for code in codes:
-        official = tree.loc[tree["code"] == code, "area_km2"].iloc[0]
+        official = officials[code]
         measured = local[code].area / 1e6
         if pd.notna(official) and abs(measured - official) > SIZE_TOLERANCE * official:
             report.sizes.append(
@@ -122,11 +128,8 @@ def check_boundaries(
                     f"{names[code]} ({code}): {beyond / 1e6:.3f} km² ({share:.0%}) outside "
                     f"{names[parent]} ({parent})"
                 )
-        siblings = [
-            c for c in tree.loc[tree["parent_code"] == parent, "code"]
-            if tree.loc[tree["code"] == c, "level"].iloc[0] == level and c in everything
-        ]  # fmt: skip
-        if len(siblings) == len(tree[(tree["parent_code"] == parent) & (tree["level"] == level)]):
+        siblings = [c for c in family.get(parent, []) if c in everything]
+        if len(siblings) == len(family.get(parent, [])):
             union = shapely.union_all(metres([everything[c] for c in siblings]))
             gap = outline.buffer(-OUTSIDE_TOLERANCE_M).difference(union).area
             if gap > SLIVER_M2 and level != "park":

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from pipelines.areas import AreaFileError, build_area_tree, read_tree
+from pipelines.area_files import AreaFileError, build_area_tree
+from pipelines.areas import read_tree
 from pipelines.boundary_import import name_key
 from pipelines.geo import display_shapes, from_chinese, to_chinese
 from tests.conftest import REPO, make_settings, settings_env
