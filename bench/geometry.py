@@ -94,10 +94,12 @@ def geometry_rows(label: str, tree: pd.DataFrame) -> list[str]:
 
 
 if __name__ == "__main__":
-    from pipelines.areas import read_tree
-    from tests.conftest import REPO
+    from pathlib import Path
 
-    for line in geometry_rows("demo", read_tree(REPO / "data" / "reference").areas):
+    from pipelines.areas import read_tree
+
+    reference = Path(__file__).resolve().parent.parent / "data" / "reference"
+    for line in geometry_rows("demo", read_tree(reference).areas):
         print(line)
     for line in geometry_rows("city", city_tree()):
         print(line)

@@ -56,6 +56,15 @@ def settings_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def run_cockpit(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    """The `cockpit` command, as an operator runs it, against these settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit.cli", *args],
+        cwd=REPO, env={"PATH": "/usr/bin:/bin", **settings_env(settings)},
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def demo_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's extracts, generated once (the demo is the same every run)."""

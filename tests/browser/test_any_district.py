@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from cockpit import store
 from cockpit.store import accounts
 from pipelines.refresh import run_refresh
 from tests.browser.test_five_seconds import labels_drawn
-from tests.conftest import PASSWORD, REPO, make_settings, serve_cockpit, settings_env
+from tests.conftest import PASSWORD, REPO, make_settings, run_cockpit, serve_cockpit
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +33,7 @@ XIACHENG = ("下城", "Xiacheng")
 
 
 def _cockpit(settings, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", *args],
-        cwd=REPO, env={"PATH": "/usr/bin:/bin", **settings_env(settings)},
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    done = run_cockpit(settings, *args)
     assert done.returncode == 0, f"cockpit {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
 

@@ -4,8 +4,6 @@ the new figure on the next page, and `cockpit refresh` warms the top of the tree
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +12,7 @@ import pytest
 from cockpit import store
 from cockpit.store import accounts
 from pipelines.refresh import run_refresh
-from tests.conftest import PASSWORD, REPO, make_settings, serve_cockpit, settings_env
+from tests.conftest import PASSWORD, make_settings, run_cockpit, serve_cockpit
 
 pytestmark = pytest.mark.browser
 
@@ -56,11 +54,7 @@ def test_a_publish_is_never_answered_from_the_cache_of_the_last(
         report.loc[row, "门诊人次"] = "7777"
         (settings.inbox / "health").mkdir(exist_ok=True)
         report.to_csv(settings.inbox / "health" / "社区卫生服务月报_更正.csv", index=False)
-        done = subprocess.run(
-            [sys.executable, "-m", "cockpit.cli", "refresh", "health"],
-            cwd=REPO, env={"PATH": "/usr/bin:/bin", **settings_env(settings)},
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+        done = run_cockpit(settings, "refresh", "health")
         assert done.returncode == 0, done.stderr
         # The refresh warmed the new version's top page before anyone asked for it.
         assert "cache: warmed the top of the tree" in done.stdout

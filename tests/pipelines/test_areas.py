@@ -3,8 +3,6 @@ coordinates from Chinese online maps, and names as departments write them."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +14,7 @@ from pipelines.area_files import AreaFileError, build_area_tree
 from pipelines.areas import read_tree
 from pipelines.boundary_import import name_key
 from pipelines.geo import display_shapes, from_chinese, to_chinese
-from tests.conftest import REPO, make_settings, settings_env
+from tests.conftest import REPO, make_settings, run_cockpit
 
 REFERENCE = REPO / "data" / "reference"
 GONGSHU = (
@@ -95,27 +93,19 @@ def test_a_bad_code_list_is_named_by_file_row_and_column(
     assert expected in str(error.value)
 
 
-def _cockpit(settings, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", *args],
-        cwd=REPO, env={"PATH": "/usr/bin:/bin", **settings_env(settings)},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-
-
 def test_areas_init_writes_the_tree_and_a_failed_one_keeps_it(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    done = _cockpit(settings, "areas", "init", "--codes", *map(str, GONGSHU))
+    done = run_cockpit(settings, "areas", "init", "--codes", *map(str, GONGSHU))
     assert done.returncode == 0, done.stderr
     assert "拱墅区 (330105000000), 18 streets, 178 communities" in done.stdout
     written = (settings.areas / "tree.csv").read_bytes()
     bad = tmp_path / "bad.csv"
     bad.write_text("code,name,street_code,street_name\n1,x,2,y\n", encoding="utf-8")
-    failed = _cockpit(settings, "areas", "init", "--codes", str(GONGSHU[0]), str(bad))
+    failed = run_cockpit(settings, "areas", "init", "--codes", str(GONGSHU[0]), str(bad))
     assert failed.returncode == 1
     assert f"{bad}: row 2, column street_code" in failed.stderr
     assert (settings.areas / "tree.csv").read_bytes() == written
-    shown = _cockpit(settings, "areas", "show")
+    shown = run_cockpit(settings, "areas", "show")
     assert str(settings.areas) in shown.stdout and "street     18" in shown.stdout
 
 

@@ -6,8 +6,6 @@ TopoJSON files, the real warehouse and the ``cockpit`` command."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -26,7 +24,7 @@ from pipelines.boundary_import import (
 )
 from pipelines.geo import local_crs, reproject, to_chinese
 from pipelines.refresh import run_refresh
-from tests.conftest import REPO, make_settings, settings_env
+from tests.conftest import make_settings, run_cockpit
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +114,9 @@ def test_a_bad_file_is_reported_whole_and_nothing_served_changes(cockpit, tmp_pa
     assert any(other_code in line and "outside" in line for line in report.outside)
     assert len(report.missing) == 73  # the tree's other communities
     # The command says the same, names the file, and exits non-zero.
-    done = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "areas", "import", str(bad), "--level", "community",
-         "--name-field", "name"],
-        cwd=REPO, env={"PATH": "/usr/bin:/bin", **settings_env(cockpit)},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = run_cockpit(
+        cockpit, "areas", "import", str(bad), "--level", "community", "--name-field", "name"
+    )
     assert done.returncode == 1
     assert f"areas import: {bad}: refused" in done.stderr
     assert "features matching no area: 1" in done.stderr and "不存在社区" in done.stderr
