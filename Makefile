@@ -31,15 +31,17 @@ run: demo refresh
 	@cat data/demo-logins.txt
 	$(BIN)/cockpit serve
 
-## Headless Chromium and a CJK font for the browser tests, and PostgreSQL for the
-## application database's tests (Debian packages).
+## Headless Chromium and a CJK font for the browser tests, PostgreSQL for the
+## application database's tests and Java for the Spark engine's (Debian packages).
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q . \
-			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		echo "installing chromium, chromium-driver, a CJK font and postgresql"; \
+			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+			|| ! command -v java >/dev/null 2>&1; then \
+		echo "installing chromium, chromium-driver, a CJK font, postgresql and java"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			chromium chromium-driver fonts-wqy-microhei postgresql >/dev/null; \
+			chromium chromium-driver fonts-wqy-microhei postgresql \
+			default-jre-headless >/dev/null; \
 	fi
 
 test: install browser-deps
@@ -64,7 +66,8 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install
+bench: install browser-deps
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.hotline
 

@@ -142,24 +142,25 @@ def show_audit(settings: Settings, args: argparse.Namespace) -> int:
 
 def demo_logins(settings: Settings) -> list[str]:
     """The demo's accounts, made (or given new passwords) by ``cockpit demo`` only: an
-    administrator and a viewer of the district, a street and a community official, and a
-    kiosk token for the district's wall. A deployment that never runs the demo has no
+    administrator and a viewer of the top of the tree (the district, or the city), a
+    district official where there is a city, a street and a community official, and a
+    kiosk token for the top's wall. A deployment that never runs the demo has no
     account until an operator adds one, and so no default password."""
     from pipelines.areas import load_area_tree
 
     url = settings.app_db
     store.migrate(url)
     tree = load_area_tree(settings)
+    top = tree[tree["parent_code"].isna()].iloc[0]
     district = tree[tree["level"] == "district"].iloc[0]
-    street = tree[tree["level"] == "street"].iloc[0]
+    street = tree[(tree["level"] == "street") & (tree["parent_code"] == district["code"])]
+    street = street.iloc[0]
     community = tree[(tree["level"] == "community") & (tree["parent_code"] == street["code"])]
     community = community.iloc[0]
-    people = [
-        ("demo-admin", "admin", district),
-        ("demo-district", "viewer", district),
-        ("demo-street", "viewer", street),
-        ("demo-community", "viewer", community),
-    ]
+    people = [("demo-admin", "admin", top), ("demo-district", "viewer", district)]
+    if top["level"] == "city":
+        people.insert(1, ("demo-city", "viewer", top))
+    people += [("demo-street", "viewer", street), ("demo-community", "viewer", community)]
     lines = ["Demo sign-ins (made by `cockpit demo`; never in a deployment):"]
     existing = {u.name for u in accounts.list_users(url)}
     for name, role, area in people:
@@ -169,7 +170,7 @@ def demo_logins(settings: Settings) -> list[str]:
         else:
             accounts.add_user(url, name, role, area["code"], password)
         lines.append(f"  {name:<15} {password:<18} {role:<7} {area['name_zh']} ({area['code']})")
-    token = accounts.add_token(url, district["code"], 30, "demo wall")
+    token = accounts.add_token(url, top["code"], 30, "demo wall")
     lines.append(f"  wall screen: http://{settings.host}:{settings.port}/wall?token={token}")
     _audit_change(settings, "user_change", {"action": "demo logins", "users": len(people)})
     out = settings.secret_key_file.parent / "demo-logins.txt"

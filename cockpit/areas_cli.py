@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cockpit.levels import LEVELS
 from cockpit.settings import Settings
 
 
@@ -16,7 +17,7 @@ def _init(settings: Settings, args: argparse.Namespace) -> int:
 
     streets, communities = (Path(p) for p in args.codes)
     try:
-        tree = build_area_tree(streets, communities, args.parks, args.details)
+        tree = build_area_tree(streets, communities, args.parks, args.details, args.city)
         written = write_tree(settings.areas, tree, args.changes)
     except AreaFileError as exc:
         print(f"areas init: {exc}", file=sys.stderr)
@@ -25,7 +26,9 @@ def _init(settings: Settings, args: argparse.Namespace) -> int:
     counts = tree["level"].value_counts()
     top = tree[tree["parent_code"].isna()].iloc[0]
     print(
-        f"area tree: {top['name_zh']} ({top['code']}), {counts.get('street', 0)} streets, "
+        f"area tree: {top['name_zh']} ({top['code']}), "
+        + (f"{counts['district']} districts, " if top["level"] == "city" else "")
+        + f"{counts.get('street', 0)} streets, "
         f"{counts.get('community', 0)} communities, {counts.get('park', 0)} parks"
     )
     guessed = (tree["name_en"] == tree.apply(lambda r: romanised(r["name_zh"], r["level"]),
@@ -62,7 +65,7 @@ def _show(settings: Settings, args: argparse.Namespace) -> int:
     tree = load_tree(settings)
     print(f"area tree in force: {tree_folder(settings)}")
     counts = tree.areas["level"].value_counts()
-    for level in ("district", "street", "community", "park"):
+    for level in LEVELS:
         print(f"  {level:<10} {counts.get(level, 0)}")
     former = tree.former()
     if not former.empty:
@@ -85,6 +88,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--parks", type=Path, help="code,parent_code,name_zh[,name_en,area_km2] (園区)"
     )
     init.add_argument(
+        "--city", metavar="NAME",
+        help="the city (杭州市) above the districts, when the streets are of several",
+    )  # fmt: skip
+    init.add_argument(
         "--details", type=Path, help="code,name_en,area_km2: English names, official areas"
     )
     init.add_argument(
@@ -96,7 +103,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "import", help="import boundaries (GeoJSON, TopoJSON, Shapefile, GeoPackage)"
     )
     imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--level", required=True, choices=("district", "street", "community", "park"))
+    imp.add_argument("--level", required=True, choices=LEVELS)
     how = imp.add_mutually_exclusive_group()
     how.add_argument("--code-field", help="the attribute holding each area's code")
     how.add_argument("--name-field", help="the attribute holding each area's name")

@@ -31,7 +31,7 @@ def _refresh(settings: Settings, args: argparse.Namespace) -> int:
     from pipelines.warehouse import RefreshBusy
 
     try:
-        report = run_refresh(settings, args.sources or None)
+        report = run_refresh(settings, args.sources or None, engine=args.engine)
     except (ValueError, RefreshBusy, ConsistencyError) as exc:
         print(f"refresh failed, nothing published: {exc}", file=sys.stderr)
         audit_refresh(settings, "failed", {"error": str(exc)[:500]})
@@ -135,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(run=_demo)
     refresh = sub.add_parser("refresh", help="load, validate, materialise and publish")
     refresh.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources")
+    refresh.add_argument(
+        "--engine", choices=("duckdb", "spark"), default="duckdb",
+        help="what computes the layers: DuckDB here, or Apache Spark (spark_master)",
+    )  # fmt: skip
     refresh.set_defaults(run=_refresh)
     sub.add_parser("status", help="sources, last run, freshness, rows, rejects").set_defaults(
         run=_status

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     title_zh: str = ""
     title_en: str = ""
     keep_versions: int = Field(3, ge=0)
+    # `cockpit refresh --engine spark`: the Spark master ("local[*]" on the cockpit machine,
+    # spark://host:7077 for a cluster), the folder the staged tables go out to as Parquet
+    # (on a cluster, one every executor reads at the same path) and the driver's memory.
+    spark_master: str = "local[*]"
+    spark_dir: Path = Path("data/spark")
+    spark_driver_memory: str = "2g"
     # DuckDB's memory cap for a refresh; beyond it DuckDB spills to disk beside the warehouse.
     memory_limit: str = "1GB"
     host: str = "127.0.0.1"
@@ -126,7 +132,7 @@ class Settings(BaseSettings):
 
 
 _PATH_KEYS = (
-    "inbox", "archive", "warehouse", "layers", "reference", "areas", "cache_dir",
+    "inbox", "archive", "warehouse", "layers", "reference", "areas", "cache_dir", "spark_dir",
     "secret_key_file", "notify_file",
 )  # fmt: skip
 

@@ -13,6 +13,7 @@ from cockpit.settings import session_secret
 from dashboard import auth, cache, data, exports, geometry, hardening, ids, tasks
 
 PAGE_MODULES = (
+    "dashboard.pages.home",
     "dashboard.pages.district",
     "dashboard.pages.street",
     "dashboard.pages.community",

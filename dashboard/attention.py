@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data import CHILD_LEVEL, DOMAIN_ORDER, VISIBLE, frame, guard, visible_codes
+from cockpit.levels import child_level
+from dashboard.data import DOMAIN_ORDER, VISIBLE, frame, guard, visible_codes
 from dashboard.insights import SUBTREE
 
 ALERT_FILTERS = ("street", "domain", "department")
@@ -160,13 +161,13 @@ def wall_playlist(top: dict, period: str, children: int, grandchildren: int) -> 
     """Exception-driven: the ``top`` area (the screen's scope), then its children whose
     alerts weigh most, each followed by its own most urgent children; then again."""
     order = [top["code"]]
-    child = CHILD_LEVEL.get(top["level"])
+    child = child_level(top["level"])
     if child is None:
         return order
     ranked = alert_counts(top["code"], child, period)
     for row in ranked[ranked["alerts"] > 0].head(children).itertuples():
         order.append(row.code)
-        grandchild = CHILD_LEVEL.get(child)
+        grandchild = child_level(child)
         if grandchild:
             worst = alert_counts(row.code, grandchild, period)
             order += worst[worst["alerts"] > 0].head(grandchildren)["code"].tolist()

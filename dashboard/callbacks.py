@@ -28,7 +28,7 @@ from dashboard.components.cockpit import (
     csv_links,
     layer_trace,
 )
-from dashboard.urls import area_href
+from dashboard.urls import area_href, link_code
 
 _URL = (State(ids.NAV, "pathname"), State(ids.NAV, "search"))
 
@@ -196,7 +196,7 @@ def choose_period(period, indicator, layers, pathname, search) -> str:
         return no_update
     shown = period if period != view.latest else None
     area = view.area
-    return area_href(area["level"], area["code"], view.lang, indicator, shown, layers or None)
+    return area_href(area["level"], link_code(area), view.lang, indicator, shown, layers or None)
 
 
 # The view's choices kept in the address bar (assets/url_state.js).

@@ -21,10 +21,9 @@ import pandas as pd
 
 from cockpit.codes import BadCode, parse_code
 from cockpit.freshness import china_time
+from cockpit.levels import child_level
 from cockpit.settings import Settings, load_settings
 from dashboard import cache as query_cache
-
-CHILD_LEVEL = {"district": "street", "street": "community"}
 
 
 @cache
@@ -172,12 +171,12 @@ def area(code: str) -> dict | None:
     )
 
 
-def district() -> dict | None:
-    """The district at the top of the tree, if the caller may see it (as the ancestor of
-    their area, only its totals: its other children stay hidden)."""
+def top() -> dict | None:
+    """The area at the top of the tree (a district, or a city), if the caller may see it
+    (as the ancestor of their area, only its totals: its other children stay hidden)."""
     row = first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
-        "WHERE level = 'district' LIMIT 1"
+        "WHERE parent_code IS NULL LIMIT 1"
     )
     return row if row and _can_see(row["code"]) else None
 
@@ -222,7 +221,7 @@ def _area_tree(version: str) -> dict[str, str | None]:
 
 
 def ancestors(code: str) -> pd.DataFrame:
-    """The chain from the district down to ``code``, root first."""
+    """The chain from the top of the tree down to ``code``, root first."""
     return frame(
         """
         WITH RECURSIVE up(code, parent_code, level, name_zh, name_en, depth) AS (
@@ -240,7 +239,7 @@ def ancestors(code: str) -> pd.DataFrame:
 def map_areas(area: dict) -> tuple[str, str]:
     """Whose polygons the map of ``area`` shows: (parent code, level) of its children,
     or of its siblings for a leaf (a community shows its street's communities)."""
-    child = CHILD_LEVEL.get(area["level"])
+    child = child_level(area["level"])
     if child:
         return area["code"], child
     return area["parent_code"], area["level"]

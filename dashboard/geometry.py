@@ -10,9 +10,10 @@ from __future__ import annotations
 import flask
 import orjson
 
+from cockpit.levels import LEVELS
 from dashboard import data, figures, scope
 
-_LEVELS = {"district", "street", "community", "park"}
+_LEVELS = set(LEVELS)
 _CACHE = "private, max-age=31536000, immutable"
 
 

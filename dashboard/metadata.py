@@ -125,12 +125,13 @@ def department_matrix(department_id: str, period: str) -> pd.DataFrame:
         CROSS JOIN ind.area a
         LEFT JOIN ind.indicator_value v
           ON v.indicator_id = i.indicator_id AND v.area_code = a.code AND v.period = $period
-        WHERE i.department = $department AND a.level IN ('district', 'street', 'park')
+        -- The top of the tree, the level below it, and the parks.
+        WHERE i.department = $department AND (a.depth <= 1 OR a.level = 'park')
           AND """
         + VISIBLE.format(code="a.code")
         + """
         ORDER BY list_position($domains, i.domain), i.indicator_id,
-                 list_position(['district', 'street', 'park'], a.level), a.code
+                 a.depth, a.level = 'park', a.code
         """,
         {
             "period": period,

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
+from cockpit.levels import LEVELS
 from dashboard.i18n import t
 
-_LEVELS = ("district", "street", "community", "park")
 _FIXED = {
     "missing value": "reason.missing_value",
     "missing date": "reason.missing_date",
@@ -60,6 +60,6 @@ def check_name(name: str, lang: str) -> str:
 def _levels(text: str, lang: str) -> str:
     """'street' or 'community/park' in ``lang``."""
     names = text.split("/")
-    if not all(n in _LEVELS for n in names):
+    if not all(n in LEVELS for n in names):
         return text
     return "/".join(t(f"level.{n}", lang) for n in names)

@@ -6,7 +6,13 @@ from urllib.parse import urlencode
 
 from dashboard.i18n import DEFAULT_LANG
 
-LEVEL_PATH = {"district": "/", "street": "/street/", "community": "/community/", "park": "/park/"}
+HOME = "/"
+LEVEL_PATH = {
+    "district": "/district/",
+    "street": "/street/",
+    "community": "/community/",
+    "park": "/park/",
+}
 
 
 def area_href(
@@ -17,9 +23,10 @@ def area_href(
     period: str | None = None,
     layers: list[str] | None = None,
 ) -> str:
-    """The page of one area; the district's page is ``/``. ``period`` (a month other than
-    the latest) and map point ``layers`` are part of the view, so part of the URL."""
-    path = LEVEL_PATH[level] if level == "district" else f"{LEVEL_PATH[level]}{code}"
+    """The page of one area; an empty ``code`` names the top of the tree, whose page is
+    ``/``. ``period`` (a month other than the latest) and map point ``layers`` are part
+    of the view, so part of the URL."""
+    path = f"{LEVEL_PATH[level]}{code}" if code else HOME
     query = {}
     if lang != DEFAULT_LANG:
         query["lang"] = lang
@@ -30,6 +37,12 @@ def area_href(
     if layers:
         query["layers"] = ",".join(layers)
     return f"{path}?{urlencode(query)}" if query else path
+
+
+def link_code(area: dict) -> str:
+    """The code an area's own links carry: none for the top of the tree, whose page is
+    ``/`` whatever its level."""
+    return area["code"] if area.get("parent_code") is not None else ""
 
 
 def with_lang(path: str, lang: str) -> str:

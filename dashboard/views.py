@@ -15,7 +15,7 @@ from cockpit.codes import BadCode, parse_code
 from dashboard import data, insights
 from dashboard.i18n import LANGS, pick_lang
 
-_PATH = re.compile(r"/(?:(street|community|park)/([0-9P]{1,16}))?")
+_PATH = re.compile(r"/(?:(district|street|community|park)/([0-9P]{1,16}))?")
 _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _PERIOD = re.compile(r"\d{4}-\d{2}")
 MAX_SEARCH = 2000
@@ -52,7 +52,7 @@ def area_view(pathname: object, search: object) -> View:
         raise BadRequest("not an area page")
     level, code = match.groups()
     if level is None:
-        area = data.district()
+        area = data.top()
     else:
         try:
             full = parse_code(code)

@@ -28,5 +28,5 @@ def warm_top(settings: Settings) -> str:
             return "cache: nothing published to warm"
         flask.g.principal = Principal("warm", "cockpit refresh", "viewer", top["code"], False)
         for lang in ("zh", "en"):
-            area_page("district", None, lang, None)
+            area_page(None, None, lang, None)
     return f"cache: warmed the top of the tree in {time.perf_counter() - started:.1f} s"

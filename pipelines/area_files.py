@@ -76,9 +76,12 @@ def build_area_tree(
     communities_csv: Path,
     parks_csv: Path | None = None,
     details_csv: Path | None = None,
+    city_name: str | None = None,
 ) -> pd.DataFrame:
     """The area tree from NBS-style code lists; raises ``AreaFileError`` naming the file,
-    row, column and reason of the first problem."""
+    row, column and reason of the first problem. Streets of several districts make a city
+    (``city_name``, its code the districts' first four digits); the lists carry no city's
+    name, so it must be given."""
     streets = read_table(streets_csv)
     require_columns(streets, streets_csv, _STREET_COLUMNS)
     communities = read_table(communities_csv)
@@ -86,23 +89,8 @@ def build_area_tree(
     if streets.empty:
         raise AreaFileError(f"{streets_csv}: no streets")
     district_codes = code_column(streets, streets_csv, "district_code", (6, 12))
-    districts = sorted(set(district_codes))
-    if len(districts) > 1:
-        raise AreaFileError(
-            f"{streets_csv}: streets of {len(districts)} districts ({', '.join(districts)}); "
-            "an area tree holds one district"
-        )
-    district = districts[0]
     street_codes = code_column(streets, streets_csv, "street_code", (9, 12))
-    rows = [
-        {
-            "code": district,
-            "parent_code": None,
-            "level": "district",
-            "name_zh": streets["district_name"].iloc[0],
-            "area_km2": pd.NA,
-        }
-    ]
+    rows = _top_rows(streets, streets_csv, district_codes, city_name)
     rows += [
         {
             "code": code,
@@ -111,9 +99,9 @@ def build_area_tree(
             "name_zh": name,
             "area_km2": area,
         }
-        for code, name, area in zip(
-            street_codes, streets["street_name"], km2_column(streets, streets_csv, "area_km2"),
-            strict=True,
+        for code, district, name, area in zip(
+            street_codes, district_codes, streets["street_name"],
+            km2_column(streets, streets_csv, "area_km2"), strict=True,
         )
     ]  # fmt: skip
     parents = code_column(communities, communities_csv, "street_code", (9, 12))
@@ -151,11 +139,44 @@ def build_area_tree(
 
 
 _LEVEL_WORDS = {
+    "city": ("市", "City"),
     "district": ("区", "District"),
     "street": ("街道", "Subdistrict"),
     "community": ("社区", "Community"),
     "park": ("园区", "Park"),
 }
+
+
+def _top_rows(
+    streets: pd.DataFrame, path: Path, district_codes: pd.Series, city_name: str | None
+) -> list[dict]:
+    """The district, or the city and its districts, above the streets."""
+    districts = (
+        pd.DataFrame({"code": district_codes, "name_zh": streets["district_name"]})
+        .drop_duplicates("code")
+        .sort_values("code")
+    )
+    if len(districts) == 1 and not city_name:
+        top, parent = [], None
+    elif not city_name:
+        raise AreaFileError(
+            f"{path}: streets of {len(districts)} districts "
+            f"({', '.join(districts['code'])}): name their city (--city 杭州市)"
+        )
+    else:
+        prefixes = sorted({code[:4] for code in districts["code"]})
+        if len(prefixes) > 1:
+            raise AreaFileError(
+                f"{path}: column district_code: districts of several cities ({', '.join(prefixes)})"
+            )
+        parent = prefixes[0] + "00000000"
+        top = [{"code": parent, "parent_code": None, "level": "city", "name_zh": city_name,
+                "area_km2": pd.NA}]  # fmt: skip
+    return top + [
+        {"code": d.code, "parent_code": parent, "level": "district", "name_zh": d.name_zh,
+         "area_km2": pd.NA}
+        for d in districts.itertuples()
+    ]  # fmt: skip
 
 
 def romanised(name: str, level: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from cockpit.levels import TREE_LEVELS
 from pipelines.areas import AreaTree
 from pipelines.checks import ident
 from pipelines.sources import SOURCES
@@ -24,10 +25,14 @@ def publish_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
         CREATE OR REPLACE TABLE ind.area AS
         SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en,
                coalesce(b.area_km2, a.area_km2) AS area_km2, a.area_km2 AS official_km2,
-               CASE a.level WHEN 'district' THEN 0 WHEN 'street' THEN 1 ELSE 2 END AS depth
+               -- Levels below the top of the tree; a park counts as deep as a community.
+               list_position($levels, CASE a.level WHEN 'park' THEN 'community' ELSE a.level END)
+               - list_position($levels, (SELECT level FROM _areas WHERE parent_code IS NULL))
+               AS depth
         FROM _areas a LEFT JOIN stg.boundary b USING (code)
         ORDER BY a.code
-        """
+        """,
+        {"levels": list(TREE_LEVELS)},
     )
     con.unregister("_areas")
     con.execute(

@@ -27,7 +27,6 @@ from pipelines.area_files import (
     require_columns,
 )
 
-LEVELS = ("district", "street", "community", "park")
 TREE_FILE = "tree.csv"
 CHANGES_FILE = "code_changes.csv"
 CHANGE_COLUMNS = ["level", "old_code", "old_name", "new_code", "new_name", "effective"]

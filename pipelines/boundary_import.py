@@ -33,6 +33,7 @@ NAME_PROPERTIES = ("name_zh", "name", "NAME", "名称", "社区名称", "街道�
 # What an area's name may carry besides the name itself, by level, longest first. Only the
 # level's own words are dropped: 石桥社区 is never 石桥街道.
 _SUFFIXES = {
+    "city": re.compile(r"市$"),
     "district": re.compile(r"区$"),
     "street": re.compile(r"(街道办事处|街道)$"),
     "community": re.compile(r"(社区居民委员会|社区居委会|居民委员会|居委会|社区)$"),

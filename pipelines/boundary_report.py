@@ -26,7 +26,6 @@ from pipelines.geo import local_crs, reproject
 OUTSIDE_TOLERANCE_M = 20.0
 SLIVER_M2 = 500.0
 SIZE_TOLERANCE = 0.10
-PARENT_LEVEL = {"street": "district", "community": "street", "park": "street"}
 
 
 @dataclass

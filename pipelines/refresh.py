@@ -24,7 +24,8 @@ from pipelines.area_publish import publish_areas, publish_code_changes, recode_h
 from pipelines.areas import load_tree
 from pipelines.extract import ExtractError, file_facts
 from pipelines.layers.check import check_layers, layer_digest
-from pipelines.layers.engine import materialise
+from pipelines.layers.engine import Values, duckdb_values, materialise
+from pipelines.layers.kept import KeptValues
 from pipelines.layers.spec import LayerError
 from pipelines.linkage import publish_task_snapshot
 from pipelines.placement import place_facilities
@@ -202,7 +203,10 @@ def run_refresh(
     only: list[str] | None = None,
     today: dt.date | None = None,
     echo: Echo = print,
+    engine: str = "duckdb",
 ) -> RefreshReport:
+    """Load every extract in the inbox (or those of ``only``), materialise the layers on
+    ``engine`` (``duckdb`` or ``spark``) and publish."""
     unknown = sorted(set(only or []) - set(SOURCES))
     if unknown:
         raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(SOURCES)}")
@@ -244,7 +248,11 @@ def run_refresh(
             "INSERT OR IGNORE INTO meta.layer_check VALUES (?, ?)",
             [[layer_digest(layer), layer.id] for layer in layers],
         )
-        outcome = materialise(con, layers, report.refresh_id)
+        kept = KeptValues({layer.id: layer_digest(layer) for layer in layers}, _changed(report))
+        outcome = materialise(
+            con, layers, report.refresh_id, _values(settings, con, layers, engine, kept, echo)
+        )
+        kept.forget_others(con)
         layer_errors += outcome.errors
         report.layer_errors = layer_errors
         for error in layer_errors:
@@ -252,8 +260,9 @@ def run_refresh(
         for layer_id, missing in outcome.waiting.items():
             echo(f"layer  {layer_id}: waiting for {', '.join(missing)} (never loaded)")
         echo(
-            f"layers {len(outcome.done)} materialised, {len(layer_errors)} left out, "
-            f"{len(outcome.waiting)} waiting for a source"
+            f"layers {len(outcome.done)} materialised ({len(kept.computed)} computed, "
+            f"{len(kept.kept)} kept: none of their sources changed), {len(layer_errors)} "
+            f"left out, {len(outcome.waiting)} waiting for a source"
         )
         con.execute(
             "INSERT INTO meta.refresh VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -269,6 +278,43 @@ def run_refresh(
     if demo_list is not None:
         demo_list.unlink(missing_ok=True)
     return report
+
+
+# Staged tables a refresh rebuilds every time from what it has done (deliveries, tasks).
+_DERIVED = {"stg.data_delivery", "stg.task_snapshot"}
+
+
+def _changed(report: RefreshReport) -> set[str] | None:
+    """The staged tables that took new rows in this refresh; None (everything) when a
+    boundary file loaded, since facilities are placed in their areas anew."""
+    loaded = {r.source for r in report.files if r.status == "ok"}
+    if "boundaries" in loaded:
+        return None
+    return {f"stg.{SOURCES[source].table}" for source in loaded} | _DERIVED
+
+
+def _values(
+    settings: Settings, con, layers: list, engine: str, kept: KeptValues, echo: Echo
+) -> Values:
+    """What computes the layers' values: DuckDB here, or Spark (every layer to compute,
+    up front); either way only for layers whose kept values are not fresh."""
+    if engine == "duckdb":
+        return kept.around(duckdb_values)
+    if engine != "spark":
+        raise ValueError(f"unknown engine {engine!r}: duckdb or spark")
+    from pipelines.engines.spark import SparkUnavailable, SparkValues
+
+    t0 = time.perf_counter()
+    values = SparkValues(settings)
+    try:
+        values.compute(con, [layer for layer in layers if not kept.fresh(con, layer)])
+    except SparkUnavailable as exc:
+        raise ValueError(str(exc)) from exc
+    echo(
+        f"spark  {len(values.results)} layer(s) computed on {settings.spark_master} "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+    return kept.around(values)
 
 
 def _describe(result: FileResult, seconds: float) -> str:

@@ -32,6 +32,7 @@ def make_settings(root: Path, **overrides: object) -> Settings:
         # No tree of its own: the demo's, shipped in the repo's reference folder.
         areas=root / "areas",
         cache_dir=root / "cache",
+        spark_dir=root / "spark",
         **{
             "app_db": f"sqlite:///{root / 'app.db'}",
             "secret_key_file": root / "secret.key",
@@ -51,6 +52,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_REFERENCE": str(settings.reference),
         "COCKPIT_AREAS": str(settings.areas),
         "COCKPIT_CACHE_DIR": str(settings.cache_dir),
+        "COCKPIT_SPARK_DIR": str(settings.spark_dir),
+        "COCKPIT_SPARK_MASTER": settings.spark_master,
         "COCKPIT_APP_DB": settings.app_db,
         "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
     }

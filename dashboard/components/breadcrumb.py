@@ -1,4 +1,4 @@
-"""Breadcrumb from the district down to the current area; each step links back up."""
+"""Breadcrumb from the top of the tree down to the current area; each step links back up."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def breadcrumb(chain: pd.DataFrame, lang: str, indicator: str | None) -> html.Na
         if i == last:
             items.append(html.Span(label, className="crumb current", **{"aria-current": "page"}))
         else:
-            href = area_href(row["level"], row["code"], lang, indicator)
+            # The top of the tree is ``/``, whatever its level.
+            href = area_href(row["level"], row["code"] if i else "", lang, indicator)
             items.append(dcc.Link(label, href=href, className="crumb"))
             items.append(html.Span("›", className="crumb-sep"))
     return html.Nav(items, className="breadcrumb", id="breadcrumb")

@@ -18,7 +18,7 @@ from dashboard.components.scorecard import scorecard_panel
 from dashboard.exports import export_href, export_link
 from dashboard.geometry import geometry_url
 from dashboard.i18n import name, pick_lang, t
-from dashboard.urls import area_href, brief_href
+from dashboard.urls import HOME, area_href, brief_href, link_code, with_lang
 
 
 def not_found(code: str, level: str, lang: str) -> html.Div:
@@ -27,7 +27,7 @@ def not_found(code: str, level: str, lang: str) -> html.Div:
         children=[
             html.H1(t("notfound.title", lang)),
             html.P(t("notfound.area", lang, code=code, level=t(f"level.{level}", lang))),
-            dcc.Link(t("notfound.back", lang), href=area_href("district", "", lang)),
+            dcc.Link(t("notfound.back", lang), href=with_lang(HOME, lang)),
         ],
     )
 
@@ -176,22 +176,23 @@ def former_note(change: dict, lang: str) -> html.Div:
 
 
 def area_page(
-    level: str, code: str | None, lang: str | None, indicator: str | None, **query: str
+    level: str | None, code: str | None, lang: str | None, indicator: str | None, **query: str
 ) -> html.Div:
-    """The cockpit of one area, as its URL asks: ``indicator``, and in ``query`` the
-    ``period``, the map's point ``layers`` and its ``colour`` (status or value)."""
+    """The cockpit of one area, as its URL asks: ``level`` and ``code`` (none for the top
+    of the tree), ``indicator``, and in ``query`` the ``period``, the map's point
+    ``layers`` and its ``colour`` (status or value)."""
     lang = pick_lang(lang)
     period, layers, colour = query.get("period"), query.get("layers"), query.get("colour")
     try:
-        area = data.district() if level == "district" else data.find_area(code or "", level)
+        area = data.top() if level is None else data.find_area(code or "", level)
         former = None
-        if area is None and level != "district":
+        if area is None and level is not None:
             # A code from before a re-zoning still opens the area that replaced it.
             former = data.former_area(code or "")
             if former is not None and former["level"] == level:
                 area = data.area(former["new_code"])
         if area is None:
-            return not_found(code or "", level, lang)
+            return not_found(code or "", level or "district", lang)
         as_of = data.as_of()
         known = insights.periods()
     except data.NoWarehouse:
@@ -213,8 +214,10 @@ def area_page(
         fmt.months_back(period, 12),
     )
 
+    here = link_code(area)
+
     def href_for(indicator_id: str) -> str:
-        return area_href(level, area["code"], lang, indicator_id, shown_period, points)
+        return area_href(area["level"], here, lang, indicator_id, shown_period, points)
 
     other = "en" if lang == "zh" else "zh"
     now = fmt.utc_now()
@@ -222,7 +225,7 @@ def area_page(
         freshness_badge(insights.stale_sources(area["level"], now), lang),
         period_badge(known[0], now, lang),
     ]
-    switch = area_href(level, area["code"], other, indicator, shown_period, points)
+    switch = area_href(area["level"], here, other, indicator, shown_period, points)
     before = fmt.shift_month(period, -1)
     counts = attention.status_counts(area["code"], period)
     controls = [

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from cockpit.levels import LEVELS
 from dashboard import fmt
 from dashboard.data import DOMAIN_ORDER
 from dashboard.i18n import name, t
 from dashboard.urls import area_href, dept_href, with_lang
-
-LEVELS = ("district", "street", "community", "park")
 
 
 def _listed(value: object) -> list:
@@ -67,10 +66,12 @@ def _lineage(row: dict, lang: str, sources: dict[str, dict], dept_name: str) -> 
         href = with_lang("/catalog", lang) + (f"#source-{source['source']}" if source else "")
         feeds.append(dcc.Link(label, href=href, className="lineage-node"))
     cockpits: list = []
-    for level in (lvl for lvl in LEVELS if lvl in _listed(row["levels"])):
+    listed = [lvl for lvl in LEVELS if lvl in _listed(row["levels"])]
+    for level in listed:
         label = t(f"cockpit.{level}", lang)
-        if level == "district":
-            href = area_href("district", "", lang, row["indicator_id"])
+        # The highest level listed is the top of the tree, whose cockpit is one page.
+        if level == listed[0] and level in ("city", "district"):
+            href = area_href(level, "", lang, row["indicator_id"])
             cockpits.append(dcc.Link(label, href=href, className="lineage-node"))
         else:
             cockpits.append(html.Span(label, className="lineage-node"))

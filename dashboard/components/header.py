@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from cockpit.freshness import months_behind
 from dashboard import auth, brand, fmt
 from dashboard.i18n import name, t
-from dashboard.urls import area_href, with_lang
+from dashboard.urls import HOME, with_lang
 
 
 def freshness_badge(stale: pd.DataFrame, lang: str) -> dcc.Link:
@@ -120,7 +120,7 @@ def page_header(
             ),
             html.Nav(
                 [
-                    dcc.Link(t("nav.home", lang), href=area_href("district", "", lang)),
+                    dcc.Link(t("nav.home", lang), href=with_lang(HOME, lang)),
                     dcc.Link(t("nav.indicators", lang), href=with_lang("/indicators", lang)),
                     dcc.Link(t("nav.departments", lang), href=with_lang("/dept", lang)),
                     dcc.Link(t("nav.catalog", lang), href=with_lang("/catalog", lang)),

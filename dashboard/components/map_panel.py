@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from cockpit.levels import child_level
 from dashboard import ids
 from dashboard.data import DOMAIN_ORDER
 from dashboard.figures import MAP_MODES
@@ -100,8 +101,8 @@ def map_panel(
         # A park is one area: nothing to compare its colour with, so no choice of colouring.
         style={"display": "none"} if level == "park" else None,
     )
-    notes = [html.Span(t("map.hint", lang), className="map-hint")] if level in (
-        "district", "street") else []  # fmt: skip
+    notes = [html.Span(t("map.hint", lang), className="map-hint")] if child_level(
+        level) else []  # fmt: skip
     if synthetic:
         notes.append(
             html.Span(t("map.synthetic", lang), className="synthetic-note", id="synthetic-note")

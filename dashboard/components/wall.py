@@ -83,7 +83,7 @@ def alert_rows(rows: pd.DataFrame, lang: str, period: str) -> html.Ol:
 
 
 def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: bool) -> list:
-    area = data.area(code) or data.district()
+    area = data.area(code) or data.top()
     as_of = data.as_of()
     period = as_of["period"]
     parent, child_level = data.map_areas(area)

@@ -7,7 +7,7 @@ from dashboard import attention, data, insights
 from dashboard.components.brief import brief
 from dashboard.components.cockpit import no_data, not_found
 from dashboard.i18n import pick_lang, t
-from dashboard.urls import area_href
+from dashboard.urls import area_href, link_code
 
 
 def layout(code: str = "", lang: str | None = None, period: str | None = None, **_query: str):
@@ -23,7 +23,7 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
         shown = period if period != known[0] else None
         back = dcc.Link(
             t("brief.back", lang),
-            href=area_href(area["level"], area["code"], lang, None, shown),
+            href=area_href(area["level"], link_code(area), lang, None, shown),
             className="tool-link",
         )
         alerts = attention.alerts(area["code"], period, limit=8)

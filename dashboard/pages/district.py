@@ -1,13 +1,15 @@
-"""``/``: the district cockpit."""
+"""``/district/<code>``: a district (区) cockpit, below the city at the top of a city's
+tree. A district at the top of its own tree is ``/``; its code here opens the same page."""
 
 import dash
 
-from dashboard import brand
 from dashboard.components.cockpit import area_page
 
 
-def layout(lang: str | None = None, indicator: str | None = None, **query: str):
-    return area_page("district", None, lang, indicator, **query)
+def layout(code: str = "", lang: str | None = None, indicator: str | None = None, **query: str):
+    return area_page("district", code, lang, indicator, **query)
 
 
-dash.register_page(__name__, path="/", name="district", title=brand.tab_title, layout=layout)
+dash.register_page(
+    __name__, path_template="/district/<code>", name="district", title="区驾驶舱", layout=layout
+)

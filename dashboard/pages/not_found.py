@@ -4,7 +4,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.i18n import pick_lang, t
-from dashboard.urls import area_href
+from dashboard.urls import HOME, with_lang
 
 
 def layout(lang: str | None = None, **_query: str):
@@ -12,7 +12,7 @@ def layout(lang: str | None = None, **_query: str):
     return html.Div(
         [
             html.H1(t("notfound.title", lang)),
-            dcc.Link(t("notfound.back", lang), href=area_href("district", "", lang)),
+            dcc.Link(t("notfound.back", lang), href=with_lang(HOME, lang)),
         ],
         className="not-found",
     )

@@ -1,5 +1,5 @@
 SELECT area_code, period,
-       sum(date_diff('day', applied_on, paid_on)) AS numerator,
+       sum(date_diff('day', applied_on::DATE, paid_on::DATE)) AS numerator,
        count(*) AS denominator
 FROM stg.policy_payments
 WHERE paid_on IS NOT NULL

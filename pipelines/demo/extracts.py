@@ -91,7 +91,8 @@ def community_panel(areas: pd.DataFrame, seed: int = 2019) -> pd.DataFrame:
             )
         )
     panel = pd.concat(rows, ignore_index=True)
-    district = areas[areas["level"] == "district"].iloc[0]
+    # The top of the tree names the files: the district, or the city above several.
+    district = areas[areas["parent_code"].isna()].iloc[0]
     parks = areas[areas["level"] == "park"].sort_values("code")
     panel.attrs = {
         "ambiguous_names": (ambiguous := _ambiguous_names(areas)),

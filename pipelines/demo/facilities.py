@@ -21,7 +21,8 @@ def _lots(
     park_centre: tuple[float, float] | None,
     park_code: str | None,
 ) -> pd.DataFrame:
-    chosen = points.sample(n=48, random_state=7).reset_index(drop=True)
+    # 48 car parks, or one per community in a tree with fewer.
+    chosen = points.sample(n=min(48, len(points)), random_state=7).reset_index(drop=True)
     lots = pd.DataFrame(
         {
             "lotId": [f"P{n:04d}" for n in range(1, len(chosen) + 1)],

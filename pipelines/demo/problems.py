@@ -98,7 +98,7 @@ def alert_quality(con, period: str) -> dict:
     district's first ten alerts come from planted problems; and the
     share of red among the values that have a status."""
     parents = dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
-    district = con.execute("SELECT code FROM ind.area WHERE level = 'district'").fetchall()[0][0]
+    district = con.execute("SELECT code FROM ind.area WHERE parent_code IS NULL").fetchall()[0][0]
     problems = []
     for p in PROBLEMS:
         ranks = {

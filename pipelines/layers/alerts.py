@@ -87,7 +87,8 @@ SELECT indicator_id, area_code, level, parent_code, period, status, value, month
            CASE WHEN persistent THEN printf('连续%d个月红', months_red) END,
            CASE WHEN worsening THEN printf('同比恶化%.0f%%', 100 * worse_yoy) END,
            CASE WHEN outlier THEN
-               CASE level WHEN 'community' THEN '街道内' WHEN 'street' THEN '全区' ELSE '同级' END
+               CASE level WHEN 'community' THEN '街道内' WHEN 'street' THEN '全区'
+                          WHEN 'district' THEN '全市' ELSE '同级' END
                || CASE WHEN worst_sibling THEN '最差, ' ELSE '' END
                || printf('偏离中位数%.1f倍MAD', z) END
        ], lambda r: r IS NOT NULL),
@@ -97,7 +98,8 @@ SELECT indicator_id, area_code, level, parent_code, period, status, value, month
            CASE WHEN outlier THEN
                CASE WHEN worst_sibling THEN 'worst ' ELSE '' END
                || CASE level WHEN 'community' THEN 'in its street' WHEN 'street'
-                             THEN 'in the district' ELSE 'among its peers' END
+                             THEN 'in the district' WHEN 'district' THEN 'in the city'
+                             ELSE 'among its peers' END
                || printf(', %.1f MADs from the median', z) END
        ], lambda r: r IS NOT NULL)
 FROM flagged

@@ -2,17 +2,19 @@
 tree, and write status, rank and period-on-period changes to ``ind.indicator_value``.
 
 The layer SQL gives rows at the layer's finest level only (communities and parks for most;
-the district itself for district-wide figures such as the service-item catalogue);
-everything above is the engine's job, so a ratio is always Σnumerator / Σdenominator at
-every level, never an average.
+the top of the tree for figures with no area, such as the service-item catalogue);
+everything above is the engine's job, up to the top of the tree however many levels it has,
+so a ratio is always Σnumerator / Σdenominator at every level, never an average.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
 
+from cockpit.levels import ROLLED_UP
 from pipelines.checks import quote
 from pipelines.layers.alerts import publish_alerts
 from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError, LayerSpec
@@ -28,11 +30,6 @@ from pipelines.layers.values import (
 __all__ = ["ConsistencyError", "LayerRunError", "Materialised", "materialise", "run_layer_sql"]
 
 
-# Children aggregate into their parents, level by level, from these child levels up. Parks
-# stand beside their street's communities and are never summed into it.
-_ROLLUP_FROM = ("community", "street")
-
-
 class LayerRunError(Exception):
     pass
 
@@ -46,9 +43,16 @@ def _needed_columns(spec: LayerSpec) -> set[str]:
     }.get(spec.rollup, {"value"})
 
 
-def column_problems(
-    con: duckdb.DuckDBPyConnection, spec: LayerSpec, columns: set[str]
-) -> str | None:
+# Runs one query of the engine's (DuckDB's dialect, named $parameters) on whichever engine
+# computes the layers, and returns its rows.
+Query = Callable[[str, dict | None], list[tuple]]
+
+
+def duckdb_query(con: duckdb.DuckDBPyConnection) -> Query:
+    return lambda sql, params=None: con.execute(sql, params).fetchall()
+
+
+def column_problems(query: Query, spec: LayerSpec, columns: set[str]) -> str | None:
     """The first column check that ``_layer_out`` breaks, with how many rows and an example."""
     keys = [quote(c) for c in ("area_code", "period") if c in columns]
     for column, check in spec.column_checks.items():
@@ -63,36 +67,30 @@ def column_problems(
         if check.max is not None:
             rules.append((f"above max {check.max}", f"{col} > $bound", check.max))
         for what, condition, bound in rules:
-            rows = con.execute(
+            rows = query(
                 f"SELECT {', '.join([*keys, col])} FROM _layer_out WHERE {condition}",
                 None if bound is None else {"bound": bound},
-            ).fetchall()
+            )
             if rows:
                 return f"column check failed: {column} {what} in {len(rows)} row(s), e.g. {rows[0]}"
     return None
 
 
-def run_layer_sql(
-    con: duckdb.DuckDBPyConnection, layer: Layer, district_code: str | None = None
-) -> None:
-    """Run the analyst's SQL into the temp table ``_leaf`` with the engine's columns.
-    A district-wide layer may leave the area out; its rows get ``district_code``."""
-    spec = layer.spec
-    sql = layer.sql.strip().rstrip(";")
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _layer_out AS {sql}")
-    except duckdb.Error as exc:
-        raise LayerRunError(f"SQL error: {str(exc).splitlines()[0]}") from exc
-    columns = {row[0] for row in con.execute("DESCRIBE _layer_out").fetchall()}
+def output_problem(query: Query, spec: LayerSpec, columns: set[str]) -> str | None:
+    """What is wrong with the columns and values of the layer SQL's output, if anything."""
     needed = _needed_columns(spec)
     missing = needed - columns
     if missing:
-        raise LayerRunError(
+        return (
             f"the SQL must return {', '.join(sorted(needed))}; missing {', '.join(sorted(missing))}"
         )
-    problem = column_problems(con, spec, columns)
-    if problem:
-        raise LayerRunError(problem)
+    return column_problems(query, spec, columns)
+
+
+def leaf_select(spec: LayerSpec, columns: set[str]) -> str:
+    """The layer SQL's output (``_layer_out``) in the engine's columns: area_code, period,
+    value, numerator, denominator, as_of and base. A layer with no area column (a figure for
+    the whole tree) gets ``$top``."""
     rollup = spec.rollup
     if rollup == "ratio":
         select = "NULL::DOUBLE AS value, numerator::DOUBLE AS numerator, denominator::DOUBLE"
@@ -101,7 +99,7 @@ def run_layer_sql(
     else:
         select = "value::DOUBLE AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE"
     as_of = "as_of::TIMESTAMP" if rollup == "latest" else "NULL::TIMESTAMP"
-    area = "area_code::VARCHAR" if "area_code" in columns else "$district::VARCHAR"
+    area = "area_code::VARCHAR" if "area_code" in columns else "$top::VARCHAR"
     # How many people or firms a value rests on, for small-count suppression.
     if "base" in columns:
         base = "base::DOUBLE"
@@ -113,31 +111,68 @@ def run_layer_sql(
         base = "weight::DOUBLE"
     else:
         base = "NULL::DOUBLE"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _leaf AS SELECT {area} AS area_code, "
-        f"period::VARCHAR AS period, {select} AS denominator, {as_of} AS as_of, "
-        f"{base} AS base FROM _layer_out",
-        {"district": district_code} if area.startswith("$") else None,
+    return (
+        f"SELECT {area} AS area_code, period::VARCHAR AS period, {select} AS denominator, "
+        f"{as_of} AS as_of, {base} AS base FROM _layer_out"
     )
 
 
-def _leaf_problems(con: duckdb.DuckDBPyConnection, spec: LayerSpec) -> str | None:
+def run_layer_sql(
+    con: duckdb.DuckDBPyConnection, layer: Layer, top_code: str | None = None
+) -> None:
+    """Run the analyst's SQL into the temp table ``_leaf`` with the engine's columns.
+    A layer with no area column (a figure for the whole tree) gets ``top_code``."""
+    spec = layer.spec
+    sql = layer.sql.strip().rstrip(";")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _layer_out AS {sql}")
+    except duckdb.Error as exc:
+        raise LayerRunError(f"SQL error: {str(exc).splitlines()[0]}") from exc
+    columns = {row[0] for row in con.execute("DESCRIBE _layer_out").fetchall()}
+    problem = output_problem(duckdb_query(con), spec, columns)
+    if problem:
+        raise LayerRunError(problem)
+    select = leaf_select(spec, columns)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _leaf AS {select}",
+        {"top": top_code} if "$top" in select else None,
+    )
+
+
+def allowed_levels(spec: LayerSpec, top_level: str | None) -> list[str]:
+    """The levels a layer's rows may name: its finest (communities with parks), and the
+    tree's top for a figure with no area column."""
     finest = spec.finest_level
     allowed = ["community", "park"] if finest == "community" else [finest]
-    unknown = con.execute(
+    if finest == "district" and top_level is not None:
+        allowed.append(top_level)
+    return allowed
+
+
+def unknown_areas(allowed: list[str], codes: list[str]) -> str:
+    what = " or ".join(f"{lvl} codes" for lvl in allowed)
+    return f"rows for areas that are not {what}: {codes}"
+
+
+def duplicated(rows: list[tuple]) -> str:
+    return f"more than one row per area and period, e.g. {rows}"
+
+
+def leaf_problems(query: Query, spec: LayerSpec, top_level: str | None) -> str | None:
+    allowed = allowed_levels(spec, top_level)
+    unknown = query(
         "SELECT DISTINCT l.area_code FROM _leaf l LEFT JOIN ind.area a ON a.code = l.area_code "
-        "WHERE a.code IS NULL OR NOT list_contains(?, a.level) LIMIT 5",
-        [allowed],
-    ).fetchall()
+        "WHERE a.code IS NULL OR NOT list_contains($allowed, a.level) LIMIT 5",
+        {"allowed": allowed},
+    )
     if unknown:
-        what = " or ".join(f"{lvl} codes" for lvl in allowed)
-        return f"rows for areas that are not {what}: {[u[0] for u in unknown]}"
-    dupes = con.execute(
-        "SELECT area_code, period FROM _leaf GROUP BY ALL HAVING count(*) > 1 LIMIT 3"
-    ).fetchall()
-    if dupes:
-        return f"more than one row per area and period, e.g. {dupes}"
-    return None
+        return unknown_areas(allowed, [u[0] for u in unknown])
+    dupes = query(
+        "SELECT area_code, period FROM _leaf GROUP BY area_code, period HAVING count(*) > 1 "
+        "LIMIT 3",
+        None,
+    )
+    return duplicated(dupes) if dupes else None
 
 
 def _aggregate(rollup: str) -> str:
@@ -163,23 +198,44 @@ def _aggregate(rollup: str) -> str:
     return f"{fn}(value), NULL::DOUBLE, NULL::DOUBLE, NULL::TIMESTAMP, {base}"
 
 
-def materialise_layer(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> None:
-    spec = layer.spec
-    district = con.execute("SELECT code FROM ind.area WHERE level = 'district'").fetchall()
-    run_layer_sql(con, layer, district[0][0] if district else None)
-    problem = _leaf_problems(con, spec)
+def top_of_tree(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None]:
+    """The code and level of the area at the top of the tree."""
+    top = con.execute("SELECT code, level FROM ind.area WHERE parent_code IS NULL").fetchall()
+    return top[0] if top else (None, None)
+
+
+def duckdb_values(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
+    """The layer's values for every area (temp table ``_vals``), computed in DuckDB: its
+    SQL for the finest level, then rolled up the tree."""
+    top_code, top_level = top_of_tree(con)
+    run_layer_sql(con, layer, top_code)
+    problem = leaf_problems(duckdb_query(con), layer.spec, top_level)
     if problem:
         raise LayerRunError(problem)
     con.execute("CREATE OR REPLACE TEMP TABLE _vals AS SELECT * FROM _leaf")
-    for child in _ROLLUP_FROM:
+    # Children aggregate into their parents level by level, finest first. Parks stand
+    # beside their street's communities and are never summed into it.
+    for child in ROLLED_UP:
         con.execute(
-            f"INSERT INTO _vals SELECT a.parent_code, v.period, {_aggregate(spec.rollup)} "
+            f"INSERT INTO _vals SELECT a.parent_code, v.period, {_aggregate(layer.spec.rollup)} "
             "FROM _vals v JOIN ind.area a ON a.code = v.area_code WHERE a.level = ? "
             "GROUP BY a.parent_code, v.period",
             [child],
         )
-    write_values(con, layer, run_id)
-    insert_indicator(con, layer)
+
+
+# Fills the temp table ``_vals`` with one layer's values for every area, or raises
+# ``LayerRunError``: DuckDB's (``duckdb_values``) or another engine's.
+Values = Callable[[duckdb.DuckDBPyConnection, Layer], None]
+
+
+def materialise_layer(
+    con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str, values: Values = duckdb_values
+) -> None:
+    tree_levels = {row[0] for row in con.execute("SELECT DISTINCT level FROM ind.area").fetchall()}
+    values(con, layer)
+    write_values(con, layer, run_id, tree_levels)
+    insert_indicator(con, layer, tree_levels)
 
 
 @dataclass
@@ -190,7 +246,7 @@ class Materialised:
     waiting: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _missing_sources(con: duckdb.DuckDBPyConnection, layer: Layer) -> list[str]:
+def missing_sources(con: duckdb.DuckDBPyConnection, layer: Layer) -> list[str]:
     present = {
         f"{schema}.{table}"
         for schema, table in con.execute(
@@ -200,19 +256,25 @@ def _missing_sources(con: duckdb.DuckDBPyConnection, layer: Layer) -> list[str]:
     return [s for s in layer.spec.sources if s not in present]
 
 
-def materialise(con: duckdb.DuckDBPyConnection, layers: list[Layer], run_id: str) -> Materialised:
-    """Materialise every layer; a broken layer is reported and left out, the rest go on."""
+def materialise(
+    con: duckdb.DuckDBPyConnection,
+    layers: list[Layer],
+    run_id: str,
+    values: Values = duckdb_values,
+) -> Materialised:
+    """Materialise every layer, its values computed by ``values`` (DuckDB unless another
+    engine is given); a broken layer is reported and left out, the rest go on."""
     con.execute(INDICATOR_DDL)
     result = Materialised()
     errors, done = result.errors, result.done
     for layer in layers:
-        missing = _missing_sources(con, layer)
+        missing = missing_sources(con, layer)
         if missing:
             result.waiting[layer.id] = missing
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            materialise_layer(con, layer, run_id)
+            materialise_layer(con, layer, run_id, values)
         except LayerRunError as exc:
             con.execute("ROLLBACK")
             errors.append(LayerError(layer.sql_path, str(exc)))

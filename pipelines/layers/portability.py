@@ -6,7 +6,13 @@ PostgreSQL) when the district's data platform moves, so the SQL keeps to what po
   the indicator dictionary shows, so it has to be the truth);
 - every function is one sqlglot knows how to write for Spark and PostgreSQL (a function
   it has never heard of is engine-specific by definition);
-- no string-formatting placeholders: values come in as named parameters (``$name``).
+- no string-formatting placeholders: values come in as named parameters (``$name``);
+- none of the traps that run on both engines and answer differently (measured with pyspark
+  4.3 against DuckDB 2.0): a decimal literal divisor (``x / 3600.0`` stays DECIMAL in Spark,
+  rounded to 6 places), a day difference of timestamps (calendar days in DuckDB, whole
+  24-hour spans in Spark), a division that may meet zero (``inf`` in DuckDB, an error under
+  Spark's ANSI mode); and nothing sqlglot cannot write for Spark (quantiles, ``GROUPING``
+  of several columns).
 """
 
 from __future__ import annotations
@@ -47,6 +53,55 @@ def _tables(tree: exp.Expression) -> tuple[set[str], list[str]]:
     return tables, functions
 
 
+_CALENDAR_UNITS = {"day", "days", "week", "weeks", "month", "months", "quarter", "year", "years"}
+
+
+def _is_date(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.DATE)
+
+
+def _nonzero_number(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Literal) and node.is_number and float(node.this) != 0
+
+
+def engine_traps(tree: exp.Expression) -> list[str]:
+    """SQL that runs on DuckDB and on Spark and gives different answers, or fails on one."""
+    problems = []
+    for div in tree.find_all(exp.Div):
+        divisor = div.expression
+        if isinstance(divisor, exp.Literal) and divisor.is_number and not divisor.this.isdigit():
+            problems.append(
+                f"divides by the decimal literal {divisor.this}: Spark keeps it DECIMAL and "
+                f"rounds to 6 places, DuckDB gives DOUBLE; write {float(divisor.this):g}"
+            )
+        elif not _nonzero_number(divisor) and not isinstance(divisor, exp.Nullif):
+            problems.append(
+                f"{div.sql(dialect='duckdb')}: a division by zero is inf in DuckDB and an "
+                f"error in Spark; divide by NULLIF({divisor.sql(dialect='duckdb')}, 0)"
+            )
+    for diff in tree.find_all(exp.DateDiff, exp.TimestampDiff, exp.DatetimeDiff):
+        unit = diff.args.get("unit")
+        name = (unit.name if unit is not None else "day").lower()
+        if name in _CALENDAR_UNITS and not (_is_date(diff.this) and _is_date(diff.expression)):
+            problems.append(
+                f"{diff.sql(dialect='duckdb')}: a {name} difference of timestamps counts "
+                "calendar boundaries in DuckDB and whole spans in Spark; cast both to DATE "
+                "(x::DATE), or take seconds and divide"
+            )
+    for quantile in tree.find_all(exp.PercentileCont, exp.PercentileDisc, exp.Median):
+        problems.append(
+            f"{quantile.sql(dialect='duckdb')}: quantiles do not port to Spark "
+            "(sqlglot cannot write them); compute them in the extract's pipeline"
+        )
+    for grouping in tree.find_all(exp.Grouping):
+        if len(grouping.expressions) > 1:
+            problems.append(
+                f"{grouping.sql(dialect='duckdb')}: GROUPING of several columns does not port "
+                "to Spark; use one GROUPING per column"
+            )
+    return problems
+
+
 def portability_problems(layer: Layer) -> list[str]:
     sql = layer.sql.strip().rstrip(";")
     placeholder = _placeholder(sql)
@@ -72,6 +127,7 @@ def portability_problems(layer: Layer) -> list[str]:
     unused = sorted(declared - tables)
     if unused:
         problems.append(f"sources lists {', '.join(unused)} but the SQL never reads it")
+    problems += engine_traps(tree)
     unknown = sorted({f.name for f in tree.find_all(exp.Anonymous)})
     if unknown:
         problems.append(f"non-portable function(s) {', '.join(unknown)}")

@@ -10,10 +10,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 Domain = Literal["economy", "governance", "culture", "society", "ecology"]
-Level = Literal["district", "street", "community", "park"]
+Level = Literal["city", "district", "street", "community", "park"]
 Rollup = Literal["sum", "ratio", "weighted_mean", "max", "min", "latest"]
 # Finest first: a layer's SQL returns rows at the finest of its levels, the engine the rest.
-LEVEL_ORDER: tuple[Level, ...] = ("park", "community", "street", "district")
+LEVEL_ORDER: tuple[Level, ...] = ("park", "community", "street", "district", "city")
 ADDITIVE: tuple[str, ...] = ("sum",)
 RATIO_LIKE: tuple[str, ...] = ("ratio", "weighted_mean")
 DEFAULT_SUPPRESS_BELOW = 5
@@ -160,6 +160,13 @@ class LayerSpec(_Strict):
         if self.alerts.min_base is not None:
             return self.alerts.min_base
         return DEFAULT_MIN_BASE if self.rollup in RATIO_LIKE else 0
+
+    def levels_in(self, tree_levels: set[str]) -> list[Level]:
+        """The levels published in a tree with ``tree_levels``: the layer's own, and the
+        city above when the layer reaches the district (a city's figure is its districts'
+        figures rolled up, as a district's is its streets')."""
+        above: list[Level] = ["city"] if "city" in tree_levels and "district" in self.levels else []
+        return [*self.levels, *(lvl for lvl in above if lvl not in self.levels)]
 
     @property
     def finest_level(self) -> Level:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import duckdb
 
+from cockpit.levels import ROLLED_UP
+
 # Each pass hides at least one more cell; real trees settle in two or three.
 _MAX_PASSES = 50
-_ROLLED = "('community', 'street')"
+_ROLLED = "(" + ", ".join(f"'{level}'" for level in ROLLED_UP) + ")"
 
 
 # Hide, in each group of siblings that ``groups`` names, the visible child with the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
+from cockpit.levels import ROLLED_UP
 from pipelines.layers.spec import LEVEL_ORDER, Layer
 
 INDICATOR_DDL = """
@@ -37,21 +38,25 @@ class ConsistencyError(Exception):
     """A parent's value differs from the sum of its children: the refresh must not publish."""
 
 
-def level_bounds(layer: Layer) -> list[dict]:
-    """Per level: the green and amber boundaries in the indicator's unit, and the target."""
+def level_bounds(layer: Layer, tree_levels: set[str]) -> list[dict]:
+    """Per level the indicator is published at in this tree: the green and amber
+    boundaries in the indicator's unit, and the target."""
     spec, rows = layer.spec, []
-    for level in spec.levels:
+    for level in spec.levels_in(tree_levels):
         target = spec.target_for(level)
         green = amber = None
         if spec.thresholds is not None:
             bounds = spec.thresholds.for_level(level)
             factor = target if spec.thresholds.basis == "target" else 1.0
-            green, amber = bounds.green * factor, bounds.amber * factor
+            if factor is not None:
+                green, amber = bounds.green * factor, bounds.amber * factor
         rows.append({"level": level, "green": green, "amber": amber, "target": target})
     return rows
 
 
-def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> None:
+def write_values(
+    con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str, tree_levels: set[str]
+) -> None:
     """From ``_vals`` (every area's aggregate) to the rows of one indicator: the true
     values, with status and the primary small-count flag. Ranks and changes are written
     by ``suppression.suppress_small_counts`` once every cell to hide is known."""
@@ -89,7 +94,7 @@ def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> N
             "id": spec.id,
             "rollup": spec.rollup,
             "scale": spec.scale,
-            "bounds": level_bounds(layer),
+            "bounds": level_bounds(layer, tree_levels),
             "suppress": spec.suppress_below,
             "min_base": spec.min_base,
             "direction": spec.direction,
@@ -98,9 +103,9 @@ def write_values(con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str) -> N
     )
 
 
-def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
+def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer, tree_levels: set[str]) -> None:
     s = layer.spec
-    bounds = level_bounds(layer)
+    bounds = level_bounds(layer, tree_levels)
     # The headline boundaries are those of the highest level the indicator is shown at.
     top = max(bounds, key=lambda b: LEVEL_ORDER.index(b["level"]))
     con.execute(
@@ -108,7 +113,7 @@ def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
         [
             s.id, s.name_zh, s.name_en, s.description_zh, s.description_en, s.domain,
             s.department, s.unit_zh, s.unit_en, s.direction, s.rollup, s.scale, s.decimals,
-            list(s.levels), s.cadence, top["green"], top["amber"], top["target"],
+            [b["level"] for b in bounds], s.cadence, top["green"], top["amber"], top["target"],
             s.suppress_below, list(s.sources),
             f"{layer.yml_path.parent.name}/{layer.yml_path.name}",
             s.thresholds.basis if s.thresholds else None, bounds, s.min_base,
@@ -130,7 +135,7 @@ def check_rollup_consistency(con: duckdb.DuckDBPyConnection, layer_ids: list[str
                    sum(v.value) AS value, sum(v.numerator) AS numerator,
                    sum(v.denominator) AS denominator
             FROM ind.indicator_value v JOIN ind.indicator i USING (indicator_id)
-            WHERE v.level IN ('street', 'community') AND list_contains($ids, v.indicator_id)
+            WHERE list_contains($rolled, v.level) AND list_contains($ids, v.indicator_id)
               AND i.rollup IN ('sum', 'ratio', 'weighted_mean')
             GROUP BY ALL
         )
@@ -153,7 +158,7 @@ def check_rollup_consistency(con: duckdb.DuckDBPyConnection, layer_ids: list[str
           AND abs(p.denominator - v.denominator) > 1e-6 * greatest(1, abs(v.denominator))
         LIMIT 20
         """,
-        {"ids": layer_ids},
+        {"ids": layer_ids, "rolled": list(ROLLED_UP)},
     ).fetchall()
     return [
         f"{ind} {area} {period}: {part} {parent} ≠ Σ children {children}"

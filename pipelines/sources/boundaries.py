@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
+from cockpit.levels import LEVELS
 from pipelines.contract import Batch, Field, TabularSource, validate
 from pipelines.extract import EXTRACT, ExtractError, Staged
 from pipelines.geo import areas_km2, display_shapes, display_tolerance
@@ -39,7 +40,7 @@ _CODES = TabularSource(
             "code",
             "area",
             CODE_PROPERTIES,
-            levels=("district", "street", "community", "park"),
+            levels=LEVELS,
         ),
     ),
     key=("code",),

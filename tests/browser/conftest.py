@@ -152,7 +152,13 @@ def serving_a_copy(demo, root: Path, change: str | None = None) -> Iterator[tupl
 
 @pytest.fixture(scope="session")
 def areas(demo) -> dict[str, dict]:
-    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
+    return area_points(demo)
+
+
+def area_points(settings) -> dict[str, dict]:
+    """Every area of a published warehouse by code: its place in the tree, its names and
+    where its centroid is, to click it on a map."""
+    con = duckdb.connect(str(settings.warehouse.resolve()), read_only=True)
     rows = con.execute(
         "SELECT a.code, a.parent_code, a.level, a.name_zh, a.name_en, s.centroid_lon, s.centroid_lat "
         "FROM ind.area a JOIN ind.area_shape s USING (code)"

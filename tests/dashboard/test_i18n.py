@@ -18,8 +18,8 @@ def _choices(field: str) -> tuple[str, ...]:
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 # Keys whose last part is chosen at run time (a level, a domain, a status).
 DYNAMIC = {
-    "level": ("district", "street", "community", "park"),
-    "cockpit": ("district", "street", "community", "park"),
+    "level": ("city", "district", "street", "community", "park"),
+    "cockpit": ("city", "district", "street", "community", "park"),
     "domain": ("economy", "governance", "culture", "society", "ecology"),
     "status": ("green", "amber", "red", "few"),
     "task.state": TASK_STATES,
@@ -37,9 +37,9 @@ DYNAMIC = {
     "task.col": ("id", "state", "area", "indicator", "period", "due"),
     "wall.tasks": ("new", "done", "overdue"),
     "dept.tasks": ("open", "overdue", "done"),
-    "map.children": ("district", "street", "community", "park"),
-    "wall.map": ("street", "community", "park"),
-    "analysis.ranking": ("district", "street", "community", "park"),
+    "map.children": ("city", "district", "street", "community", "park"),
+    "wall.map": ("district", "street", "community", "park"),
+    "analysis.ranking": ("city", "district", "street", "community", "park"),
     "points": ("hotline", "elevators", "parking", "kitchens"),
     "map.mode": ("status", "value"),
     "alerts.filter": ("street", "domain", "department"),

@@ -153,6 +153,35 @@ def test_spec_errors_name_the_field(tmp_path):
         ),
         ("CREATE TABLE stg.x AS SELECT 1", "exactly one SELECT"),
         ("SELECT area_code, period, value FROM stg.reading WHERE period = %s", "placeholder"),
+        # The traps that run on DuckDB and on Spark and answer differently.
+        (
+            "SELECT area_code, period, sum(value) / 3600.0 AS value FROM stg.reading GROUP BY ALL",
+            "decimal literal 3600.0",
+        ),
+        (
+            "SELECT area_code, period, sum(value) / count(*) AS value FROM stg.reading GROUP BY ALL",
+            "divide by NULLIF(COUNT(*), 0)",
+        ),
+        (
+            "SELECT area_code, period, sum(date_diff('day', at, done)) AS value FROM stg.reading "
+            "GROUP BY ALL",
+            "cast both to DATE",
+        ),
+        (
+            "SELECT area_code, period, sum(date_diff('day', at::DATE, done)) AS value "
+            "FROM stg.reading GROUP BY ALL",
+            "calendar boundaries in DuckDB",
+        ),
+        (
+            "SELECT area_code, period, quantile_cont(value, 0.5) AS value FROM stg.reading "
+            "GROUP BY ALL",
+            "quantiles do not port",
+        ),
+        (
+            "SELECT area_code, period, grouping(area_code, period) AS value FROM stg.reading "
+            "GROUP BY ROLLUP (area_code, period)",
+            "GROUPING of several columns",
+        ),
     ],
 )
 def test_sql_that_will_not_port_is_refused_naming_the_file(tmp_path, sql, problem):
@@ -248,6 +277,23 @@ def test_latest_goes_up_by_the_newest_report_of_each_branch(scratch_wh, tmp_path
     )
     materialise(scratch_wh, [load_layer(yml)], "run")
     assert _value(scratch_wh, "latest_reading", "330103000000")[0] == 30
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT area_code, period, sum(value) / 3600 AS value FROM stg.reading GROUP BY ALL",
+        "SELECT area_code, period, sum(value) / NULLIF(count(*), 0) AS value FROM stg.reading "
+        "GROUP BY ALL",
+        "SELECT area_code, period, sum(date_diff('day', at::DATE, done::DATE)) AS value "
+        "FROM stg.reading GROUP BY ALL",
+        "SELECT area_code, period, sum(date_diff('second', at, done)) / 60 AS value "
+        "FROM stg.reading GROUP BY ALL",
+    ],
+)
+def test_the_portable_way_round_each_trap_passes(tmp_path, sql):
+    yml = _write_layer(tmp_path, _spec("portable"), sql)
+    assert lint_sql(load_layer(yml)) == []
 
 
 def test_green_and_amber_may_share_a_bound_and_a_cte_is_not_a_table(tmp_path):
