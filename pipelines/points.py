@@ -75,12 +75,22 @@ def _stg_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows.fetchall()}
 
 
-def publish_points(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Rebuild ``ind.map_point`` from the stg tables there are; returns the layers built."""
+def publish_points(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> list[str]:
+    """Rebuild ``ind.map_point`` from the stg tables there are: every layer, or only those
+    whose table is among the ``changed`` staged tables (the rest stand as published).
+    Returns the layers built."""
     present = _stg_tables(con)
-    con.execute(MAP_POINT_DDL)
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'ind' AND table_name = "
+        "'map_point'"
+    ).fetchall()[0][0]
+    if changed is None or not exists:
+        con.execute(MAP_POINT_DDL)
     built = []
     for layer, (table, select) in LAYERS.items():
+        if changed is not None and exists and f"stg.{table}" not in changed:
+            continue
+        con.execute("DELETE FROM ind.map_point WHERE layer = ?", [layer])
         if table in present:
             params = {"grid": GRID_DEGREES} if "$grid" in select else None
             con.execute(f"INSERT INTO ind.map_point {select}", params)

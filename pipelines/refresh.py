@@ -25,7 +25,7 @@ from pipelines.areas import load_tree
 from pipelines.extract import ExtractError, file_facts
 from pipelines.layers.check import check_layers, layer_digest
 from pipelines.layers.engine import Values, duckdb_values, materialise
-from pipelines.layers.kept import KeptValues
+from pipelines.layers.kept import KeptValues, tree_changed
 from pipelines.layers.spec import LayerError
 from pipelines.linkage import publish_task_snapshot
 from pipelines.placement import place_facilities
@@ -233,13 +233,15 @@ def run_refresh(
         _update_catalog(con, report.files)
         demo_list = take_demo_list(con, settings.inbox)
         mark_synthetic(con)
-        for source_id, rows in place_facilities(con, SOURCES.values()).items():
+        changed = _changed(con, report)
+        touched = [s for s in SOURCES.values() if changed is None or f"stg.{s.table}" in changed]
+        for source_id, rows in place_facilities(con, touched).items():
             echo(
                 f"{source_id:<11} {rows:,} row(s) filed under a park with no boundary to "
                 "place them in a community: counted in no total"
             )
         publish_deliveries(con)
-        publish_points(con)
+        publish_points(con, changed)
         publish_park_sections(con)
         echo(publish_task_snapshot(con, settings))
         passed = [r[0] for r in con.execute("SELECT digest FROM meta.layer_check").fetchall()]
@@ -248,10 +250,9 @@ def run_refresh(
             "INSERT OR IGNORE INTO meta.layer_check VALUES (?, ?)",
             [[layer_digest(layer), layer.id] for layer in layers],
         )
-        kept = KeptValues({layer.id: layer_digest(layer) for layer in layers}, _changed(report))
-        outcome = materialise(
-            con, layers, report.refresh_id, _values(settings, con, layers, engine, kept, echo)
-        )
+        kept = KeptValues({layer.id: layer_digest(layer) for layer in layers}, changed)
+        values = _values(settings, con, layers, engine, kept, echo)
+        outcome = materialise(con, layers, report.refresh_id, values, kept.stands)
         kept.forget_others(con)
         layer_errors += outcome.errors
         report.layer_errors = layer_errors
@@ -260,8 +261,9 @@ def run_refresh(
         for layer_id, missing in outcome.waiting.items():
             echo(f"layer  {layer_id}: waiting for {', '.join(missing)} (never loaded)")
         echo(
-            f"layers {len(outcome.done)} materialised ({len(kept.computed)} computed, "
-            f"{len(kept.kept)} kept: none of their sources changed), {len(layer_errors)} "
+            f"layers {len(outcome.done)} materialised ({len(outcome.computed)} computed, "
+            f"{len(outcome.done) - len(outcome.computed)} kept: none of their sources "
+            f"changed), {len(layer_errors)} "
             f"left out, {len(outcome.waiting)} waiting for a source"
         )
         con.execute(
@@ -284,11 +286,11 @@ def run_refresh(
 _DERIVED = {"stg.data_delivery", "stg.task_snapshot"}
 
 
-def _changed(report: RefreshReport) -> set[str] | None:
+def _changed(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> set[str] | None:
     """The staged tables that took new rows in this refresh; None (everything) when a
-    boundary file loaded, since facilities are placed in their areas anew."""
+    boundary file loaded or the area tree changed, since facilities are placed anew."""
     loaded = {r.source for r in report.files if r.status == "ok"}
-    if "boundaries" in loaded:
+    if tree_changed(con) or "boundaries" in loaded:
         return None
     return {f"stg.{SOURCES[source].table}" for source in loaded} | _DERIVED
 

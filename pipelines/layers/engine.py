@@ -229,13 +229,28 @@ def duckdb_values(con: duckdb.DuckDBPyConnection, layer: Layer) -> None:
 Values = Callable[[duckdb.DuckDBPyConnection, Layer], None]
 
 
+# Whether a layer's published rows from the last refresh stand as they are (an incremental
+# refresh: none of its sources changed); None computes every layer.
+Stands = Callable[[duckdb.DuckDBPyConnection, Layer], bool]
+
+
 def materialise_layer(
-    con: duckdb.DuckDBPyConnection, layer: Layer, run_id: str, values: Values = duckdb_values
-) -> None:
+    con: duckdb.DuckDBPyConnection,
+    layer: Layer,
+    run_id: str,
+    values: Values = duckdb_values,
+    stands: Stands | None = None,
+) -> bool:
+    """Publish one layer's rows; returns whether they were computed (not kept)."""
     tree_levels = {row[0] for row in con.execute("SELECT DISTINCT level FROM ind.area").fetchall()}
+    if stands is not None and stands(con, layer):
+        insert_indicator(con, layer, tree_levels)
+        return False
+    con.execute("DELETE FROM ind.indicator_value WHERE indicator_id = ?", [layer.id])
     values(con, layer)
     write_values(con, layer, run_id, tree_levels)
     insert_indicator(con, layer, tree_levels)
+    return True
 
 
 @dataclass
@@ -244,6 +259,8 @@ class Materialised:
     errors: list[LayerError] = field(default_factory=list)
     # Layers whose source tables have never been loaded: not broken, just not yet possible.
     waiting: dict[str, list[str]] = field(default_factory=dict)
+    # Layers whose values were computed in this refresh (the rest were kept).
+    computed: list[str] = field(default_factory=list)
 
 
 def missing_sources(con: duckdb.DuckDBPyConnection, layer: Layer) -> list[str]:
@@ -261,9 +278,11 @@ def materialise(
     layers: list[Layer],
     run_id: str,
     values: Values = duckdb_values,
+    stands: Stands | None = None,
 ) -> Materialised:
     """Materialise every layer, its values computed by ``values`` (DuckDB unless another
-    engine is given); a broken layer is reported and left out, the rest go on."""
+    engine is given), or its published rows kept where ``stands`` says they stand; a
+    broken layer is reported and left out, the rest go on."""
     con.execute(INDICATOR_DDL)
     result = Materialised()
     errors, done = result.errors, result.done
@@ -274,18 +293,25 @@ def materialise(
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            materialise_layer(con, layer, run_id, values)
+            if materialise_layer(con, layer, run_id, values, stands):
+                result.computed.append(layer.id)
         except LayerRunError as exc:
             con.execute("ROLLBACK")
             errors.append(LayerError(layer.sql_path, str(exc)))
             continue
         con.execute("COMMIT")
         done.append(layer.id)
-    mismatches = check_rollup_consistency(con, done)
+    # A layer left out, waiting or gone publishes nothing, not last refresh's rows.
+    con.execute(
+        "DELETE FROM ind.indicator_value WHERE NOT list_contains($done, indicator_id)",
+        {"done": done},
+    )
+    mismatches = check_rollup_consistency(con, result.computed)
     if mismatches:
         raise ConsistencyError("roll-up check failed: " + "; ".join(mismatches))
-    # Only now, with every sum checked on the true values, are small counts hidden.
-    suppress_small_counts(con)
+    # Only now, with every sum checked on the true values, are small counts hidden (in
+    # the layers computed: the rows kept were published so last time).
+    suppress_small_counts(con, result.computed)
     # Alerts read the published values only: nothing kept back can raise one.
     publish_alerts(con)
     return result

@@ -16,7 +16,7 @@ behind what ``ind`` publishes suppressed, no more than the staged rows beside th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 
@@ -41,6 +41,17 @@ def tree_state(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall()[0][0]
 
 
+def tree_changed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the area tree differs from the last refresh's (and remember this one's):
+    facilities are then placed anew and every layer computed again."""
+    con.execute("CREATE TABLE IF NOT EXISTS stg.tree_state (state VARCHAR)")
+    now = tree_state(con)
+    before = con.execute("SELECT state FROM stg.tree_state").fetchall()
+    con.execute("DELETE FROM stg.tree_state")
+    con.execute("INSERT INTO stg.tree_state VALUES (?)", [now])
+    return [(now,)] != before
+
+
 @dataclass
 class KeptValues:
     """What an incremental refresh may keep. ``changed`` names the staged tables that took
@@ -48,8 +59,6 @@ class KeptValues:
 
     digests: dict[str, str]
     changed: set[str] | None
-    kept: list[str] = field(default_factory=list)
-    computed: list[str] = field(default_factory=list)
     _tree: str | None = None
 
     def _state(self, con: duckdb.DuckDBPyConnection, layer: Layer) -> str:
@@ -68,6 +77,16 @@ class KeptValues:
             {"state": self._state(con, layer), "id": layer.id},
         ).fetchall()[0]
         return row[0] == 0 and row[1] > 0
+
+    def stands(self, con: duckdb.DuckDBPyConnection, layer: Layer) -> bool:
+        """Whether the layer's published rows, as the last refresh wrote them (statuses,
+        ranks, suppression), stand: its values are fresh and the rows are there."""
+        if not self.fresh(con, layer):
+            return False
+        published = con.execute(
+            "SELECT count(*) FROM ind.indicator_value WHERE indicator_id = ?", [layer.id]
+        ).fetchall()[0][0]
+        return published > 0
 
     def forget_others(self, con: duckdb.DuckDBPyConnection) -> None:
         """Drop what is kept for layers that are no longer there."""
@@ -89,7 +108,6 @@ class KeptValues:
                     "FROM stg.layer_value WHERE layer_id = ?",
                     [layer.id],
                 )
-                self.kept.append(layer.id)
                 return
             values(con, layer)
             con.execute("DELETE FROM stg.layer_value WHERE layer_id = ?", [layer.id])
@@ -97,6 +115,5 @@ class KeptValues:
                 f"INSERT INTO stg.layer_value SELECT $id, $state, {_COLUMNS} FROM _vals",
                 {"id": layer.id, "state": state},
             )
-            self.computed.append(layer.id)
 
         return run

@@ -36,6 +36,7 @@ FROM (
       ON g.indicator_id = c.indicator_id AND g.parent_code = c.parent_code
      AND g.period = c.period
     WHERE c.level IN {_ROLLED} AND NOT c.suppressed AND c.base > 0 AND c.value IS NOT NULL
+      AND list_contains($ids, c.indicator_id)
 ) pick
 WHERE pick.n = 1 AND t.indicator_id = pick.indicator_id AND t.area_code = pick.area_code
   AND t.period = pick.period
@@ -48,7 +49,7 @@ _HORIZONTAL = _HIDE_SMALLEST.format(
     JOIN ind.indicator_value p
       ON p.indicator_id = k.indicator_id AND p.area_code = k.parent_code
      AND p.period = k.period AND NOT p.suppressed
-    WHERE k.level IN {_ROLLED}
+    WHERE k.level IN {_ROLLED} AND list_contains($ids, k.indicator_id)
     GROUP BY ALL HAVING count(*) FILTER (WHERE k.suppressed) = 1"""
 )
 
@@ -59,14 +60,14 @@ _VERTICAL = _HIDE_SMALLEST.format(
     JOIN ind.indicator_value p
       ON p.indicator_id = k.indicator_id AND p.area_code = k.parent_code
      AND p.period = k.period AND p.suppressed
-    WHERE k.level IN {_ROLLED}
+    WHERE k.level IN {_ROLLED} AND list_contains($ids, k.indicator_id)
     GROUP BY ALL HAVING count(*) FILTER (WHERE k.suppressed) = 0"""
 )
 
 _HIDE = """
 UPDATE ind.indicator_value
 SET value = NULL, numerator = NULL, denominator = NULL, status = NULL
-WHERE suppressed
+WHERE suppressed AND list_contains($ids, indicator_id)
 """
 
 # Ranks among siblings and last month's and last year's values, of published cells only.
@@ -91,21 +92,26 @@ FROM (
     LEFT JOIN ind.indicator_value yoy
       ON yoy.indicator_id = v.indicator_id AND yoy.area_code = v.area_code
      AND yoy.period = strftime(strptime(v.period, '%Y-%m') - INTERVAL 12 MONTH, '%Y-%m')
+    WHERE list_contains($ids, v.indicator_id)
 ) r
 WHERE t.indicator_id = r.indicator_id AND t.area_code = r.area_code AND t.period = r.period
 """
 
 
-def suppress_small_counts(con: duckdb.DuckDBPyConnection) -> int:
-    """Hide small counts and whatever would give them away; returns the cells hidden."""
+def suppress_small_counts(con: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> int:
+    """Hide small counts of these indicators and whatever would give them away, then rank
+    and compare their published cells; returns the cells hidden. Each indicator's cells
+    are its own: another's are neither read nor changed."""
+    ids = {"ids": list(indicator_ids)}
     for _ in range(_MAX_PASSES):
-        changed = con.execute(_HORIZONTAL).fetchall()[0][0]
-        changed += con.execute(_VERTICAL).fetchall()[0][0]
+        changed = con.execute(_HORIZONTAL, ids).fetchall()[0][0]
+        changed += con.execute(_VERTICAL, ids).fetchall()[0][0]
         if not changed:
             break
     else:
         raise RuntimeError("complementary suppression did not settle")
-    hidden = con.execute(_HIDE).fetchall()[0][0]
-    con.execute(_PUBLISHED_VIEWS)
+    hidden = con.execute(_HIDE, ids).fetchall()[0][0]
+    con.execute(_PUBLISHED_VIEWS, ids)
+    # The counts behind the values never leave the refresh (the next adds the column back).
     con.execute("ALTER TABLE ind.indicator_value DROP COLUMN base")
     return hidden

@@ -22,7 +22,8 @@ CREATE OR REPLACE TABLE ind.indicator (
     alert_sibling_mads DOUBLE, sla_red_days INTEGER, sla_amber_days INTEGER,
     verify_months INTEGER, assessed BOOLEAN
 );
-CREATE OR REPLACE TABLE ind.indicator_value (
+-- Kept across refreshes: an incremental refresh rewrites only the layers it computes.
+CREATE TABLE IF NOT EXISTS ind.indicator_value (
     indicator_id VARCHAR, area_code VARCHAR, level VARCHAR, parent_code VARCHAR,
     period VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, status VARCHAR,
     rank INTEGER, rank_of INTEGER, prev_value DOUBLE, yoy_value DOUBLE,
@@ -31,6 +32,7 @@ CREATE OR REPLACE TABLE ind.indicator_value (
     base DOUBLE,
     PRIMARY KEY (indicator_id, area_code, period)
 );
+ALTER TABLE ind.indicator_value ADD COLUMN IF NOT EXISTS base DOUBLE;
 """
 
 

@@ -56,6 +56,54 @@ def test_gongshu_from_its_2023_code_lists() -> None:
     assert set(tree.loc[tree["level"] == "community", "parent_code"]) <= streets
 
 
+def test_streets_of_several_districts_make_a_city(tmp_path: Path) -> None:
+    """Hangzhou's two districts from the shipped lists, under 杭州市: the city's code is
+    theirs to four digits; every street hangs under its own district."""
+    streets = pd.concat(
+        [
+            pd.read_csv(GONGSHU[0], dtype=str),
+            pd.read_csv(REFERENCE / "xiacheng_street_codes_nbs.csv", dtype=str),
+        ]
+    )
+    communities = pd.concat([
+        pd.read_csv(GONGSHU[1], dtype=str),
+        pd.read_csv(REFERENCE / "xiacheng_community_codes_nbs.csv", dtype=str)[
+            ["code", "name", "street_code", "street_name"]],
+    ])  # fmt: skip
+    streets.to_csv(tmp_path / "streets.csv", index=False)
+    communities.to_csv(tmp_path / "communities.csv", index=False)
+    tree = build_area_tree(tmp_path / "streets.csv", tmp_path / "communities.csv",
+                           city_name="杭州市")  # fmt: skip
+    top = tree[tree["parent_code"].isna()]
+    assert top[["code", "level", "name_zh", "name_en"]].values.tolist() == [
+        ["330100000000", "city", "杭州市", "Hangzhou City"]
+    ]
+    districts = tree[tree["level"] == "district"].set_index("code")["name_zh"].to_dict()
+    assert districts == {"330103000000": "下城区", "330105000000": "拱墅区"}
+    assert set(tree.loc[tree["level"] == "district", "parent_code"]) == {"330100000000"}
+    street_parent = tree[tree["level"] == "street"].set_index("code")["parent_code"]
+    assert street_parent["330103001000"] == "330103000000"
+    assert street_parent["330105001000"] == "330105000000"
+
+
+def test_districts_of_two_cities_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "streets.csv").write_text(
+        "street_code,street_name,district_code,district_name\n"
+        "330105001,米市巷街道,330105,拱墅区\n330206001,某街道,330206,北仑区\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "communities.csv").write_text(
+        "code,name,street_code,street_name\n330105001051,夹城巷社区,330105001,米市巷街道\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AreaFileError) as error:
+        build_area_tree(tmp_path / "streets.csv", tmp_path / "communities.csv",
+                        city_name="杭州市")  # fmt: skip
+    assert "streets.csv: column district_code: districts of several cities (3301, 3302)" in str(
+        error.value
+    )
+
+
 @pytest.mark.parametrize(
     ("streets", "communities", "expected"),
     [

@@ -44,7 +44,7 @@ def published(con) -> dict[str, float | None]:
 def test_a_lone_small_count_takes_its_smallest_sibling_with_it():
     con = _tiny({"330103001051": 3, "330103001052": 40, "330103001053": 12,
                  "330103002051": 30, "330103002052": 50})  # fmt: skip
-    suppress_small_counts(con)
+    suppress_small_counts(con, ["firms"])
     out = published(con)
     assert out["330103001051"] is None  # the small count
     assert out["330103001053"] is None  # its complement: the smallest other sibling
@@ -56,7 +56,7 @@ def test_a_lone_small_count_takes_its_smallest_sibling_with_it():
 def test_two_small_counts_need_no_complement():
     con = _tiny({"330103001051": 3, "330103001052": 40, "330103001053": 2,
                  "330103002051": 30, "330103002052": 50})  # fmt: skip
-    hidden = suppress_small_counts(con)
+    hidden = suppress_small_counts(con, ["firms"])
     assert hidden == 2
     assert published(con)["330103001052"] == 40
 
@@ -64,7 +64,7 @@ def test_two_small_counts_need_no_complement():
 def test_a_hidden_street_hides_another_street_and_one_of_its_own_communities():
     con = _tiny({"330103001051": 1, "330103001052": 0, "330103001053": 2,
                  "330103002051": 30, "330103002052": 50})  # fmt: skip
-    suppress_small_counts(con)
+    suppress_small_counts(con, ["firms"])
     out = published(con)
     assert out[STREET_A] is None  # 3 firms: a small count itself
     assert out[STREET_B] is None  # the district minus street B would give street A
@@ -77,7 +77,7 @@ def test_a_hidden_street_hides_another_street_and_one_of_its_own_communities():
 def test_ranks_and_changes_are_of_published_values_only():
     con = _tiny({"330103001051": 3, "330103001052": 40, "330103001053": 12,
                  "330103002051": 30, "330103002052": 50})  # fmt: skip
-    suppress_small_counts(con)
+    suppress_small_counts(con, ["firms"])
     ranks = dict(con.execute(
         "SELECT area_code, rank FROM ind.indicator_value WHERE parent_code = ?", [STREET_A]
     ).fetchall())  # fmt: skip
@@ -167,6 +167,6 @@ def test_a_zero_is_never_taken_as_the_complement():
     # and a 12: the 12 is hidden with it.
     con = _tiny({"330103001051": 3, "330103001052": 0, "330103001053": 12,
                  "330103002051": 30, "330103002052": 50})  # fmt: skip
-    suppress_small_counts(con)
+    suppress_small_counts(con, ["firms"])
     out = published(con)
     assert out["330103001052"] == 0 and out["330103001053"] is None
