@@ -94,7 +94,7 @@ def _interactions(label, street, indicator, other, callbacks, data, figures,
         return figures.feature_collection(data.shapes(parent, child_level))
 
     def full_page() -> object:
-        return area_page("street", street, "zh", indicator)
+        return area_page(area["level"], street, "zh", indicator)
 
     runs = {
         "indicator switch (map recolour, ranking, trend)": (switch, 60),
@@ -102,7 +102,7 @@ def _interactions(label, street, indicator, other, callbacks, data, figures,
         "map click (drill-down)": (drill, 60),
         "the same switch rebuilding the full map figure": (full_switch, 30),
         "the level's geometry, fetched once (/geo/…)": (geometry, 20),
-        "full street page": (full_page, 15),
+        "full page": (full_page, 15),
     }
     rows, p95 = [], {}
     for name, (fn, repeat) in runs.items():
@@ -118,8 +118,8 @@ def _interactions(label, street, indicator, other, callbacks, data, figures,
         f"{p95['the same switch rebuilding the full map figure'] / switch_p95:.1f}× | |"
     )
     rows.append(
-        f"| {label}: full street page ÷ indicator switch, p95 | "
-        f"{p95['full street page'] / switch_p95:.1f}× | |"
+        f"| {label}: full page ÷ indicator switch, p95 | "
+        f"{p95['full page'] / switch_p95:.1f}× | |"
     )
     return rows
 

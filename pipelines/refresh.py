@@ -22,10 +22,11 @@ from pipelines import warehouse
 from pipelines.area_index import AreaIndex
 from pipelines.area_publish import publish_areas, publish_code_changes, recode_history
 from pipelines.areas import load_tree
+from pipelines.engines import layer_values
 from pipelines.extract import ExtractError, file_facts
 from pipelines.layers.check import check_layers, layer_digest
-from pipelines.layers.engine import Values, duckdb_values, materialise
-from pipelines.layers.kept import KeptValues, tree_changed
+from pipelines.layers.engine import materialise
+from pipelines.layers.kept import KeptValues, changed_tables
 from pipelines.layers.spec import LayerError
 from pipelines.linkage import publish_task_snapshot
 from pipelines.placement import place_facilities
@@ -233,7 +234,7 @@ def run_refresh(
         _update_catalog(con, report.files)
         demo_list = take_demo_list(con, settings.inbox)
         mark_synthetic(con)
-        changed = _changed(con, report)
+        changed = changed_tables(con, {r.source for r in report.files if r.status == "ok"})
         touched = [s for s in SOURCES.values() if changed is None or f"stg.{s.table}" in changed]
         for source_id, rows in place_facilities(con, touched).items():
             echo(
@@ -251,7 +252,7 @@ def run_refresh(
             [[layer_digest(layer), layer.id] for layer in layers],
         )
         kept = KeptValues({layer.id: layer_digest(layer) for layer in layers}, changed)
-        values = _values(settings, con, layers, engine, kept, echo)
+        values = layer_values(settings, con, layers, engine, kept, echo)
         outcome = materialise(con, layers, report.refresh_id, values, kept.stands)
         kept.forget_others(con)
         layer_errors += outcome.errors
@@ -280,43 +281,6 @@ def run_refresh(
     if demo_list is not None:
         demo_list.unlink(missing_ok=True)
     return report
-
-
-# Staged tables a refresh rebuilds every time from what it has done (deliveries, tasks).
-_DERIVED = {"stg.data_delivery", "stg.task_snapshot"}
-
-
-def _changed(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> set[str] | None:
-    """The staged tables that took new rows in this refresh; None (everything) when a
-    boundary file loaded or the area tree changed, since facilities are placed anew."""
-    loaded = {r.source for r in report.files if r.status == "ok"}
-    if tree_changed(con) or "boundaries" in loaded:
-        return None
-    return {f"stg.{SOURCES[source].table}" for source in loaded} | _DERIVED
-
-
-def _values(
-    settings: Settings, con, layers: list, engine: str, kept: KeptValues, echo: Echo
-) -> Values:
-    """What computes the layers' values: DuckDB here, or Spark (every layer to compute,
-    up front); either way only for layers whose kept values are not fresh."""
-    if engine == "duckdb":
-        return kept.around(duckdb_values)
-    if engine != "spark":
-        raise ValueError(f"unknown engine {engine!r}: duckdb or spark")
-    from pipelines.engines.spark import SparkUnavailable, SparkValues
-
-    t0 = time.perf_counter()
-    values = SparkValues(settings)
-    try:
-        values.compute(con, [layer for layer in layers if not kept.fresh(con, layer)])
-    except SparkUnavailable as exc:
-        raise ValueError(str(exc)) from exc
-    echo(
-        f"spark  {len(values.results)} layer(s) computed on {settings.spark_master} "
-        f"in {time.perf_counter() - t0:.1f} s"
-    )
-    return kept.around(values)
 
 
 def _describe(result: FileResult, seconds: float) -> str:

@@ -30,14 +30,12 @@ from sqlglot import exp
 from cockpit.levels import ROLLED_UP
 from cockpit.settings import Settings
 from pipelines.checks import ident
-from pipelines.layers.engine import (
-    LayerRunError,
+from pipelines.layers.engine import LayerRunError, missing_sources, top_of_tree
+from pipelines.layers.leaf import (
     allowed_levels,
     duplicated,
     leaf_select,
-    missing_sources,
     output_problem,
-    top_of_tree,
     unknown_areas,
 )
 from pipelines.layers.spec import RATIO_LIKE, Layer

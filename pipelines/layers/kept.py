@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipelines.layers.spec import Layer
+from pipelines.sources import SOURCES
 
 KEPT_DDL = """
 CREATE TABLE IF NOT EXISTS stg.layer_value (
@@ -39,6 +40,19 @@ def tree_state(con: duckdb.DuckDBPyConnection) -> str:
         "ORDER BY code), '')) || md5(coalesce((SELECT string_agg(concat_ws('|', old_code, "
         "new_code), ',' ORDER BY old_code, new_code) FROM ind.area_change), '')) FROM ind.area"
     ).fetchall()[0][0]
+
+
+# Staged tables a refresh rebuilds every time from what it has done (deliveries, tasks).
+EVERY_REFRESH = {"stg.data_delivery", "stg.task_snapshot"}
+
+
+def changed_tables(con: duckdb.DuckDBPyConnection, loaded: set[str]) -> set[str] | None:
+    """The staged tables that took new rows in a refresh that loaded files of the
+    ``loaded`` sources; None (everything) when a boundary file loaded or the area tree
+    changed, since facilities are placed anew."""
+    if tree_changed(con) or "boundaries" in loaded:
+        return None
+    return {f"stg.{SOURCES[source].table}" for source in loaded} | EVERY_REFRESH
 
 
 def tree_changed(con: duckdb.DuckDBPyConnection) -> bool:

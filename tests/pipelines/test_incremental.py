@@ -10,12 +10,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.layers.kept import EVERY_REFRESH
 from pipelines.layers.spec import discover
 from pipelines.refresh import run_refresh
 from tests.conftest import make_settings
-
-# What every refresh rebuilds from what it did: deliveries (timeliness) and tasks.
-EVERY_REFRESH = {"stg.data_delivery", "stg.task_snapshot"}
 
 COMMUNITY = "330103001051"
 COLUMNS = (
