@@ -118,8 +118,7 @@ def _interactions(label, street, indicator, other, callbacks, data, figures,
         f"{p95['the same switch rebuilding the full map figure'] / switch_p95:.1f}× | |"
     )
     rows.append(
-        f"| {label}: full page ÷ indicator switch, p95 | "
-        f"{p95['full page'] / switch_p95:.1f}× | |"
+        f"| {label}: full page ÷ indicator switch, p95 | {p95['full page'] / switch_p95:.1f}× | |"
     )
     return rows
 
