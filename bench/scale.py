@@ -38,6 +38,7 @@ INDICATORS = [
 
 def build(root: Path, communities: int = 3000) -> Path:
     """The warehouse file under ``root`` and its pointer; returns the pointer."""
+    from pipelines.layers.alerts import ALERT_DDL
     from pipelines.layers.values import INDICATOR_DDL
     from pipelines.points import MAP_POINT_DDL, PARK_SECTION_DDL
     from pipelines.warehouse import SCHEMA_SQL
@@ -52,6 +53,7 @@ def build(root: Path, communities: int = 3000) -> Path:
     con.execute("ALTER TABLE ind.indicator_value DROP COLUMN base")
     con.execute(MAP_POINT_DDL)
     con.execute(PARK_SECTION_DDL)
+    con.execute(ALERT_DDL)  # published by every refresh; the pages read it
     per_street = communities // STREETS
     side = int(per_street**0.5) + 1
     width, size = 0.06 / STREETS, 0.06 / STREETS / side
@@ -90,8 +92,13 @@ def build(root: Path, communities: int = 3000) -> Path:
             {"level": lv, "green": green, "amber": amber, "target": green}
             for lv in ("district", "street", "community")
         ]
+        # By name: the columns added since (alert rules, assessment) keep their defaults.
         con.execute(
-            f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 23)})",
+            "INSERT INTO ind.indicator (indicator_id, name_zh, name_en, description_zh, "
+            "description_en, domain, department, unit, unit_en, direction, rollup, scale, "
+            "decimals, levels, cadence, threshold_green, threshold_amber, target, "
+            "suppress_below, sources, layer_file, threshold_basis, bounds) "
+            f"VALUES ({', '.join(['?'] * 23)})",
             [ind_id, name_zh, ind_id, name_zh, ind_id, "society", "statistics", "", "",
              direction, "weighted_mean", 1.0, 1, ["district", "street", "community"],
              "monthly", green, amber, green, 0, ["stg.population"], f"society/{ind_id}.yml",
