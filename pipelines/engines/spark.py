@@ -19,6 +19,7 @@ needs otherwise.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +128,6 @@ def session(settings: Settings):
 
 
 def _java_home() -> bool:
-    import os
-
     home = os.environ.get("JAVA_HOME")
     return bool(home) and Path(home, "bin", "java").exists()
 
@@ -298,15 +297,14 @@ class SparkValues:
             "numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator, "
             "as_of::TIMESTAMP AS as_of, base::DOUBLE AS base"
         )
-        if folder.exists():
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _vals AS SELECT {columns} FROM read_parquet($files)",
-                {"files": str(folder / "*.parquet")},
-            )
-        else:  # a layer with no rows at all has no folder of its own
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _vals AS SELECT * FROM (SELECT NULL AS area_code, "
-                "NULL AS period, NULL AS value, NULL AS numerator, NULL AS denominator, "
-                "NULL AS as_of, NULL AS base) WHERE false"
-            )
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _vals AS SELECT {columns} FROM _vals")
+        # A layer with no rows at all has no folder of its own: no rows, the same columns.
+        source = (
+            "read_parquet($files)"
+            if folder.exists()
+            else "(SELECT NULL AS area_code, NULL AS period, NULL AS value, NULL AS numerator, "
+            "NULL AS denominator, NULL AS as_of, NULL AS base WHERE false)"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _vals AS SELECT {columns} FROM {source}",
+            {"files": str(folder / "*.parquet")} if folder.exists() else None,
+        )
