@@ -48,7 +48,8 @@ def interaction_rows(label: str, street: str, indicator: str, other: str) -> lis
     request: a signed-in administrator's principal, the street's page as the URL."""
     from dashboard import callbacks, data, figures
     from dashboard.app import create_app
-    from dashboard.components.cockpit import analysis_figures, area_page, map_with_points
+    from dashboard.components.cockpit import area_page
+    from dashboard.components.panels import analysis_figures, map_with_points
 
     with signed_in(create_app()):
         return _interactions(label, street, indicator, other, callbacks, data, figures,

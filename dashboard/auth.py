@@ -31,7 +31,7 @@ HEALTH = "/api/health"
 # Requests a browser makes for data, as opposed to a page it navigates to.
 DATA_PREFIXES = ("/_dash-", "/export/", "/geo/", "/_reload-hash")
 ADMIN_PREFIX = "/admin/"
-AREA_PAGES = ("street", "community", "park", "brief")
+AREA_PAGES = ("district", "street", "community", "park", "brief")
 
 login_manager = flask_login.LoginManager()
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
@@ -184,8 +184,8 @@ def gate():
 
 
 def audit_page_view() -> None:
-    """A page view is the pages router's callback for a path: one per page opened,
-    whether by a full load or a click on a link."""
+    """A page view is the pages router's callback for a path (a click on a link, or a
+    full load the shell did not render; ``shell.layout`` records those it does)."""
     if flask.request.path != "/_dash-update-component" or principal() is None:
         return
     body = flask.request.get_json(silent=True) or {}
@@ -193,8 +193,12 @@ def audit_page_view() -> None:
         return
     values = {i.get("property"): i.get("value") for i in body.get("inputs", [])}
     path, search = values.get("pathname"), values.get("search") or ""
-    if not isinstance(path, str) or not isinstance(search, str):
-        return
+    if isinstance(path, str) and isinstance(search, str):
+        page_view(path, search)
+
+
+def page_view(path: str, search: str) -> None:
+    """One page opened, as the audit log and the usage page count it."""
     query = parse_qs(search.lstrip("?"))
     parts = path.strip("/").split("/")
     area = parts[1] if len(parts) == 2 and parts[0] in AREA_PAGES else None

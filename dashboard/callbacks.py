@@ -22,7 +22,7 @@ from werkzeug.exceptions import BadRequest
 
 from dashboard import attention, auth, data, figures, ids, insights, point_layers, views
 from dashboard.components.alerts import alert_body
-from dashboard.components.cockpit import (
+from dashboard.components.panels import (
     alert_dispatch,
     analysis_figures,
     csv_links,

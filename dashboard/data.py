@@ -11,8 +11,10 @@ from the session on the server), and every reader given one area checks it with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import flask
@@ -24,6 +26,8 @@ from cockpit.freshness import china_time
 from cockpit.levels import child_level
 from cockpit.settings import Settings, load_settings
 from dashboard import cache as query_cache
+
+T = TypeVar("T")
 
 
 @cache
@@ -60,6 +64,12 @@ def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
             cursor.close()
 
     return query_cache.remembered(version, sql, params, read)
+
+
+def remembered(name: str, params: object, build: Callable[[], T]) -> T:
+    """What ``build`` derives from the published version (and ``params``), cached with
+    the version like any query's answer: ``name`` says what it is."""
+    return query_cache.remembered(_version(), name, params, build)
 
 
 def first_row(sql: str, params: list | dict | None = None) -> dict | None:

@@ -157,13 +157,14 @@ def may_dispatch(area_code: str) -> bool:
     return who.scope in store.ancestors(data.area_tree(), area_code)
 
 
-def dispatch_form(row: dict, period: str, lang: str) -> html.Form:
-    """The 督办 button beside an alert: a POST that makes it a task."""
+def dispatch_form(row: dict, period: str, lang: str, csrf: str | None = None) -> html.Form:
+    """The 督办 button beside an alert: a POST that makes it a task, with ``csrf`` (the
+    session's token unless given)."""
     fields = {"indicator_id": row["indicator_id"], "area_code": row["area_code"],
               "period": period, "severity": row["status"], "lang": lang}  # fmt: skip
     return html.Form(
         [
-            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            dcc.Input(type="hidden", name="csrf_token", value=csrf or generate_csrf()),
             *[dcc.Input(type="hidden", name=k, value=v) for k, v in fields.items()],
             html.Button(t("task.dispatch", lang), type="submit", className="dispatch-button"),
         ],

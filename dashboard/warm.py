@@ -1,7 +1,8 @@
 """Warm the answer cache for the top of the tree right after a publish, so the first
 official of the morning does not pay for it: ``cockpit refresh`` renders the top area's
-page in each language as a viewer of the whole tree would, which reads (and so caches)
-every answer that page needs under the new version."""
+page in each language as an official and a wall screen of the whole tree would see it,
+which reads (and so caches) every answer that page needs, and its panels, under the new
+version."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ def warm_top(settings: Settings) -> str:
         top = data.top_area()
         if top is None:
             return "cache: nothing published to warm"
-        flask.g.principal = Principal("warm", "cockpit refresh", "viewer", top["code"], False)
-        for lang in ("zh", "en"):
-            area_page(None, None, lang, None)
+        # An official and a wall screen of the whole tree: a wall's page has no dispatch
+        # forms, so it is kept apart.
+        for kiosk in (False, True):
+            flask.g.principal = Principal("warm", "cockpit refresh", "viewer", top["code"], kiosk)
+            for lang in ("zh", "en"):
+                area_page(None, None, lang, None)
     return f"cache: warmed the top of the tree in {time.perf_counter() - started:.1f} s"

@@ -1,5 +1,6 @@
 """Answers are cached under the published version: a refresh that changes a figure shows
-the new figure on the next page, and `cockpit refresh` warms the top of the tree."""
+the new figure on the next page, and `cockpit refresh` warms the top of the tree. A page
+opened cold comes with the app itself, without a callback round trip for its content."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import pandas as pd
 import pytest
 
 from cockpit import store
-from cockpit.store import accounts
+from cockpit.store import accounts, audit
 from pipelines.refresh import run_refresh
 from tests.conftest import PASSWORD, make_settings, run_cockpit, serve_cockpit
 
 pytestmark = pytest.mark.browser
 
 COMMUNITY = "330103001051"
+STREET = "330103001000"
+ROUTER = "_pages_content.children"
 CARD = '[id=\'{"indicator":"clinic_visits","type":"kpi-card"}\'] .kpi-value'
 
 
@@ -61,3 +64,36 @@ def test_a_publish_is_never_answered_from_the_cache_of_the_last(
         warmed = _entries(settings.cache_dir) - cached
         assert len(warmed) >= 10
         assert _shown(page, url) == "7777"
+
+
+def test_a_page_opened_cold_comes_with_the_app_and_a_link_goes_through_the_router(
+    demo, server, tracked, people
+) -> None:
+    page = tracked.page
+    bodies: list[str] = []
+    page.on(
+        "request",
+        lambda r: bodies.append(r.post_data or "") if "_dash-update-component" in r.url else None,
+    )
+    path = f"/community/{COMMUNITY}"
+
+    def views() -> int:
+        rows = audit.events(demo.app_db, user=people["district"]["name"], kind="page_view")
+        return sum(1 for e in rows if e.path == f"{path}?indicator=clinic_visits")
+
+    before = views()
+    page.goto(f"{server}{path}?indicator=clinic_visits")
+    page.wait_for_selector(CARD, state="attached")
+    page.wait_for_selector("#area-map .js-plotly-plot")
+    page.wait_for_selector("#ranking-chart .main-svg")
+    assert "长庆" in page.locator("#breadcrumb").inner_text()
+    page.wait_for_function("document.title === '社区驾驶舱'")
+    assert not [b for b in bodies if ROUTER in b], "the page's content asked for again"
+    assert views() == before + 1, "one view of the page, as the usage page counts them"
+
+    # A link is followed by the router, as before.
+    page.locator("#breadcrumb a.crumb", has_text="长庆").click()
+    page.wait_for_url(f"**/street/{STREET[:9]}*")
+    page.wait_for_selector(".cockpit.level-street")
+    assert [b for b in bodies if ROUTER in b]
+    assert tracked.external_requests() == []

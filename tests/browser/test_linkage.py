@@ -14,6 +14,7 @@ from cockpit.store.models import Task
 from cockpit.store.tasks import Actor
 from cockpit.store.tasks import visible as store_visible
 from tests.conftest import COMMUNITY, PASSWORD, STREET, csrf_token, sign_in
+from tests.security.client import Cockpit
 
 pytestmark = pytest.mark.browser
 
@@ -150,3 +151,52 @@ def test_forged_and_out_of_scope_requests_are_refused(server, people, demo):
                      timeout=30).status_code in (400, 403)  # fmt: skip
     with session(demo.app_db) as db:
         assert db.get(Task, task).state == "dispatched"
+
+
+def _form_fields(node: object, found: list[dict]) -> list[dict]:
+    """The hidden fields of every form in a page's JSON, one dict per form."""
+    if isinstance(node, dict):
+        if node.get("type") == "Form":
+            fields = []
+            _inputs(node["props"].get("children"), fields)
+            found.append({f["name"]: f["value"] for f in fields})
+        else:  # a component's props, or the callback answer around them
+            for value in (node.get("props") or node).values():
+                _form_fields(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _form_fields(item, found)
+    return found
+
+
+def _inputs(node: object, out: list[dict]) -> None:
+    if isinstance(node, dict):
+        props = node.get("props") or {}
+        if node.get("type") == "Input" and "name" in props:
+            out.append(props)
+        _inputs(props.get("children"), out)
+    elif isinstance(node, list):
+        for item in node:
+            _inputs(item, out)
+
+
+def test_a_cached_page_carries_each_sessions_own_token(server, people):
+    """Two sessions of one scope are served a street's panels from one cache entry; each
+    page's forms carry that session's CSRF token, which works in it and in no other."""
+    path = f"/street/{STREET}"
+    first, second = sign_in(server, people["district"]), sign_in(server, people["district"])
+    pages = [Cockpit(server, http).page(path) for http in (first, second)]
+    assert all(p.status_code == 200 and "csrf-slot" not in p.text for p in pages)
+    forms = [_form_fields(p.json(), []) for p in pages]
+    dispatch = [[f for f in page if "indicator_id" in f] for page in forms]
+    assert dispatch[0] and dispatch[1], "the district may dispatch the street's alerts"
+    tokens = [{f["csrf_token"] for f in page} for page in forms]
+    # Every form of a page (the header's sign-out, each alert's 督办) has the same token,
+    # and the two sessions' tokens differ.
+    assert len(tokens[0]) == 1 and len(tokens[1]) == 1 and tokens[0] != tokens[1]
+    fields = dict(dispatch[1][0])
+    refused = second.post(f"{server}/tasks/new", data={**fields, "csrf_token": tokens[0].pop()},
+                          timeout=30, allow_redirects=False)  # fmt: skip
+    assert refused.status_code == 400
+    made = second.post(f"{server}/tasks/new", data=fields, timeout=30, allow_redirects=False)
+    assert made.status_code == 303 and "/tasks/" in made.headers["Location"]

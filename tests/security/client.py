@@ -1,5 +1,6 @@
 """Speaking to a served cockpit as its browser does (and as a forger would): pages through
-the pages router's callback, callbacks by their declared inputs, exports and geometry."""
+the pages router's callback or in the shell of a first load, callbacks by their declared
+inputs, exports and geometry."""
 
 from __future__ import annotations
 
@@ -48,6 +49,13 @@ class Cockpit:
     def page(self, path: str, search: str = "") -> requests.Response:
         """The content of a page, as the pages router renders it for this caller."""
         return self.call(self.spec(ROUTER), [path, search])
+
+    def first_render(self, path: str) -> requests.Response:
+        """The app's shell as the browser fetches it on opening ``path`` (which the
+        Referer names), with that page rendered in it."""
+        return self.http.get(
+            f"{self.url}/_dash-layout", headers={"Referer": f"{self.url}{path}"}, timeout=60
+        )
 
     def get(self, path: str) -> requests.Response:
         return self.http.get(f"{self.url}{path}", timeout=60, allow_redirects=False)
