@@ -1,4 +1,7 @@
-"""``make bench``: measured, not asserted. Results go to docs/PERFORMANCE.md by hand.
+"""The demo part of ``make bench``: measured, not asserted; its table is
+``bench/results/main.md``. ``make bench`` then runs the city-scale, load, render, ingest
+and Spark benchmarks, and ``bench.report`` writes their figures against the targets into
+docs/PERFORMANCE.md.
 
 1. The demo, end to end: generate and refresh, in a temporary folder.
 2. Every cockpit interaction's server time on the demo, by calling the callbacks, against

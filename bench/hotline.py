@@ -11,6 +11,7 @@ process's maximum resident set.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
 BASELINE = """
 import duckdb, sys
 con = duckdb.connect(sys.argv[2])
@@ -61,7 +63,7 @@ def generate(path: Path, rows: int) -> None:
 
 
 def main(rows: int = 5_000_000) -> list[str]:
-    lines = []
+    lines, runs = [], []
     with tempfile.TemporaryDirectory(dir=os.environ.get("COCKPIT_BENCH_TMP")) as tmp:
         root = Path(tmp)
         utf8 = root / "12345热线工单明细.csv"
@@ -96,11 +98,18 @@ def main(rows: int = 5_000_000) -> list[str]:
             seconds, mb, code = _run(
                 [sys.executable, "-m", "cockpit.cli", "refresh", "hotline"], env
             )
+            runs.append({
+                "encoding": label, "seconds": round(seconds, 1), "exit": code,
+                "vs_read_csv": round(base_s / seconds, 3), "peak_mb": round(mb),
+            })  # fmt: skip
             status = "" if code == 0 else f" (exit {code})"
             lines.append(
                 f"| `cockpit refresh hotline`, {label}{status} | {seconds:.1f} s | "
                 f"{rows / seconds:,.0f} | {base_s / seconds:.2f}× | {mb:,.0f} MB |"
             )
+    RESULTS.mkdir(exist_ok=True)
+    result = {"rows": rows, "mb": round(size_mb), "read_csv_s": round(base_s, 1), "runs": runs}
+    (RESULTS / "hotline.json").write_text(json.dumps(result, indent=2))
     return lines
 
 

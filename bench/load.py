@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -29,6 +30,9 @@ from bench.city_scale import RESULTS, _env
 
 REPO = Path(__file__).resolve().parent.parent
 DISPATCH = "_dash-update-component"
+# A page's own work: the layout (which carries the page opened, named by the Referer) and
+# the callbacks. Static files are cached by a browser and left out.
+LAYOUT = "/_dash-layout"
 
 
 def _views(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -52,8 +56,9 @@ def _views(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def record(url: str, token: str, root: Path) -> dict:
-    """The callbacks headless Chromium sends for each view, an indicator switch and the
-    wall's steps."""
+    """The requests headless Chromium sends for each view, an indicator switch and the
+    wall's steps, beyond the static files: the layout (with the page it was opened from)
+    and the callbacks."""
     from playwright.sync_api import sync_playwright
 
     views, indicators = _views(root)
@@ -71,6 +76,10 @@ def record(url: str, token: str, root: Path) -> dict:
                 body = request.post_data or "{}"
                 output = json.loads(body).get("output", "?")
                 calls.append({"name": output.strip(".").split(".")[0][:40], "body": body})
+            elif request.method == "GET" and urlsplit(request.url).path == LAYOUT:
+                opened = urlsplit(request.headers.get("referer", ""))
+                page = opened.path + (f"?{opened.query}" if opened.query else "")
+                calls.append({"name": "layout", "body": None, "opened": page})
 
         page.on("request", seen)
         page.goto(f"{url}/?token={token}")

@@ -22,10 +22,16 @@ _CALLBACK = "/_dash-update-component"
 
 def _replay(user: HttpUser, view: dict) -> None:
     """A view as the browser asked for it: the page (none for a change within a page),
-    then its callbacks in the order they were sent."""
+    then the layout (rendering the page it names) and the callbacks, in the order sent."""
     if view["path"]:
         user.client.get(view["path"], name=f"page {view['kind']}")
     for call in view["callbacks"]:
+        if call["body"] is None:
+            user.client.get(
+                "/_dash-layout", headers={"Referer": f"{user.host}{call['opened']}"},
+                name=f"layout {view['kind']}",
+            )  # fmt: skip
+            continue
         user.client.post(
             _CALLBACK, data=call["body"], headers={"Content-Type": "application/json"},
             name=f"callback {call['name']}",
