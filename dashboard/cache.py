@@ -11,6 +11,7 @@ per process, Redis by URL, or none.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -50,10 +51,20 @@ def _bound() -> bool:
     return app is not None and answers in app.extensions.get("cache", {})
 
 
+@functools.cache
+def _code() -> str:
+    """The dashboard's code: what it derives from the data (a page's panels, a figure)
+    changes with it, so a new release never reads what the last one kept."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def key(version: Path, sql: str, params: object) -> str:
     # The version's path and modification time: a file is never rewritten once published,
     # and two cockpits on one machine never share a path.
-    stamp = [str(version), version.stat().st_mtime_ns]
+    stamp = [str(version), version.stat().st_mtime_ns, _code()]
     text = orjson.dumps([stamp, sql, params], default=str, option=orjson.OPT_SORT_KEYS)
     return "q:" + hashlib.sha256(text).hexdigest()
 

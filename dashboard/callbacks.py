@@ -20,14 +20,9 @@ from dash import (
 )
 from werkzeug.exceptions import BadRequest
 
-from dashboard import attention, auth, data, figures, ids, insights, point_layers, views
+from dashboard import answers, attention, auth, data, figures, ids, point_layers, views
 from dashboard.components.alerts import alert_body
-from dashboard.components.panels import (
-    alert_dispatch,
-    analysis_figures,
-    csv_links,
-    layer_trace,
-)
+from dashboard.components.panels import alert_dispatch
 from dashboard.urls import area_href, link_code
 
 _URL = (State(ids.NAV, "pathname"), State(ids.NAV, "search"))
@@ -91,19 +86,11 @@ def recolour_map(indicator_id, mode, pathname, search) -> Patch:
         raise BadRequest("no such indicator")
     asked = views.choices([mode], figures.MAP_MODES)[0]
     auth.record("indicator_view", area=view.area["code"], detail={"indicator": indicator_id})
-    values = data.map_values(view.parent, view.child_level, indicator_id, view.period)
-    value_range = insights.value_range(view.parent, view.child_level, indicator_id)
-    mode = figures.map_mode(values, asked)
+    changed = answers.recolour(view, indicator, asked)
     patch = Patch()
-    for key, value in figures.recolour(values, indicator, view.lang, mode, value_range).items():
-        patch["data"][figures.VALUE_TRACE][key] = value
-    # The grey ground says "<k" where this indicator keeps a small count back.
-    codes = values["code"].tolist()
-    patch["data"][figures.BASE_TRACE]["locations"] = codes
-    patch["data"][figures.BASE_TRACE]["z"] = [0] * len(codes)
-    patch["data"][figures.BASE_TRACE]["customdata"] = figures.base_hover(
-        codes, values, indicator, view.lang
-    )
+    for trace, part in ((figures.VALUE_TRACE, "value"), (figures.BASE_TRACE, "base")):
+        for key, value in changed[part].items():
+            patch["data"][trace][key] = value
     return patch
 
 
@@ -122,9 +109,7 @@ def switch_analysis(indicator_id, pathname, search):
     indicator = data.indicator(views.indicator_id(indicator_id))
     if indicator is None:
         raise BadRequest("no such indicator")
-    values = data.map_values(view.parent, view.child_level, indicator_id, view.period)
-    ranking, trend = analysis_figures(view.area, indicator, values, view.period, view.lang)
-    links = csv_links(view.area["code"], indicator_id, view.period, view.lang)
+    ranking, trend, links = answers.analysis(view, indicator)
     return ranking, trend, links["ranking"], links["trend"]
 
 
@@ -162,17 +147,12 @@ def toggle_points(layers, pathname, search) -> Patch:
     view = views.area_view(pathname, search)
     layers = views.choices(layers, point_layers.POINT_LAYERS)
     patch = Patch()
-    shapes = data.shapes(view.parent, view.child_level) if layers else {}
-    for slot, (layer, index) in enumerate(point_layers.POINT_TRACE.items()):
-        if layer in layers:
-            trace, note = layer_trace(
-                view.parent, view.child_level, layer, view.period, view.lang, shapes
-            )
-            for key, value in trace.items():
-                patch["data"][index][key] = value
-        else:
+    slots = zip(answers.points(view, layers), point_layers.POINT_TRACE.values(), strict=True)
+    for slot, ((trace, note), index) in enumerate(slots):
+        if trace is None:
             patch["data"][index]["visible"] = False
-            note = point_layers.outside_note(layer, 0, view.lang)
+        for key, value in (trace or {}).items():
+            patch["data"][index][key] = value
         for key, value in note.items():
             patch["layout"]["annotations"][slot][key] = value
     return patch

@@ -10,12 +10,16 @@ widens it. With no principal (no request, or nobody signed in) every reader fail
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 import flask
 from werkzeug.exceptions import Forbidden
 
 from dashboard import data
+
+T = TypeVar("T")
 
 
 class NoScope(Forbidden):
@@ -71,3 +75,14 @@ def visible() -> list[str] | None:
 
 def can_see(code: str) -> bool:
     return code in _visible(data.warehouse_version(), root())[1]
+
+
+def remembered(name: str, params: list, build: Callable[[], T], kind: bool = False) -> T:
+    """``build()``'s result for the published version, ``params`` and the caller's scope
+    (and, with ``kind``, whether the caller is a wall screen), from the answer cache when
+    it holds it: two callers of one scope share it, callers of two scopes never do."""
+    principal = flask.g.get("principal") if flask.has_request_context() else None
+    if principal is None:
+        raise NoScope()
+    caller = [principal.scope, principal.kiosk] if kind else [principal.scope]
+    return data.remembered(name, [*params, *caller], build)
