@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, no_up
 from werkzeug.exceptions import BadRequest
 
 from dashboard import data, ids, views
-from dashboard.components.wall import wall_view
+from dashboard.components.wall import cached_wall_view
 from dashboard.pages.wall import playlist
 
 
@@ -44,7 +44,9 @@ def wall_step(tick, next_, prev, pause, poll, state):
     # The playlist is drawn on the server each step, from the caller's scope.
     order = playlist()
     state["index"] %= len(order)
-    body = wall_view(order[state["index"]], state["lang"], state["index"], order, state["paused"])
+    body = cached_wall_view(
+        order[state["index"]], state["lang"], state["index"], order, state["paused"]
+    )
     return state, body, state["paused"]
 
 

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard import attention, data, ids, scope
 from dashboard.components.cockpit import no_data
-from dashboard.components.wall import wall_view
+from dashboard.components.wall import cached_wall_view
 from dashboard.i18n import pick_lang
 
 MIN_DWELL, MAX_DWELL = 2, 600
@@ -39,7 +39,7 @@ def layout(lang: str | None = None, dwell: str | None = None, **_query: str):
     lang = pick_lang(lang)
     try:
         order = playlist()
-        body = wall_view(order[0], lang, 0, order, paused=False)
+        body = cached_wall_view(order[0], lang, 0, order, paused=False)
         version = data.warehouse_version()
     except data.NoWarehouse:
         return no_data(lang)
