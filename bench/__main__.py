@@ -83,13 +83,16 @@ def main() -> None:
             big_env = {**env, "COCKPIT_WAREHOUSE": str(pointer)}
             lines += load_rows("3,000 communities", big_env, "/street/330103001000")
 
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}")  # fmt: skip
-    print()
-    print("| measure | p50 / p95 or result | payload |")
-    print("|---|---|---|")
-    for line in lines:
-        print(line)
+    table = [
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}",
+        "",
+        "| measure | p50 / p95 or result | payload |",
+        "|---|---|---|",
+        *lines,
+    ]
+    (REPO / "bench" / "results" / "main.md").write_text("\n".join(table) + "\n")
+    print("\n".join(table))
 
 
 if __name__ == "__main__":
