@@ -10,11 +10,13 @@ widens it. With no principal (no request, or nobody signed in) every reader fail
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TypeVar
 
 import flask
+import orjson
+from dash._utils import to_json
 from werkzeug.exceptions import Forbidden
 
 from dashboard import data
@@ -86,3 +88,22 @@ def remembered(name: str, params: list, build: Callable[[], T], kind: bool = Fal
         raise NoScope()
     caller = [principal.scope, principal.kiosk] if kind else [principal.scope]
     return data.remembered(name, [*params, *caller], build)
+
+
+def remembered_components(
+    name: str,
+    params: list,
+    build: Callable[[], list],
+    fill: Mapping[str, Callable[[], str]],
+    kind: bool = False,
+) -> list[orjson.Fragment]:
+    """The components ``build()`` returns, kept like ``remembered`` as the JSON the browser
+    is sent and given back as that JSON (``orjson.Fragment``, written out as it is: walking
+    it again as Python objects cost more than building the rest of a page). What is per
+    request in them is a slot in the kept JSON, filled by ``fill[slot]()`` when present."""
+    parts = remembered(name, params, lambda: [to_json(c) for c in build()], kind=kind)
+    for slot, value in fill.items():
+        if any(slot in part for part in parts):
+            text = value()
+            parts = [part.replace(slot, text) for part in parts]
+    return [orjson.Fragment(part) for part in parts]

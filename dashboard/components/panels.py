@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 import orjson
 from dash import html
-from dash._utils import to_json
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import attention, charts, data, figures, fmt, insights, point_layers, scope, tasks
@@ -170,15 +169,11 @@ class PanelView(NamedTuple):
 
 def cached_panels(view: PanelView) -> list[orjson.Fragment]:
     """``area_panels``, read from the cache when this version has built them for a caller
-    of the same scope and kind, with this session's CSRF token. They stay the JSON they
-    were kept as (``orjson.Fragment``), which the answer's encoder writes out as it is:
-    walking them again as Python objects cost more than building the rest of the page."""
-    key = [view.area["code"], *view[1:]]
-    parts = scope.remembered(
-        "page:area-panels", key, lambda: [to_json(p) for p in area_panels(view)], kind=True
-    )
-    token = generate_csrf() if any(CSRF_SLOT in part for part in parts) else None
-    return [orjson.Fragment(part.replace(CSRF_SLOT, token) if token else part) for part in parts]
+    of the same scope and kind, with this session's CSRF token."""
+    return scope.remembered_components(
+        "page:area-panels", [view.area["code"], *view[1:]], lambda: area_panels(view),
+        {CSRF_SLOT: generate_csrf}, kind=True,
+    )  # fmt: skip
 
 
 def area_panels(view: PanelView) -> list:
