@@ -52,7 +52,7 @@ def main() -> None:
         from bench.timing import interaction_rows
         from cockpit.settings import load_settings
         from pipelines.demo import write_demo
-        from pipelines.refresh import run_refresh
+        from pipelines.publish.refresh import run_refresh
 
         settings = load_settings()
         t0 = time.perf_counter()
@@ -64,7 +64,7 @@ def main() -> None:
         lines.append(f"| demo generate (`cockpit demo`) | {t1 - t0:.2f} s | |")
         lines.append(f"| demo refresh (`cockpit refresh`, {rows:,} rows) | {t2 - t1:.2f} s | |")
         lines += quality_rows(settings.warehouse.resolve())
-        from pipelines.areas import load_area_tree
+        from pipelines.areas.tree import load_area_tree
 
         lines += geometry_rows("demo", load_area_tree(settings))
         lines += geometry_rows("city", city_tree())

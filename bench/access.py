@@ -15,11 +15,12 @@ def access_rows(label: str, street: str) -> list[str]:
     import flask
 
     from cockpit.store import accounts, sessions
-    from dashboard import auth, data, scope
-    from dashboard.app import create_app
+    from dashboard.access import auth, scope
+    from dashboard.reading import warehouse
+    from dashboard.shell.app import create_app
 
     app = create_app()
-    url = data.settings().app_db
+    url = warehouse.settings().app_db
     name = "bench-street"
     if name not in {u.name for u in accounts.list_users(url)}:
         accounts.add_user(url, name, "viewer", street, "bench password, not secret")

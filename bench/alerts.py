@@ -42,7 +42,7 @@ def quality_rows(warehouse: Path) -> list[str]:
 
 def main() -> None:
     from pipelines.demo import write_demo
-    from pipelines.refresh import run_refresh
+    from pipelines.publish.refresh import run_refresh
     from tests.conftest import make_settings
 
     with tempfile.TemporaryDirectory() as folder:

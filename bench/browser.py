@@ -39,7 +39,7 @@ def _free_port() -> int:
 def serving(env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cockpit.cli", "serve"],
+        [sys.executable, "-m", "commands.cli", "serve"],
         cwd=REPO, env={**os.environ, **env, "COCKPIT_PORT": str(port)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip

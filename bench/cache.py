@@ -26,8 +26,8 @@ RUNS = 15
 
 def _measure() -> dict[str, float]:
     from bench.timing import signed_in
-    from dashboard.app import create_app
     from dashboard.components.cockpit import area_page
+    from dashboard.shell.app import create_app
 
     out = {}
     with signed_in(create_app()):

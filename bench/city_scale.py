@@ -134,8 +134,8 @@ def build_city(root: Path, districts: int, streets: int, communities: int, event
     ``root``; returns what was made and how long it took."""
     os.environ.update(_env(root))
     from cockpit.settings import load_settings
-    from pipelines.area_files import build_area_tree
-    from pipelines.areas import write_tree
+    from pipelines.areas.files import build_area_tree
+    from pipelines.areas.tree import write_tree
     from pipelines.demo import write_demo
 
     settings = load_settings()
@@ -181,7 +181,7 @@ def _resend_health(root: Path) -> None:
 
 def refresh_rows(root: Path, facts: dict) -> dict:
     env = _env(root)
-    cockpit = [sys.executable, "-m", "cockpit.cli"]
+    cockpit = [sys.executable, "-m", "commands.cli"]
     files = facts["hotline_files"]
     base_s, base_mb, _ = _run([sys.executable, "-c", _BASELINE, str(root / "raw.duckdb"),
                                *files], env)  # fmt: skip

@@ -3,7 +3,7 @@ city's (190 streets, 3,100 communities, drawn by the demo's generator as one tre
 
 The generator's edges are straight, so they are first densified and wiggled as a surveyed
 file's are (``surveyed``). Display geometry is simplified per level with neighbours' shared
-edges kept shared (``pipelines.geo.display_shapes``); the ratio is against the
+edges kept shared (``pipelines.ingest.geo.display_shapes``); the ratio is against the
 full-precision geometry in the same run. Bytes are the GeoJSON as stored, and gzip's size,
 as the browser receives it.
 """
@@ -20,8 +20,8 @@ import shapely
 from shapely.geometry import mapping
 
 from pipelines.demo.geometry import synthetic_boundaries
-from pipelines.geo import display_shapes, display_tolerance
-from pipelines.sources.boundaries import extents
+from pipelines.ingest.geo import display_shapes, display_tolerance
+from pipelines.ingest.sources.boundaries import extents
 
 
 def city_tree(streets: int = 190, communities: int = 3_100) -> pd.DataFrame:
@@ -96,7 +96,7 @@ def geometry_rows(label: str, tree: pd.DataFrame) -> list[str]:
 if __name__ == "__main__":
     from pathlib import Path
 
-    from pipelines.areas import read_tree
+    from pipelines.areas.tree import read_tree
 
     reference = Path(__file__).resolve().parent.parent / "data" / "reference"
     for line in geometry_rows("demo", read_tree(reference).areas):

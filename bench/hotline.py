@@ -53,7 +53,7 @@ def _gb18030(source: Path, target: Path) -> None:
 
 
 def generate(path: Path, rows: int) -> None:
-    from pipelines.areas import read_tree
+    from pipelines.areas.tree import read_tree
     from pipelines.demo.geometry import synthetic_boundaries
     from pipelines.demo.hotline import community_points, tickets, write_tickets
 
@@ -93,10 +93,10 @@ def main(rows: int = 5_000_000) -> list[str]:
             }
             # The operator's warehouse already exists (and has checked its layers once):
             # what is timed is the refresh that loads the extract.
-            _run([sys.executable, "-m", "cockpit.cli", "refresh", "hotline"], env)
+            _run([sys.executable, "-m", "commands.cli", "refresh", "hotline"], env)
             shutil.copy(path, work / "inbox" / "hotline" / path.name)
             seconds, mb, code = _run(
-                [sys.executable, "-m", "cockpit.cli", "refresh", "hotline"], env
+                [sys.executable, "-m", "commands.cli", "refresh", "hotline"], env
             )
             runs.append({
                 "encoding": label, "seconds": round(seconds, 1), "exit": code,

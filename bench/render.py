@@ -38,7 +38,7 @@ def measure(runs: int) -> dict:
         from cockpit.settings import load_settings
         from cockpit.store import accounts
         from pipelines.demo import write_demo
-        from pipelines.refresh import run_refresh
+        from pipelines.publish.refresh import run_refresh
 
         settings = load_settings()
         write_demo(settings)

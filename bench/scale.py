@@ -38,9 +38,9 @@ INDICATORS = [
 
 def build(root: Path, communities: int = 3000) -> Path:
     """The warehouse file under ``root`` and its pointer; returns the pointer."""
+    from pipelines.areas.points import MAP_POINT_DDL, PARK_SECTION_DDL
     from pipelines.layers.alerts import ALERT_DDL
     from pipelines.layers.values import INDICATOR_DDL
-    from pipelines.points import MAP_POINT_DDL, PARK_SECTION_DDL
     from pipelines.warehouse import SCHEMA_SQL
 
     versions = root / "warehouse" / "versions"

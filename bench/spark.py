@@ -23,13 +23,13 @@ def _fresh(source_inbox: Path, root: Path) -> dict[str, str]:
 
 
 def measure(inbox: Path | None) -> dict:
-    cockpit = [sys.executable, "-m", "cockpit.cli", "refresh"]
+    cockpit = [sys.executable, "-m", "commands.cli", "refresh"]
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         if inbox is None:
             env = _env(base / "demo")
-            _run([sys.executable, "-m", "cockpit.cli", "demo"], env)
+            _run([sys.executable, "-m", "commands.cli", "demo"], env)
             inbox = base / "demo" / "inbox"
         for engine in ("duckdb", "spark"):
             env = _fresh(inbox, base / engine)

@@ -34,10 +34,10 @@ def signed_in(app, scope: str | None = None) -> Iterator[None]:
     import flask
 
     from cockpit.store.sessions import Principal
-    from dashboard import data
+    from dashboard.reading import warehouse
 
     with app.server.test_request_context("/"):
-        top = data.frame("SELECT code FROM ind.area WHERE parent_code IS NULL")["code"].iloc[0]
+        top = warehouse.frame("SELECT code FROM ind.area WHERE parent_code IS NULL")["code"].iloc[0]
         flask.g.principal = Principal("bench", "bench", "admin", scope or top, False)
         yield
 
@@ -46,10 +46,12 @@ def interaction_rows(label: str, street: str, indicator: str, other: str) -> lis
     """Markdown rows: p50 / p95 of each interaction on ``street``'s cockpit, and of the
     full rebuilds, for the warehouse the environment names. The callbacks run as in a
     request: a signed-in administrator's principal, the street's page as the URL."""
-    from dashboard import callbacks, data, figures
-    from dashboard.app import create_app
     from dashboard.components.cockpit import area_page
     from dashboard.components.panels import analysis_figures, map_with_points
+    from dashboard.drawing import figures
+    from dashboard.pages import area_callbacks as callbacks
+    from dashboard.reading import data
+    from dashboard.shell.app import create_app
 
     with signed_in(create_app()):
         return _interactions(label, street, indicator, other, callbacks, data, figures,

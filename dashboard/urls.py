@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from dashboard.i18n import DEFAULT_LANG
 
@@ -58,3 +58,24 @@ def brief_href(code: str, lang: str, period: str | None = None) -> str:
     if period:
         query["period"] = period
     return f"/brief/{code}?{urlencode(query)}" if query else f"/brief/{code}"
+
+
+# 督办: the forms post here (``routes.tasks``).
+TASK_NEW = "/tasks/new"
+
+
+def task_href(task_id: int) -> str:
+    return f"/tasks/{task_id}"
+
+
+def export_href(table: str, lang: str, **query: str | None) -> str:
+    """The CSV download of one table (``routes.exports``): a plain URL that can be shared."""
+    args = {k: v for k, v in query.items() if v}
+    args["lang"] = lang
+    return f"/export/{table}.csv?" + "&".join(f"{k}={quote(str(v))}" for k, v in args.items())
+
+
+def geometry_href(version: str, scope_code: str, parent_code: str, level: str) -> str:
+    """A level's shapes under ``parent_code`` (``routes.geometry``), for one data version
+    and scope: the browser keeps it for good."""
+    return f"/geo/{version}/{scope_code}/{parent_code}/{level}.json"

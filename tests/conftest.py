@@ -62,7 +62,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
 def run_cockpit(settings: Settings, *args: str) -> subprocess.CompletedProcess:
     """The `cockpit` command, as an operator runs it, against these settings."""
     return subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", *args],
+        [sys.executable, "-m", "commands.cli", *args],
         cwd=REPO, env={"PATH": "/usr/bin:/bin", **settings_env(settings)},
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
@@ -91,7 +91,7 @@ def drop_demo(demo_extracts: Path):
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory, demo_extracts: Path) -> Settings:
     """The demo district, refreshed once for the whole session."""
-    from pipelines.refresh import run_refresh
+    from pipelines.publish.refresh import run_refresh
 
     settings = make_settings(tmp_path_factory.mktemp("demo"))
     shutil.copytree(demo_extracts, settings.inbox)
@@ -137,7 +137,7 @@ def serve_cockpit(settings: Settings, **env_overrides: str) -> Iterator[str]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cockpit.cli", "serve"],
+            [sys.executable, "-m", "commands.cli", "serve"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"

@@ -1,6 +1,6 @@
 """``make mutation``: does the test suite notice when the roll-up engine or the extract
 checks are wrong? Each mutant changes one thing in ``pipelines/layers/`` or
-``pipelines/checks.py`` (``sum`` becomes ``avg``, ``>=`` becomes ``>``, a ``WHERE`` stops
+``pipelines/ingest/checks.py`` (``sum`` becomes ``avg``, ``>=`` becomes ``>``, a ``WHERE`` stops
 filtering, ...); the fast non-browser tests run against it, and it is killed when one fails.
 
 Hand-written rather than mutmut or cosmic-ray: most of the engine is SQL inside Python
@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-TARGETS = sorted((REPO / "pipelines" / "layers").glob("*.py")) + [REPO / "pipelines/checks.py"]
+TARGETS = sorted((REPO / "pipelines" / "layers").glob("*.py")) + [
+    REPO / "pipelines/ingest/checks.py"
+]
 # The fast tests that exercise each file, quickest to fail first (-x stops at the first
 # failure). Every file's list ends with the demo's whole published output.
 _FIGURES = [

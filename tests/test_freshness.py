@@ -51,7 +51,7 @@ def test_status_catalog_and_badge_agree_across_the_day_boundary(demo, people, tm
     )
     with serving_a_copy(demo, tmp_path, change) as (settings, url):
         status = subprocess.run(
-            [sys.executable, "-m", "cockpit.cli", "status"], cwd=REPO, capture_output=True,
+            [sys.executable, "-m", "commands.cli", "status"], cwd=REPO, capture_output=True,
             text=True, env={**os.environ, **settings_env(settings)}, timeout=120,
         )  # fmt: skip
         hotline = next(line for line in status.stdout.splitlines() if line.startswith("hotline "))

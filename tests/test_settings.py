@@ -86,7 +86,7 @@ def test_a_bad_file_names_the_file_and_each_key(tmp_path):
 def test_the_cli_refuses_a_bad_setting_with_its_name(tmp_path):
     env = {**os.environ, "COCKPIT_CONFIG": str(_file(tmp_path)), "COCKPIT_PORT": "eighty"}
     result = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "status"],
+        [sys.executable, "-m", "commands.cli", "status"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode != 0

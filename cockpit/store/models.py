@@ -82,15 +82,7 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
-# 督办: the seven steps of 数字化城市管理 mapped onto a task's states.
-TASK_STATES = (
-    "dispatched",  # 立案, 派遣: sent to the street or community responsible
-    "signed",  # 签收: the responsible level has taken it on
-    "forwarded",  # 派遣 down: a street has passed it to one of its communities
-    "done",  # 处置, 反馈: marked done (办结), waiting for the data to confirm it
-    "verified",  # 核查结案: a later month's value is back within its threshold
-    "reopened",  # the later value is not: back to the responsible level, with the reason
-)
+# 督办: the seven steps of 数字化城市管理 mapped onto a task's states (``cockpit.tasks.states``).
 
 
 class Task(Base):

@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import fmt, ids
+from dashboard import ids
+from dashboard.drawing import fmt
 from dashboard.i18n import t
 from dashboard.urls import area_href
 

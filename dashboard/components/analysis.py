@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import fmt, ids
+from dashboard import ids
+from dashboard.drawing import fmt
 from dashboard.i18n import t
 
 CHART_CONFIG = {

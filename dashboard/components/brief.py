@@ -6,10 +6,12 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard import brand, fmt, ids
+from dashboard import ids
 from dashboard.components.alerts import area_text, reasons_text
-from dashboard.data import DOMAIN_ORDER
+from dashboard.drawing import fmt
 from dashboard.i18n import name, t
+from dashboard.reading import brand
+from dashboard.reading.data import DOMAIN_ORDER
 
 
 def _status_cell(status: object, lang: str) -> html.Td:

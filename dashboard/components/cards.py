@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import fmt
-from dashboard.data import DOMAIN_ORDER
+from dashboard.drawing import fmt
 from dashboard.i18n import name, t
+from dashboard.reading.data import DOMAIN_ORDER
 
 
 def kpi_card(row: dict, lang: str, href: str, selected: bool, spark: str = "") -> dcc.Link:

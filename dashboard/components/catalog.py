@@ -7,9 +7,9 @@ import json
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import fmt
+from dashboard.drawing import fmt
+from dashboard.drawing.reasons import check_name
 from dashboard.i18n import name, t
-from dashboard.reasons import check_name
 from dashboard.urls import dept_href
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import attention, data, fmt, ids, insights, point_layers
+from dashboard import ids
 from dashboard.components.analysis import period_select
 from dashboard.components.breadcrumb import breadcrumb
 from dashboard.components.header import freshness_badge, header, period_badge, status_counts_box
 from dashboard.components.panels import PanelView, cached_panels
-from dashboard.exports import export_href
+from dashboard.drawing import fmt, point_layers
 from dashboard.i18n import pick_lang, t
-from dashboard.urls import HOME, area_href, brief_href, link_code, with_lang
+from dashboard.reading import attention, data, insights, warehouse
+from dashboard.urls import HOME, area_href, brief_href, export_href, link_code, with_lang
 
 
 def not_found(code: str, level: str, lang: str) -> html.Div:
@@ -75,7 +76,7 @@ def area_page(
             return not_found(code or "", level or "district", lang)
         as_of = data.as_of()
         known = insights.periods()
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
     if not known:
         return no_data(lang)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import fmt
+from dashboard.drawing import fmt
 from dashboard.i18n import catalog, name, t
 from dashboard.urls import area_href, dept_href, with_lang
 

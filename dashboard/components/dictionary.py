@@ -7,9 +7,9 @@ import pandas as pd
 from dash import dcc, html
 
 from cockpit.levels import LEVELS
-from dashboard import fmt
-from dashboard.data import DOMAIN_ORDER
+from dashboard.drawing import fmt
 from dashboard.i18n import name, t
+from dashboard.reading.data import DOMAIN_ORDER
 from dashboard.urls import area_href, dept_href, with_lang
 
 

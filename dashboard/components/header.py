@@ -8,8 +8,10 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from cockpit.freshness import months_behind
-from dashboard import auth, brand, fmt
+from dashboard.access import auth
+from dashboard.drawing import fmt
 from dashboard.i18n import name, t
+from dashboard.reading import brand
 from dashboard.urls import HOME, with_lang
 
 

@@ -9,10 +9,13 @@ from dash import dcc, html
 
 from cockpit.levels import child_level
 from dashboard import ids
-from dashboard.data import DOMAIN_ORDER
-from dashboard.figures import MAP_MODES
+from dashboard.access import scope
+from dashboard.drawing.figures import MAP_MODES
+from dashboard.drawing.point_layers import POINT_LAYERS
 from dashboard.i18n import name, t
-from dashboard.point_layers import POINT_LAYERS
+from dashboard.reading import warehouse
+from dashboard.reading.data import DOMAIN_ORDER
+from dashboard.urls import geometry_href
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -145,3 +148,9 @@ def map_panel(
             html.Div(notes, className="map-notes"),
         ],
     )
+
+
+def geometry_url(parent_code: str, level: str) -> str:
+    """The caller's shapes of ``parent_code``'s ``level`` children, for the published
+    version: figures name this URL instead of carrying coordinates."""
+    return geometry_href(warehouse.warehouse_version(), scope.root(), parent_code, level)

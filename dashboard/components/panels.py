@@ -18,17 +18,19 @@ import orjson
 from dash import html
 from flask_wtf.csrf import generate_csrf
 
-from dashboard import attention, charts, data, figures, fmt, insights, point_layers, scope, tasks
+from dashboard.caching import answers
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
 from dashboard.components.analysis import analysis_panel
 from dashboard.components.cards import card_sections, headline_band
-from dashboard.components.map_panel import map_panel
+from dashboard.components.dispatch import dispatch_form
+from dashboard.components.downloads import export_link
+from dashboard.components.map_panel import geometry_url, map_panel
 from dashboard.components.scorecard import scorecard_panel
-from dashboard.exports import export_href, export_link
-from dashboard.geometry import geometry_url
+from dashboard.drawing import charts, figures, fmt, point_layers
 from dashboard.i18n import name, t
-from dashboard.urls import area_href, link_code
+from dashboard.reading import attention, data, insights, tasks, warehouse
+from dashboard.urls import area_href, export_href, link_code
 
 # Where a cached page holds the dispatch forms' CSRF token: letters and dashes, which JSON
 # encoders leave alone (plotly's escapes "<" and ">"), and no token's form (base64, dots).
@@ -122,9 +124,7 @@ def alert_dispatch(period: str, lang: str, csrf: str | None = None):
     """The 督办 form an alert row carries, where the caller may dispatch it; ``csrf`` is
     the token its form posts (the session's own unless given)."""
     return lambda row: (
-        tasks.dispatch_form(row, period, lang, csrf)
-        if tasks.may_dispatch(row["area_code"])
-        else None
+        dispatch_form(row, period, lang, csrf) if tasks.may_dispatch(row["area_code"]) else None
     )
 
 
@@ -170,7 +170,7 @@ class PanelView(NamedTuple):
 def cached_panels(view: PanelView) -> list[orjson.Fragment]:
     """``area_panels``, read from the cache when this version has built them for a caller
     of the same scope and kind, with this session's CSRF token."""
-    return scope.remembered_components(
+    return answers.remembered_components(
         "page:area-panels", [view.area["code"], *view[1:]], lambda: area_panels(view),
         {CSRF_SLOT: generate_csrf}, kind=True,
     )  # fmt: skip
@@ -193,7 +193,7 @@ def area_panels(view: PanelView) -> list:
 
     panels = []
     if area["level"] != "park":
-        panels.append(headline_band(cards, list(data.settings().headline), lang, href_for))
+        panels.append(headline_band(cards, list(warehouse.settings().headline), lang, href_for))
     main, more = [], []
     if indicator is not None:
         chosen = data.indicator(indicator)

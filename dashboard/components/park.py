@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import fmt
 from dashboard.components.analysis import chart_config
 from dashboard.components.cards import kpi_card
+from dashboard.drawing import fmt
 from dashboard.i18n import t
 
 SECTIONS = ("吃", "住", "行", "游", "娱", "购")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard import fmt
-from dashboard.exports import export_link
+from dashboard.components.downloads import export_link
+from dashboard.drawing import fmt
 from dashboard.i18n import name, t
 from dashboard.urls import area_href
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import orjson
 import pandas as pd
 from dash import dcc, html
-from dash._utils import to_json
 
-from dashboard import attention, brand, data, figures, fmt, insights, scope, tasks
+from dashboard.caching import answers
 from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.components.cards import count_tiles, figure_tile
-from dashboard.geometry import geometry_url
+from dashboard.components.map_panel import geometry_url
+from dashboard.drawing import figures, fmt
 from dashboard.i18n import name, t
+from dashboard.reading import attention, brand, data, insights, tasks
 
 _SEVERITY = {"red": 0, "amber": 1, "green": 2}
 DARK_MAP_STYLE = {
@@ -95,10 +96,10 @@ def cached_wall_view(
     """``wall_view``, kept under the version and the screen's scope as the JSON it is
     sent as (the playlist follows from those two), with this week's task counts read
     afresh: a wall asks every few seconds, and each step would otherwise cost 40 ms."""
-    return scope.remembered_components(
+    return answers.remembered_components(
         "page:wall", [code, lang, position, len(playlist), paused],
         lambda: wall_view(code, lang, position, playlist, paused),
-        {to_json(_TASKS_SLOT): lambda: to_json(task_counts(lang))},
+        {_TASKS_SLOT: lambda: task_counts(lang)},
     )  # fmt: skip
 
 

@@ -9,10 +9,11 @@ import dash
 from dash import html
 
 from cockpit.store import audit, utcnow
-from dashboard import auth, data, metadata, usage
+from dashboard.access import auth
 from dashboard.components.cockpit import no_data
 from dashboard.components.header import page_header
 from dashboard.i18n import pick_lang, t
+from dashboard.reading import data, metadata, usage, warehouse
 from dashboard.urls import with_lang
 
 WEEKS = 8
@@ -68,7 +69,7 @@ def audit_layout(
             "ip": e.ip,
             "detail": ", ".join(f"{k}={v}" for k, v in (e.detail or {}).items()),
         }
-        for e in audit.events(data.settings().app_db, user=user, kind=kind, limit=500)
+        for e in audit.events(warehouse.settings().app_db, user=user, kind=kind, limit=500)
     ]
     columns = [
         (c, t(f"audit.{c}", lang))
@@ -81,7 +82,7 @@ def audit_layout(
             "/admin/audit",
             [html.P(t("audit.subtitle", lang)), _table(rows, columns, "audit-table")],
         )
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
 
 
@@ -91,14 +92,14 @@ def usage_layout(lang: str | None = None, **_query: str):
     if not auth.may_read_usage(who):
         return forbidden(lang)
     try:
-        tree = data.frame("SELECT code, parent_code, level, name_zh, name_en FROM ind.area")
+        tree = warehouse.frame("SELECT code, parent_code, level, name_zh, name_en FROM ind.area")
         owners = metadata.departments()
-        indicators = data.frame(
+        indicators = warehouse.frame(
             "SELECT indicator_id, name_zh, name_en, department FROM ind.indicator"
         )
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
-    events = usage.events_frame(data.settings().app_db, utcnow() - dt.timedelta(weeks=WEEKS))
+    events = usage.events_frame(warehouse.settings().app_db, utcnow() - dt.timedelta(weeks=WEEKS))
     if who.role != "admin":
         # A department's users see how their own cockpit is used, nothing else.
         own = f"/dept/{who.department}"

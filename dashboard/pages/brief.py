@@ -3,10 +3,10 @@
 import dash
 from dash import dcc
 
-from dashboard import attention, data, insights
 from dashboard.components.brief import brief
 from dashboard.components.cockpit import no_data, not_found
 from dashboard.i18n import pick_lang, t
+from dashboard.reading import attention, data, insights, warehouse
 from dashboard.urls import area_href, link_code
 
 
@@ -37,7 +37,7 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
             lang,
             back,
         )
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
 
 

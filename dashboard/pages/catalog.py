@@ -3,12 +3,13 @@
 import dash
 from dash import html
 
-from dashboard import data, fmt, metadata
 from dashboard.components.catalog import catalog_table
 from dashboard.components.cockpit import no_data
+from dashboard.components.downloads import export_link
 from dashboard.components.header import page_header
-from dashboard.exports import export_link
+from dashboard.drawing import fmt
 from dashboard.i18n import pick_lang, t
+from dashboard.reading import data, metadata, warehouse
 from dashboard.urls import with_lang
 
 
@@ -17,7 +18,7 @@ def layout(lang: str | None = None, **_query: str):
     try:
         as_of = data.as_of()
         sources = metadata.catalog(fmt.utc_now())
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
     other = "en" if lang == "zh" else "zh"
     title = [html.Span(t("catalog.title", lang), className="area-name")]

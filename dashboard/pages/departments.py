@@ -3,7 +3,6 @@
 import dash
 from dash import dcc, html
 
-from dashboard import data, fmt, metadata, tasks
 from dashboard.components.cards import count_tiles
 from dashboard.components.cockpit import no_data
 from dashboard.components.department import (
@@ -12,9 +11,11 @@ from dashboard.components.department import (
     department_name,
     indicator_matrix,
 )
+from dashboard.components.downloads import export_link
 from dashboard.components.header import page_header
-from dashboard.exports import export_link
+from dashboard.drawing import fmt
 from dashboard.i18n import pick_lang, t
+from dashboard.reading import data, metadata, tasks, warehouse
 from dashboard.urls import dept_href, with_lang
 
 
@@ -30,7 +31,7 @@ def index_layout(lang: str | None = None, **_query: str):
     lang = pick_lang(lang)
     try:
         as_of, owners = data.as_of(), metadata.departments()
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
     other = "en" if lang == "zh" else "zh"
     title = [html.Span(t("dept.index_title", lang), className="area-name")]
@@ -78,7 +79,7 @@ def layout(department_id: str = "", lang: str | None = None, **_query: str):
             )
         matrix = metadata.department_matrix(department_id, as_of["period"])
         deliveries = metadata.department_deliveries(department_id, fmt.utc_now())
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
     other = "en" if lang == "zh" else "zh"
     title = [

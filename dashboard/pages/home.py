@@ -2,8 +2,8 @@
 
 import dash
 
-from dashboard import brand
 from dashboard.components.cockpit import area_page
+from dashboard.reading import brand
 
 
 def layout(lang: str | None = None, indicator: str | None = None, **query: str):

@@ -3,13 +3,13 @@
 import dash
 from dash import html
 
-from dashboard import data, metadata
 from dashboard.components.cockpit import no_data
 from dashboard.components.department import department_name
 from dashboard.components.dictionary import dictionary_sections
+from dashboard.components.downloads import export_link
 from dashboard.components.header import page_header
-from dashboard.exports import export_link
 from dashboard.i18n import pick_lang, t
+from dashboard.reading import data, metadata, warehouse
 from dashboard.urls import with_lang
 
 
@@ -20,7 +20,7 @@ def layout(lang: str | None = None, **_query: str):
         indicators = metadata.dictionary()
         sources = metadata.source_tables()
         owners = metadata.departments()
-    except data.NoWarehouse:
+    except warehouse.NoWarehouse:
         return no_data(lang)
     dept_names = {r["department"]: department_name(r, lang) for r in owners.to_dict("records")}
     other = "en" if lang == "zh" else "zh"

@@ -7,10 +7,13 @@ import dash
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
-from cockpit.store.tasks import OPEN_STATES
-from dashboard import auth, data, fmt, metadata, tasks
+from cockpit.tasks.states import CLOSED_STATES, OPEN_STATES, PERSON_ACTIONS, Action, after
+from dashboard.access import auth
+from dashboard.drawing import fmt
 from dashboard.i18n import pick_lang, t
 from dashboard.pages.admin import _shell, forbidden
+from dashboard.reading import data, metadata, tasks
+from dashboard.reading.tree import area_tree
 from dashboard.urls import with_lang
 
 
@@ -79,7 +82,7 @@ def list_layout(lang: str | None = None, state: str | None = None, **_query: str
     who = auth.principal()
     if who is None:
         return forbidden(lang)
-    rows = tasks.visible_tasks(state if state in OPEN_STATES + ("done", "verified") else None)
+    rows = tasks.visible_tasks(state if state in OPEN_STATES + CLOSED_STATES else None)
     body = [
         html.H1(t("task.list.title", lang)),
         _new_task_form(lang),
@@ -126,8 +129,8 @@ def _actions(task, lang: str) -> list:
     note = dcc.Textarea(name="note", placeholder=t("task.note", lang), className="task-note",
                         id="task-note")  # fmt: skip
     out = []
-    for action in ("sign", "progress", "done"):
-        if (task.state, action) in tasks.store.ALLOWED:
+    for action in PERSON_ACTIONS:
+        if after(task.state, action) is not None:
             out.append(
                 _form(
                     f"/tasks/{task.id}/act",
@@ -137,11 +140,11 @@ def _actions(task, lang: str) -> list:
                     f"task-{action}",
                 )  # fmt: skip
             )
-    if (task.state, "forward") in tasks.store.ALLOWED:
+    if after(task.state, Action.FORWARD) is not None:
         below = [
             (code, _names(code, lang))
-            for code, parent in sorted(data.area_tree().items())
-            if parent == task.area_code and data.area(code)
+            for code in area_tree().children(task.area_code)
+            if data.area(code)
         ]
         if below:
             out.append(

@@ -5,10 +5,12 @@ keyboard if there is one. ``?dwell=<seconds>`` overrides the configured dwell ti
 import dash
 from dash import dcc, html
 
-from dashboard import attention, data, ids, scope
+from dashboard import ids
+from dashboard.access import scope
 from dashboard.components.cockpit import no_data
 from dashboard.components.wall import cached_wall_view
 from dashboard.i18n import pick_lang
+from dashboard.reading import attention, data, warehouse
 
 MIN_DWELL, MAX_DWELL = 2, 600
 VERSION_POLL_SECONDS = 30
@@ -16,19 +18,19 @@ VERSION_POLL_SECONDS = 30
 
 def dwell_seconds(value: str | None) -> int:
     try:
-        chosen = int(value) if value else data.settings().wall_dwell_seconds
+        chosen = int(value) if value else warehouse.settings().wall_dwell_seconds
     except ValueError:
-        chosen = data.settings().wall_dwell_seconds
+        chosen = warehouse.settings().wall_dwell_seconds
     return max(MIN_DWELL, min(MAX_DWELL, chosen))
 
 
 def playlist() -> list[str]:
     """Computed on the server, from the caller's scope: a wall scoped to a street plays
     that street and its communities. Never taken from the browser."""
-    settings = data.settings()
+    settings = warehouse.settings()
     top = data.area(scope.root())
     if top is None:
-        raise data.NoWarehouse("the caller's area is not in the published tree")
+        raise warehouse.NoWarehouse("the caller's area is not in the published tree")
     as_of = data.as_of()
     return attention.wall_playlist(
         top, as_of["period"], settings.wall_streets, settings.wall_communities
@@ -40,8 +42,8 @@ def layout(lang: str | None = None, dwell: str | None = None, **_query: str):
     try:
         order = playlist()
         body = cached_wall_view(order[0], lang, 0, order, paused=False)
-        version = data.warehouse_version()
-    except data.NoWarehouse:
+        version = warehouse.warehouse_version()
+    except warehouse.NoWarehouse:
         return no_data(lang)
     seconds = dwell_seconds(dwell)
     state = {"index": 0, "paused": False, "version": version, "lang": lang}

@@ -11,7 +11,7 @@ import pandas as pd
 from shapely.geometry import shape
 
 from cockpit.settings import Settings
-from pipelines.areas import load_area_tree
+from pipelines.areas.tree import load_area_tree
 from pipelines.demo import facilities, reports
 from pipelines.demo.extracts import (
     community_panel,
@@ -22,8 +22,8 @@ from pipelines.demo.extracts import (
 )
 from pipelines.demo.geometry import synthetic_boundaries
 from pipelines.demo.hotline import community_points, renumbered, tickets, write_tickets
-from pipelines.sources import SOURCES
-from pipelines.synthetic import record_demo_files
+from pipelines.ingest.sources import SOURCES
+from pipelines.ingest.synthetic import record_demo_files
 
 HOTLINE_TICKETS_PER_MONTH = 3_000
 # When each extract "arrived": days after the end of its last month. Two departments are

@@ -18,8 +18,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from pipelines.area_index import AreaIndex
 from pipelines.demo.problems import planted
+from pipelines.ingest.area_index import AreaIndex
 
 # The demo district's published end-2019 figure, 423,600 people in 75 communities; another
 # tree's demo gets as many people per community.

@@ -12,7 +12,7 @@ import pandas as pd
 from pipelines.demo.extracts import write_workbook
 from pipelines.demo.problems import affected
 from pipelines.demo.reports import months_of
-from pipelines.sources.tourism import SECTIONS
+from pipelines.ingest.sources.tourism import SECTIONS
 
 
 def _lots(

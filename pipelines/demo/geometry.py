@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
 
-from pipelines.geo import laea, reproject
+from pipelines.ingest.geo import laea, reproject
 
 CENTER_LON, CENTER_LAT = 120.17, 30.29
 # The demo district's official area spread over its 75 communities: another tree without an

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import shape
 
-from pipelines.sources.hotline import CATEGORIES
+from pipelines.ingest.sources.hotline import CATEGORIES
 
 _CATEGORY_WEIGHTS = np.array([0.24, 0.12, 0.14, 0.10, 0.09, 0.11, 0.08, 0.05, 0.07])
 _SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗")

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from pipelines.ingest.sources import SOURCES
 from pipelines.layers.spec import Layer
-from pipelines.sources import SOURCES
 
 KEPT_DDL = """
 CREATE TABLE IF NOT EXISTS stg.layer_value (

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from pipelines.checks import quote
+from pipelines.ingest.checks import quote
 from pipelines.layers.spec import LayerSpec
 
 

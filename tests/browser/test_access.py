@@ -131,7 +131,7 @@ def test_a_kiosk_token_opens_a_wall_until_it_is_revoked(gated, page: TrackedPage
                         p.context.cookies()}, timeout=30).status_code == 403  # fmt: skip
     token_id = accounts.usable_token(settings.app_db, token).id
     revoked = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "tokens", "revoke", str(token_id)],
+        [sys.executable, "-m", "commands.cli", "tokens", "revoke", str(token_id)],
         cwd=REPO, env={**os.environ, **settings_env(settings)}, capture_output=True, text=True,
     )  # fmt: skip
     assert revoked.returncode == 0, revoked.stderr

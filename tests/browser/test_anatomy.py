@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import fmt
+from dashboard.drawing import fmt
 from tests.browser.conftest import TrackedPage, serving_a_copy
 from tests.browser.test_cockpit import GRAPH, WULIN, click_area, unfold, wait_for_map
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 PARK = "330103008P01"
 DISTRICT = "330103000000"
-HOTLINE_TRACE = 3  # dashboard.point_layers.POINT_TRACE["hotline"]
+HOTLINE_TRACE = 3  # dashboard.drawing.point_layers.POINT_TRACE["hotline"]
 
 
 def latest(wh) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from cockpit import store
 from cockpit.store import accounts
-from pipelines.refresh import run_refresh
+from pipelines.publish.refresh import run_refresh
 from tests.browser.test_five_seconds import labels_drawn
 from tests.conftest import PASSWORD, REPO, make_settings, run_cockpit, serve_cockpit
 

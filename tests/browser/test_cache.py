@@ -12,7 +12,7 @@ import pytest
 
 from cockpit import store
 from cockpit.store import accounts, audit
-from pipelines.refresh import run_refresh
+from pipelines.publish.refresh import run_refresh
 from tests.conftest import PASSWORD, make_settings, run_cockpit, serve_cockpit
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ import shapely
 from PIL import Image
 
 from cockpit.freshness import months_behind
-from dashboard.charts import STATUS_COLOURS
+from dashboard.drawing.charts import STATUS_COLOURS
 from tests.browser.conftest import TrackedPage
 from tests.browser.test_anatomy import DISTRICT, PARK, latest
 from tests.browser.test_cockpit import GRAPH, screen_point, wait_for_map

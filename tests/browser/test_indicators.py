@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipelines.refresh import run_refresh
+from pipelines.publish.refresh import run_refresh
 from tests.browser.conftest import TrackedPage
 from tests.browser.test_cockpit import WULIN, unfold, wait_for_map
 from tests.conftest import REPO, make_settings, serve_cockpit

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from cockpit.store import accounts, session
 from cockpit.store.models import Task
-from cockpit.store.tasks import Actor
-from cockpit.store.tasks import visible as store_visible
+from cockpit.tasks.store import Actor
+from cockpit.tasks.store import visible as store_visible
 from tests.conftest import COMMUNITY, PASSWORD, STREET, csrf_token, sign_in
 from tests.security.client import Cockpit
 

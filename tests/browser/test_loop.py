@@ -25,7 +25,7 @@ from sqlalchemy import select
 from cockpit import store
 from cockpit.store import accounts, session
 from cockpit.store.models import Task
-from pipelines.refresh import run_refresh
+from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
 from tests.browser.conftest import TrackedPage, browser_sign_in
 from tests.conftest import PASSWORD, REPO, make_settings, serve_cockpit, settings_env
@@ -101,7 +101,7 @@ def _state(page) -> str:
 
 def _cli(settings, env, *args: str) -> str:
     return subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", *args], cwd=REPO,
+        [sys.executable, "-m", "commands.cli", *args], cwd=REPO,
         env={**os.environ, **settings_env(settings), **env}, capture_output=True, text=True,
         timeout=300, check=True,
     ).stdout  # fmt: skip

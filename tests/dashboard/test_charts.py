@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pandas as pd
 
-from dashboard import charts, figures, fmt
+from dashboard.drawing import charts, figures, fmt
 
 
 def test_twelve_months_end_with_the_period_across_a_year_boundary():

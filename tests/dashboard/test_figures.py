@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import figures, point_layers
-from dashboard.charts import STATUS_COLOURS
+from dashboard.drawing import figures, point_layers
+from dashboard.drawing.charts import STATUS_COLOURS
 
 SQUARE = {
     "type": "Polygon",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import fmt
+from dashboard.drawing import fmt
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 from typing import get_args
 
-from cockpit.store.models import ROLES, TASK_STATES
+from cockpit.store.models import ROLES
+from cockpit.tasks.states import PERSON_ACTIONS, TASK_STATES, Action
 from dashboard.i18n import LANGS, catalog
 from pipelines.layers.spec import LayerSpec, Rollup
 
@@ -23,17 +24,8 @@ DYNAMIC = {
     "domain": ("economy", "governance", "culture", "society", "ecology"),
     "status": ("green", "amber", "red", "few"),
     "task.state": TASK_STATES,
-    "task.action": (
-        "create",
-        "sign",
-        "forward",
-        "progress",
-        "done",
-        "verify",
-        "reopen",
-        "escalate",
-    ),
-    "task.do": ("sign", "progress", "done"),
+    "task.action": tuple(Action),
+    "task.do": PERSON_ACTIONS,
     "task.col": ("id", "state", "area", "indicator", "period", "due"),
     "wall.tasks": ("new", "done", "overdue"),
     "dept.tasks": ("open", "overdue", "done"),
@@ -48,7 +40,9 @@ DYNAMIC = {
     "park.scene": ("tourism", "medical", "parking", "kitchens", "elevators"),
     # Export column headers: every key a table names.
     "col": tuple(
-        re.findall(r'"([a-z_]+)": "', (DASHBOARD / "exports.py").read_text(encoding="utf-8"))
+        re.findall(
+            r'"([a-z_]+)": "', (DASHBOARD / "routes" / "exports.py").read_text(encoding="utf-8")
+        )
     ),
     "fresh": ("fresh", "stale", "never"),
     # Every value a layer spec may declare has a label in both languages.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.reasons import check_name
+from dashboard.drawing.reasons import check_name
 
 
 def test_rejection_reasons_read_in_the_page_s_language():

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import usage
+from dashboard.reading import usage
 
 MONDAY = dt.datetime(2026, 11, 23, 9)
 

@@ -15,15 +15,15 @@ import pytest
 import shapely
 
 from pipelines import warehouse
-from pipelines.boundary_import import (
+from pipelines.areas.boundary_import import (
     ImportOptions,
     ImportRefused,
-    import_boundaries,
     prepare,
     read_features,
 )
-from pipelines.geo import local_crs, reproject, to_chinese
-from pipelines.refresh import run_refresh
+from pipelines.ingest.geo import local_crs, reproject, to_chinese
+from pipelines.publish.boundaries import import_boundaries
+from pipelines.publish.refresh import run_refresh
 from tests.conftest import make_settings, run_cockpit
 
 

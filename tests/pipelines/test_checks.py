@@ -11,11 +11,11 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook
 
-from pipelines.area_index import AreaIndex
-from pipelines.areas import read_tree
-from pipelines.contract import Field, TabularSource
-from pipelines.extract import ExtractError
-from pipelines.validation import CHECKED
+from pipelines.areas.tree import read_tree
+from pipelines.ingest.area_index import AreaIndex
+from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.extract import ExtractError
+from pipelines.ingest.validation import CHECKED
 from tests.conftest import REPO
 
 TODAY = dt.date(2025, 1, 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.refresh import run_refresh
+from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version, versions_dir
 from tests.conftest import REPO, make_settings, serve_cockpit, settings_env
 
@@ -58,7 +58,7 @@ def _touch_hotline(settings, n: int) -> None:
 def _refresh_process(settings) -> subprocess.Popen:
     env = {**os.environ, **settings_env(settings), "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "cockpit.cli", "refresh"],
+        [sys.executable, "-m", "commands.cli", "refresh"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
 

@@ -8,7 +8,7 @@ import geopandas as gpd
 import orjson
 import pytest
 
-from pipelines.areas import read_tree
+from pipelines.areas.tree import read_tree
 from pipelines.demo import write_demo
 from pipelines.demo.geometry import LOCAL_CRS
 from tests.conftest import REPO, make_settings
@@ -82,7 +82,7 @@ def test_demo_data_stays_labelled_until_a_real_file_replaces_it(tmp_path, drop_d
     import duckdb
     import pandas as pd
 
-    from pipelines.refresh import run_refresh
+    from pipelines.publish.refresh import run_refresh
 
     settings = make_settings(tmp_path)
     drop_demo(settings)

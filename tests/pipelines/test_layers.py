@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.layers.check import check_layers
-from pipelines.refresh import run_refresh
+from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
 from tests.conftest import REPO, make_settings
 
@@ -63,7 +63,7 @@ def test_the_shipped_layers_pass_their_checks():
 
 def test_cli_layers_check_exits_zero_on_the_shipped_layers():
     result = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "layers", "check"],
+        [sys.executable, "-m", "commands.cli", "layers", "check"],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -150,7 +150,7 @@ def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(
 def _cockpit(layers_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COCKPIT_LAYERS": str(layers_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "layers", *args],
+        [sys.executable, "-m", "commands.cli", "layers", *args],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 

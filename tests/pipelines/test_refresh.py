@@ -10,8 +10,8 @@ import sys
 import duckdb
 import pytest
 
-from pipelines.refresh import run_refresh
-from pipelines.sources import SOURCES
+from pipelines.ingest.sources import SOURCES
+from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
 from tests.conftest import REPO, make_settings, settings_env
 
@@ -195,7 +195,7 @@ def test_a_broken_file_fails_its_source_alone(tmp_path, drop_demo):
     broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
     env = {**os.environ, **settings_env(settings)}
     result = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "refresh"],
+        [sys.executable, "-m", "commands.cli", "refresh"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 1
@@ -303,7 +303,7 @@ def test_event_sources_are_filed_under_the_month_they_happened(wh):
 def test_cockpit_status_lists_every_source_with_freshness_and_rejects(demo):
     env = {**os.environ, **settings_env(demo)}
     result = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "status"],
+        [sys.executable, "-m", "commands.cli", "status"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

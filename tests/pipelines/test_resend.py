@@ -11,7 +11,7 @@ import time
 
 import duckdb
 
-from pipelines.refresh import run_refresh
+from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
 from tests.conftest import REPO, make_settings, settings_env
 
@@ -97,7 +97,7 @@ def test_cockpit_status_names_the_file_serving_each_month(tmp_path):
     _refresh(settings)
     env = {**os.environ, **settings_env(settings)}
     out = subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", "status"],
+        [sys.executable, "-m", "commands.cli", "status"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout  # fmt: skip
     lines = [line.strip() for line in out.splitlines()]
@@ -120,7 +120,7 @@ def test_after_a_kill_9_resending_the_good_file_restores_it(tmp_path):
     _send(settings, "门诊月报.csv", A)
     env = {**os.environ, **settings_env(settings), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cockpit.cli", "refresh", "health"],
+        [sys.executable, "-m", "commands.cli", "refresh", "health"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     line = proc.stdout.readline()

@@ -9,8 +9,8 @@ import logging
 import duckdb
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from pipelines.schedule import TIMEZONE, add_jobs, refresh_source
-from pipelines.sources import SOURCES
+from commands.schedule import TIMEZONE, add_jobs, refresh_source
+from pipelines.ingest.sources import SOURCES
 from pipelines.warehouse import current_version
 from tests.conftest import make_settings
 

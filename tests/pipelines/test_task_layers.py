@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from cockpit.store import migrate
-from cockpit.store.tasks import Actor, act, create, forward
-from pipelines.refresh import run_refresh
+from cockpit.tasks.store import Actor, act, create, forward
+from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
 from tests.conftest import COMMUNITY, STREET, make_settings
 

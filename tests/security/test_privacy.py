@@ -13,8 +13,8 @@ import pytest
 import requests
 import shapely
 
-from pipelines.points import GRID_DEGREES
-from pipelines.sources import SOURCES
+from pipelines.areas.points import GRID_DEGREES
+from pipelines.ingest.sources import SOURCES
 from tests.conftest import sign_in
 from tests.security.client import Cockpit, geometry_urls
 

@@ -43,7 +43,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
 def main() -> int:
     """Build the demo from scratch in a temporary folder and write its snapshot."""
     from pipelines.demo import write_demo
-    from pipelines.refresh import run_refresh
+    from pipelines.publish.refresh import run_refresh
     from tests.conftest import make_settings
 
     with tempfile.TemporaryDirectory() as folder:

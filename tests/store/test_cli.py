@@ -14,7 +14,7 @@ from tests.conftest import REPO, settings_env
 
 def cockpit(demo, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cockpit.cli", *args], input=stdin, capture_output=True,
+        [sys.executable, "-m", "commands.cli", *args], input=stdin, capture_output=True,
         text=True, cwd=REPO, env={**os.environ, **settings_env(demo)}, timeout=120,
     )  # fmt: skip
 

@@ -16,11 +16,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy import select
 
-from cockpit import notify
+from cockpit.areatree import AreaTree
 from cockpit.store import migrate, session
 from cockpit.store.models import Notification
-from cockpit.store.tasks import Actor, act, create
-from pipelines.linkage import close_the_loop
+from cockpit.tasks import notify
+from cockpit.tasks.store import Actor, act, create
+from pipelines.publish.linkage import close_the_loop
 from tests.conftest import COMMUNITY, STREET
 
 SECRET = "SEC-test-only-0123456789abcdef"
@@ -93,7 +94,7 @@ def _tree(demo):
 
     con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
     try:
-        return dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
+        return AreaTree.from_rows(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
     finally:
         con.close()
 

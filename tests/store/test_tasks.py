@@ -12,8 +12,9 @@ import sys
 import pytest
 from sqlalchemy import text
 
+from cockpit.areatree import AreaTree
 from cockpit.store import engine, migrate
-from cockpit.store.tasks import (
+from cockpit.tasks.store import (
     Actor,
     TaskError,
     act,
@@ -28,10 +29,10 @@ from tests.conftest import REPO, settings_env
 
 DISTRICT, STREET, OTHER_STREET = "330103000000", "330103001000", "330103002000"
 COMMUNITY = "330103001051"
-TREE = {
+TREE = AreaTree({
     DISTRICT: None, STREET: DISTRICT, OTHER_STREET: DISTRICT,
     COMMUNITY: STREET, "330103002051": OTHER_STREET,
-}  # fmt: skip
+})  # fmt: skip
 DISTRICT_USER = Actor("qu", DISTRICT)
 STREET_USER = Actor("jiedao", STREET)
 COMMUNITY_USER = Actor("shequ", COMMUNITY)
@@ -155,7 +156,7 @@ def test_cli_lists_shows_and_escalates(demo, tmp_path):
 
     def cockpit(*args: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "cockpit.cli", "tasks", *args],
+            [sys.executable, "-m", "commands.cli", "tasks", *args],
             cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
         )  # fmt: skip
         return done.stdout

@@ -1,0 +1,181 @@
+"""The ``cockpit`` command: starts either side, the pipelines or the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from cockpit.settings import Settings, SettingsError, load_settings
+from commands.admin import add_parsers as add_admin_parsers
+from commands.areas import add_parsers as add_area_parsers
+from commands.tasks import add_parsers as add_task_parsers
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from commands.admin import demo_logins
+    from pipelines.demo import write_demo
+
+    for path in write_demo(settings):
+        print(f"wrote {path}")
+    for line in demo_logins(settings):
+        print(line)
+    return 0
+
+
+def _refresh(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.layers.engine import ConsistencyError
+    from pipelines.publish.refresh import run_refresh
+    from pipelines.warehouse import RefreshBusy
+
+    try:
+        report = run_refresh(settings, args.sources or None, engine=args.engine)
+    except (ValueError, RefreshBusy, ConsistencyError) as exc:
+        print(f"refresh failed, nothing published: {exc}", file=sys.stderr)
+        audit_refresh(settings, "failed", {"error": str(exc)[:500]})
+        return 1
+    outcome = {"published": str(report.published), "failed": report.failed_sources}
+    audit_refresh(settings, "ok" if report.ok else "partial", outcome)
+    for source in report.failed_sources:
+        print(f"source {source} FAILED", file=sys.stderr)
+    print(f"published {report.published}")
+    from pipelines.publish.linkage import close_the_loop
+
+    for line in close_the_loop(settings):
+        print(line)
+    print(_warm(settings))
+    return 0 if report.ok else 1
+
+
+def _warm(settings: Settings) -> str:
+    from dashboard.shell.warm import warm_top
+
+    try:
+        return warm_top(settings)
+    except Exception as exc:  # noqa: BLE001 - a cold cache is slower, never wrong: the publish stands
+        return f"cache: not warmed ({type(exc).__name__}: {exc})"
+
+
+def audit_refresh(settings: Settings, outcome: str, detail: dict) -> None:
+    from cockpit.store.audit import record_refresh
+
+    problem = record_refresh(settings.app_db, outcome, detail)
+    if problem:
+        print(problem, file=sys.stderr)
+
+
+def _status(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.publish.status import print_status
+
+    return print_status(settings)
+
+
+def _schedule(settings: Settings, args: argparse.Namespace) -> int:
+    from commands.schedule import run_schedule
+
+    run_schedule(settings)
+    return 0
+
+
+def _layers(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.layers.check import check_layers
+
+    good, errors = check_layers(settings.layers)
+    for error in errors:
+        print(f"FAIL {error}", file=sys.stderr)
+    tests = sum(len(layer.spec.tests) for layer in good)
+    print(f"{len(good)} layer(s) ok ({tests} test(s) passed), {len(errors)} problem(s)")
+    return 1 if errors else 0
+
+
+def _layers_new(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.layers.scaffold import ScaffoldError, new_layer
+
+    try:
+        paths = new_layer(settings.layers, args.name, args.source, args.department)
+    except ScaffoldError as exc:
+        print(f"layers new: {exc}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"wrote {path}")
+    print("edit both files, then run: cockpit layers check")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.dev:
+        from dashboard.shell.app import create_app
+
+        create_app().run(host=settings.host, port=settings.port, debug=False)
+        return 0
+    from cockpit import store
+
+    store.migrate(settings.app_db)
+    bind = f"{settings.host}:{settings.port}"
+    argv = [
+        "gunicorn",
+        "--bind", bind,
+        "--workers", str(settings.workers),
+        "--access-logfile", "-",
+        "--timeout", "60",
+        "dashboard.wsgi:server",
+    ]  # fmt: skip
+    print(f"serving the cockpit on http://{bind}/", flush=True)
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cockpit", description="City-brain digital cockpit")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "demo", help="write synthetic extracts for the area tree in force into the inbox"
+    ).set_defaults(run=_demo)
+    refresh = sub.add_parser("refresh", help="load, validate, materialise and publish")
+    refresh.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources")
+    refresh.add_argument(
+        "--engine", choices=("duckdb", "spark"), default="duckdb",
+        help="what computes the layers: DuckDB here, or Apache Spark (spark_master)",
+    )  # fmt: skip
+    refresh.set_defaults(run=_refresh)
+    sub.add_parser("status", help="sources, last run, freshness, rows, rejects").set_defaults(
+        run=_status
+    )
+    layers = sub.add_parser("layers", help="indicator layers")
+    layers_sub = layers.add_subparsers(dest="layers_command", required=True)
+    layers_sub.add_parser("check", help="validate every layer and run its tests").set_defaults(
+        run=_layers
+    )
+    new = layers_sub.add_parser("new", help="scaffold <domain>/<id>.yml and .sql with a test")
+    new.add_argument("name", metavar="DOMAIN/ID", help="e.g. governance/hotline_repeat_calls")
+    new.add_argument("--source", default="stg.hotline_ticket", help="the staging table it reads")
+    new.add_argument("--department", default="hotline", help="the owner department's id")
+    new.set_defaults(run=_layers_new)
+    sub.add_parser(
+        "schedule", help="refresh each source on its own cron cadence, until stopped"
+    ).set_defaults(run=_schedule)
+    add_admin_parsers(sub)
+    add_area_parsers(sub)
+    add_task_parsers(sub)
+    serve = sub.add_parser("serve", help="serve the cockpit web app")
+    serve.add_argument("--dev", action="store_true", help="single-process development server")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Output piped into `head` ends quietly, as Unix tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"settings: {exc}", file=sys.stderr)
+        return 2
+    return args.run(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

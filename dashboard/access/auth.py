@@ -1,0 +1,252 @@
+"""Who is asking. Sign-in (Flask-Login, a CSRF-protected form, flask-limiter and account
+lockout), sign-out, idle expiry, kiosk tokens for wall screens, and the gate every request
+passes: no signed-in principal, no data.
+
+The session cookie carries only a random session id; the session's row in the
+application database says who it is, so logging out, changing an account or revoking a
+token ends it on the server at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs, urlencode
+
+import flask
+import flask_login
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from cockpit.store import accounts, audit, sessions
+from dashboard.access import scope
+from dashboard.i18n import pick_lang, t
+from dashboard.reading import brand, warehouse
+
+# Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
+# check (which tells an anonymous caller only that the server is up).
+PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico")
+HEALTH = "/api/health"
+# Requests a browser makes for data, as opposed to a page it navigates to.
+DATA_PREFIXES = ("/_dash-", "/export/", "/geo/", "/_reload-hash")
+ADMIN_PREFIX = "/admin/"
+AREA_PAGES = ("district", "street", "community", "park", "brief")
+
+login_manager = flask_login.LoginManager()
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+
+
+class Caller(flask_login.UserMixin):
+    def __init__(self, principal: sessions.Principal) -> None:
+        self.principal = principal
+
+    def get_id(self) -> str:
+        return self.principal.session_id
+
+
+class LoginForm(FlaskForm):
+    name = StringField(validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(validators=[DataRequired(), Length(max=256)])
+
+
+class LogoutForm(FlaskForm):
+    pass
+
+
+def _url() -> str:
+    return warehouse.settings().app_db
+
+
+@login_manager.user_loader
+def _load(session_id: str) -> Caller | None:
+    idle = dt.timedelta(minutes=warehouse.settings().session_idle_minutes)
+    principal = sessions.resume(_url(), session_id, idle)
+    return Caller(principal) if principal else None
+
+
+def principal() -> sessions.Principal | None:
+    return scope.principal()
+
+
+def record(kind: str, *, area: str | None = None, detail: dict | None = None,
+           actor: str | None = None, path: str | None = None) -> None:  # fmt: skip
+    """Append to the audit log, as the current caller."""
+    who = principal()
+    if path is None and flask.has_request_context():
+        path = flask.request.full_path.rstrip("?")
+    audit.record(
+        _url(), kind, actor or (who.name if who else None),
+        role=who.role if who else None, scope=who.scope if who else None, area=area,
+        path=path,
+        detail=detail, ip=flask.request.remote_addr if flask.has_request_context() else None,
+    )  # fmt: skip
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this server: never another host (no open redirect).
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _begin(user_id: int | None = None, token_id: int | None = None) -> sessions.Principal:
+    flask.session.clear()  # a fresh session: no fixation of an id set before sign-in
+    session_id = sessions.start_session(_url(), user_id=user_id, token_id=token_id)
+    principal = sessions.resume(_url(), session_id, dt.timedelta(minutes=1))
+    flask_login.login_user(Caller(principal))
+    flask.g.principal = principal
+    return principal
+
+
+def _login_page(form: LoginForm, lang: str, message: str | None, status: int = 200):
+    html = flask.render_template_string(
+        LOGIN_TEMPLATE, form=form, lang=lang, message=message, t=t, brand=brand.title(lang),
+        next=_safe_next(flask.request.args.get("next")),
+    )  # fmt: skip
+    return flask.Response(html, status=status, mimetype="text/html")
+
+
+def login():
+    lang = pick_lang(flask.request.args.get("lang"))
+    form = LoginForm()
+    if flask.request.method == "GET":
+        return _login_page(form, lang, None)
+    if not form.validate_on_submit():
+        return _login_page(form, lang, t("login.invalid_form", lang), 400)
+    settings = warehouse.settings()
+    name = form.name.data.strip()
+    result = accounts.check_login(
+        _url(), name, form.password.data, settings.lockout_attempts, settings.lockout_minutes
+    )
+    if result.outcome != "ok":
+        record("login_failed", actor=name, detail={"reason": result.outcome})
+        key = "login.locked" if result.outcome == "locked" else "login.failed"
+        return _login_page(form, lang, t(key, lang, minutes=settings.lockout_minutes), 401)
+    _begin(user_id=result.user.id)
+    record("login")
+    return flask.redirect(_safe_next(flask.request.args.get("next")))
+
+
+def logout():
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        flask.abort(400, "the sign-out form is out of date; reload the page")
+    who = principal()
+    if who is not None:
+        sessions.end_session(_url(), who.session_id)
+        record("logout")
+    flask_login.logout_user()
+    flask.session.clear()
+    return flask.redirect("/login")
+
+
+def _kiosk_redirect():
+    """``<path>?token=T``: a wall screen signs in with its kiosk token, and the token
+    leaves the address bar at once."""
+    args = flask.request.args.to_dict(flat=True)
+    token = accounts.usable_token(_url(), args.pop("token", ""))
+    if token is None:
+        record("denied", detail={"reason": "kiosk token unknown, revoked or expired"})
+        flask.abort(403, "this kiosk token is unknown, revoked or expired")
+    _begin(token_id=token.id)
+    record("token_use", detail={"token": token.id})
+    query = urlencode(args)
+    return flask.redirect(flask.request.path + (f"?{query}" if query else ""))
+
+
+def _wants_page() -> bool:
+    return flask.request.method == "GET" and not flask.request.path.startswith(DATA_PREFIXES)
+
+
+def gate():
+    """Runs before every request: who is asking, and may they ask this."""
+    path = flask.request.path
+    if path.startswith(PUBLIC_PREFIXES):
+        return None
+    if "token" in flask.request.args and _wants_page():
+        return _kiosk_redirect()
+    user = flask_login.current_user
+    flask.g.principal = user.principal if user.is_authenticated else None
+    if flask.g.principal is None:
+        if "_user_id" in flask.session:
+            flask.session.pop("_user_id")  # an ended session: stop looking it up
+        if path == HEALTH:
+            return None
+        if _wants_page():
+            return flask.redirect(
+                "/login?" + urlencode({"next": flask.request.full_path.rstrip("?")})
+            )
+        flask.abort(401, "sign in first")
+    if path.startswith(ADMIN_PREFIX) and not may_read_usage(flask.g.principal):
+        flask.abort(403, "for administrators")
+    return None
+
+
+def audit_page_view() -> None:
+    """A page view is the pages router's callback for a path (a click on a link, or a
+    full load the shell did not render; ``shell.layout`` records those it does)."""
+    if flask.request.path != "/_dash-update-component" or principal() is None:
+        return
+    body = flask.request.get_json(silent=True) or {}
+    if "_pages_content.children" not in str(body.get("output", "")):
+        return
+    values = {i.get("property"): i.get("value") for i in body.get("inputs", [])}
+    path, search = values.get("pathname"), values.get("search") or ""
+    if isinstance(path, str) and isinstance(search, str):
+        page_view(path, search)
+
+
+def page_view(path: str, search: str) -> None:
+    """One page opened, as the audit log and the usage page count it."""
+    query = parse_qs(search.lstrip("?"))
+    parts = path.strip("/").split("/")
+    area = parts[1] if len(parts) == 2 and parts[0] in AREA_PAGES else None
+    detail = {k: query[k][0] for k in ("indicator", "period") if k in query}
+    if parts[0] == "dept" and len(parts) == 2:
+        detail["department"] = parts[1]
+    record("page_view", area=area, detail=detail or None, path=(path + search)[:2000])
+
+
+def may_read_usage(who: sessions.Principal | None) -> bool:
+    """Admins read the audit log and all usage; a department's users read their own."""
+    if who is None or who.kiosk:
+        return False
+    return who.role == "admin" or bool(who.department)
+
+
+def register(server: flask.Flask) -> None:
+    login_manager.init_app(server)
+    limiter.init_app(server)
+    rate = warehouse.settings().login_rate_limit
+    server.add_url_rule(
+        "/login", "login", limiter.limit(rate, methods=["POST"])(login), methods=["GET", "POST"]
+    )
+    server.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    server.before_request(gate)
+
+
+LOGIN_TEMPLATE = """<!doctype html>
+<html lang="{{ 'zh-CN' if lang == 'zh' else 'en' }}">
+<head><meta charset="utf-8"><title>{{ t('login.title', lang) }}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/assets/style.css"></head>
+<body class="login-body">
+<main class="login-card">
+  <div class="brand-title">{{ brand }}</div>
+  <h1>{{ t('login.title', lang) }}</h1>
+  {% if message %}<p class="login-error" role="alert" id="login-error">{{ message }}</p>{% endif %}
+  <form method="post" action="/login?{{ {'next': next, 'lang': lang} | urlencode }}">
+    {{ form.hidden_tag() }}
+    <label>{{ t('login.name', lang) }}
+      <input name="name" id="login-name" autocomplete="username" required maxlength="64"></label>
+    <label>{{ t('login.password', lang) }}
+      <input name="password" id="login-password" type="password"
+             autocomplete="current-password" required maxlength="256"></label>
+    <button type="submit" id="login-submit">{{ t('login.submit', lang) }}</button>
+  </form>
+  <p class="login-note">{{ t('login.note', lang) }}</p>
+</main>
+</body></html>
+"""

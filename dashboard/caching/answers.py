@@ -1,0 +1,45 @@
+"""The answer cache for what is built per caller: a callback's answer or a page's
+panels, kept under the published version, the caller's scope and (where it matters)
+whether the caller is a wall screen, so that two callers of one scope share an entry and
+callers of two scopes never do. Plain query answers are kept by ``reading.warehouse``
+under the version alone: their SQL already binds the caller's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+import orjson
+
+from dashboard.access.scope import NoScope, principal
+from dashboard.dash_adapter import component_json, fill_slots, fragments
+from dashboard.reading import warehouse
+
+T = TypeVar("T")
+
+
+def remembered(name: str, params: list, build: Callable[[], T], kind: bool = False) -> T:
+    """``build()``'s result for the published version, ``params`` and the caller's scope
+    (and, with ``kind``, whether the caller is a wall screen), from the answer cache when
+    it holds it: two callers of one scope share it, callers of two scopes never do."""
+    who = principal()
+    if who is None:
+        raise NoScope()
+    caller = [who.scope, who.kiosk] if kind else [who.scope]
+    return warehouse.remembered(name, [*params, *caller], build)
+
+
+def remembered_components(
+    name: str,
+    params: list,
+    build: Callable[[], list],
+    fill: Mapping[object, Callable[[], object]],
+    kind: bool = False,
+) -> list[orjson.Fragment]:
+    """The components ``build()`` returns, kept like ``remembered`` as the JSON the browser
+    is sent and given back as that JSON (written out as it is: walking it again as Python
+    objects cost more than building the rest of a page). What is per request in them is a
+    placeholder (a component or a string) in the kept JSON, replaced by ``fill[it]()``
+    (``dash_adapter.fill_slots``)."""
+    parts = remembered(name, params, lambda: [component_json(c) for c in build()], kind=kind)
+    return fragments(fill_slots(parts, fill))

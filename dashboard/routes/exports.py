@@ -1,0 +1,301 @@
+"""CSV downloads of every table and ranking the cockpits show: ``/export/<table>.csv``.
+
+Each export is one read-only query from the data layer, the columns named in the page's
+language, written as UTF-8 with a byte-order mark so that Excel opens Chinese text right.
+Values are rounded as the page shows them, and area codes are written as text (a leading
+tab), so that Excel keeps all 12 digits instead of showing 3.30103E+11.
+The same URL with the same query string always gives the same table, so a download can
+be shared like a view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import quote
+
+import flask
+import pandas as pd
+
+from dashboard.access import auth
+from dashboard.components.alerts import reasons_text
+from dashboard.drawing import fmt
+from dashboard.i18n import pick_lang, t
+from dashboard.reading import attention, data, insights, metadata, warehouse
+
+Table = Callable[[flask.Request, str], tuple[pd.DataFrame, str]]
+
+
+def _area(code: str) -> dict:
+    area = data.area(code)
+    if area is None:
+        flask.abort(404, "no such area")
+    return area
+
+
+def _period(request: flask.Request) -> str:
+    chosen = request.args.get("period")
+    known = insights.periods()
+    if not known:
+        flask.abort(503, "no warehouse published yet")
+    return chosen if chosen in known else known[0]
+
+
+def _named(rows: pd.DataFrame, lang: str, columns: dict[str, str]) -> pd.DataFrame:
+    """``columns``: output column id → source column; the header is ``col.<id>``."""
+    out = pd.DataFrame({t(f"col.{key}", lang): rows[src] for key, src in columns.items()})
+    return out.reset_index(drop=True)
+
+
+def _rounded(rows: pd.DataFrame, columns: list[str], decimals: object) -> pd.DataFrame:
+    """``columns`` rounded to the indicator's display precision (``decimals``: one number,
+    or a column of them, row by row)."""
+    places = decimals if isinstance(decimals, pd.Series) else pd.Series(decimals, rows.index)
+    for column in columns:
+        # object, not float: a whole number is written 5, not 5.0
+        rows[column] = pd.Series(
+            [
+                None if fmt.missing(v) else (round(float(v), int(d)) if int(d) else round(float(v)))
+                for v, d in zip(rows[column], places, strict=True)
+            ],
+            index=rows.index,
+            dtype=object,
+        )
+    return rows
+
+
+_CODE = re.compile(r"\d{9,}")
+
+
+def excel_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Long digit strings (area codes) behind a tab: Excel then reads them as text and
+    keeps every digit; any CSV reader still finds the code, trimmed."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = pd.Series(
+                ["\t" + v if isinstance(v, str) and _CODE.fullmatch(v) else v for v in out[column]],
+                index=out.index,
+                dtype=object,
+            )
+    return out
+
+
+def _indicator(request: flask.Request) -> dict:
+    indicator = data.indicator(request.args.get("indicator", ""))
+    if indicator is None:
+        flask.abort(404, "no such indicator")
+    return indicator
+
+
+def _shown(rows: pd.DataFrame, k: object = None) -> pd.Series:
+    """Values as published: "<k" where a small count is kept back."""
+    ks = rows["suppress_below"] if k is None else pd.Series(k, index=rows.index)
+    hidden = rows["suppressed"].fillna(False).astype(bool)
+    return rows["value"].astype(object).where(~hidden, ks.map(fmt.suppressed))
+
+
+def _status(rows: pd.DataFrame, lang: str) -> pd.Series:
+    return rows["status"].map(lambda s: t(f"status.{s}", lang) if isinstance(s, str) else "")
+
+
+def cards(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    rows = data.card_values(area["code"], period)
+    rows = _rounded(rows, ["value", "target", "prev_value", "yoy_value"], rows["decimals"])
+    rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
+    rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
+    rows["status_name"] = _status(rows, lang)
+    rows["period"], rows["shown"] = period, _shown(rows)
+    table = _named(
+        rows,
+        lang,
+        {
+            "domain": "domain_name", "indicator": "name", "indicator_id": "indicator_id",
+            "period": "period", "value": "shown", "unit": "unit", "status": "status_name",
+            "target": "target", "prev_value": "prev_value", "yoy_value": "yoy_value",
+            "rank": "rank", "rank_of": "rank_of",
+        },
+    )  # fmt: skip
+    return table, f"{area['name_' + lang]}-{period}"
+
+
+def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    indicator = _indicator(request)
+    parent, level = data.map_areas(area)
+    rows = data.map_values(parent, level, indicator["indicator_id"], period)
+    rows = _rounded(rows, ["value"], indicator["decimals"])
+    rows = rows.sort_values(["rank", "code"], na_position="last", kind="stable")
+    rows["name"], rows["status_name"] = rows[f"name_{lang}"], _status(rows, lang)
+    rows["unit"], rows["shown"] = (
+        indicator[f"unit_{lang}"],
+        _shown(rows, indicator["suppress_below"]),
+    )
+    table = _named(
+        rows,
+        lang,
+        {"rank": "rank", "area": "name", "code": "code", "value": "shown", "unit": "unit",
+         "status": "status_name"},
+    )  # fmt: skip
+    return table, f"{indicator['name_' + lang]}-{area['name_' + lang]}-{period}"
+
+
+def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    rows = attention.alerts(area["code"], period, limit=10_000)
+    rows = _rounded(rows, ["value", "prev_value", "target"], rows["decimals"])
+    rows["status_name"] = _status(rows, lang)
+    rows["street"] = rows[f"street_{lang}"]
+    rows["department_name"] = rows[f"department_{lang}"]
+    rows["area"], rows["name"] = rows[f"area_{lang}"], rows[f"name_{lang}"]
+    rows["unit"] = rows[f"unit_{lang}"]
+    rows["parent"] = rows[f"parent_{lang}"]
+    rows["reasons"] = [reasons_text(r, lang) for r in rows.to_dict("records")]
+    rows["priority"] = rows["priority"].round(1)
+    table = _named(
+        rows,
+        lang,
+        {"priority": "priority", "status": "status_name", "area": "area", "parent": "parent",
+         "street": "street", "code": "area_code", "indicator": "name",
+         "department": "department_name", "value": "value", "prev_value": "prev_value",
+         "unit": "unit", "target": "target", "reasons": "reasons", "since": "since"},
+    )  # fmt: skip
+    return table, f"{t('alerts.title', lang)}-{area['name_' + lang]}-{period}"
+
+
+def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area = _area(request.args.get("area", ""))
+    indicator = _indicator(request)
+    rows = insights.trend(area["code"], indicator["indicator_id"])
+    rows = _rounded(rows, ["value", "target"], indicator["decimals"])
+    rows["status_name"], rows["unit"] = _status(rows, lang), indicator[f"unit_{lang}"]
+    rows["shown"] = _shown(rows, indicator["suppress_below"])
+    table = _named(
+        rows,
+        lang,
+        {"period": "period", "value": "shown", "unit": "unit", "status": "status_name",
+         "target": "target"},
+    )  # fmt: skip
+    return table, f"{indicator['name_' + lang]}-{area['name_' + lang]}"
+
+
+def catalog(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    rows = metadata.catalog(fmt.utc_now())
+    rows["title"], rows["owner"] = rows[f"title_{lang}"], rows[f"department_{lang}"]
+    rows["freshness_name"] = rows["freshness"].map(lambda f: t(f"fresh.{f}", lang))
+    table = _named(
+        rows,
+        lang,
+        {"source": "source", "title": "title", "department": "owner", "table": "table_name",
+         "cadence": "cadence", "last_success": "last_success", "freshness": "freshness_name",
+         "rows_in": "rows_in", "rows_rejected": "rows_rejected"},
+    )  # fmt: skip
+    return table, t("nav.catalog", lang)
+
+
+def dictionary(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    rows = metadata.dictionary()
+    rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
+    rows["description"] = rows[f"description_{lang}"]
+    rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
+    rows["levels_text"] = rows["levels"].map(lambda ls: "/".join(t(f"level.{x}", lang) for x in ls))
+    table = _named(
+        rows,
+        lang,
+        {"indicator_id": "indicator_id", "indicator": "name", "domain": "domain_name",
+         "description": "description", "unit": "unit", "department": "department",
+         "levels": "levels_text", "target": "target", "layer_file": "layer_file"},
+    )  # fmt: skip
+    return table, t("nav.indicators", lang)
+
+
+def department(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    department_id, period = request.args.get("department", ""), _period(request)
+    if metadata.department(department_id) is None:
+        flask.abort(404, "no such department")
+    rows = metadata.department_matrix(department_id, period)
+    rows = _rounded(rows, ["value"], rows["decimals"])
+    rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
+    rows["area"], rows["status_name"] = rows[f"area_{lang}"], _status(rows, lang)
+    rows["period"], rows["shown"] = period, _shown(rows)
+    table = _named(
+        rows,
+        lang,
+        {"indicator": "name", "indicator_id": "indicator_id", "area": "area", "code": "code",
+         "period": "period", "value": "shown", "unit": "unit", "status": "status_name"},
+    )  # fmt: skip
+    return table, f"{department_id}-{period}"
+
+
+def deliveries(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    department_id = request.args.get("department", "")
+    if metadata.department(department_id) is None:
+        flask.abort(404, "no such department")
+    rows = metadata.department_deliveries(department_id, fmt.utc_now())
+    rows["title"] = rows[f"title_{lang}"]
+    rows["freshness_name"] = rows["freshness"].map(lambda f: t(f"fresh.{f}", lang))
+    table = _named(
+        rows,
+        lang,
+        {"source": "source", "title": "title", "freshness": "freshness_name",
+         "last_success": "last_success", "period": "period", "received": "received",
+         "due": "due", "on_time": "on_time", "rows_in": "rows_in",
+         "rows_rejected": "rows_rejected"},
+    )  # fmt: skip
+    return table, f"{department_id}-{t('dept.deliveries', lang)}"
+
+
+def scorecard(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    area, period = _area(request.args.get("area", "")), _period(request)
+    rows = attention.scorecard(area["code"], period)
+    rows["name"] = rows[f"name_{lang}"]
+    rows["score"] = rows["score"].round(1)
+    rows["change"] = [
+        fmt.place_change(p, b)[0]
+        for p, b in zip(rows["position"], rows["prev_position"], strict=True)
+    ]
+    table = _named(
+        rows,
+        lang,
+        {"position": "position", "area": "name", "code": "code", "score": "score",
+         "position_change": "change", "assessed": "counted", "red": "red"},
+    )  # fmt: skip
+    return table, f"{t('scorecard.title', lang)}-{area['name_' + lang]}-{period}"
+
+
+TABLES: dict[str, Table] = {
+    "scorecard": scorecard,
+    "cards": cards,
+    "ranking": ranking,
+    "alerts": alerts,
+    "trend": trend,
+    "catalog": catalog,
+    "indicators": dictionary,
+    "department": department,
+    "deliveries": deliveries,
+}
+
+
+def serve(table: str) -> flask.Response:
+    build = TABLES.get(table)
+    if build is None:
+        flask.abort(404, "no such export")
+    lang = pick_lang(flask.request.args.get("lang"))
+    try:
+        frame, stem = build(flask.request, lang)
+    except warehouse.NoWarehouse:
+        flask.abort(503, "no warehouse published yet")
+    auth.record("export", area=flask.request.args.get("area"),
+                detail={"table": table, "rows": len(frame)})  # fmt: skip
+    body = "\ufeff" + excel_text(frame).to_csv(index=False)
+    filename = f"{stem}.csv".replace("/", "-")
+    response = flask.Response(body.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"export.csv\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def register(server: flask.Flask) -> None:
+    server.add_url_rule("/export/<table>.csv", "export", serve)
