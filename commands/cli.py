@@ -26,44 +26,26 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _refresh(settings: Settings, args: argparse.Namespace) -> int:
+    from commands.after_publish import after_publish, audit
     from pipelines.layers.engine import ConsistencyError
     from pipelines.publish.refresh import run_refresh
     from pipelines.warehouse import RefreshBusy
 
+    def warn(line: str) -> None:
+        print(line, file=sys.stderr)
+
     try:
         report = run_refresh(settings, args.sources or None, engine=args.engine)
     except (ValueError, RefreshBusy, ConsistencyError) as exc:
-        print(f"refresh failed, nothing published: {exc}", file=sys.stderr)
-        audit_refresh(settings, "failed", {"error": str(exc)[:500]})
+        warn(f"refresh failed, nothing published: {exc}")
+        audit(settings, "failed", {"error": str(exc)[:500]}, warn)
         return 1
-    outcome = {"published": str(report.published), "failed": report.failed_sources}
-    audit_refresh(settings, "ok" if report.ok else "partial", outcome)
     for source in report.failed_sources:
-        print(f"source {source} FAILED", file=sys.stderr)
+        warn(f"source {source} FAILED")
     print(f"published {report.published}")
-    from pipelines.publish.linkage import close_the_loop
-
-    for line in close_the_loop(settings):
-        print(line)
-    print(_warm(settings))
+    outcome = {"published": str(report.published), "failed": report.failed_sources}
+    after_publish(settings, "ok" if report.ok else "partial", outcome, print, warn)
     return 0 if report.ok else 1
-
-
-def _warm(settings: Settings) -> str:
-    from dashboard.shell.warm import warm_top
-
-    try:
-        return warm_top(settings)
-    except Exception as exc:  # noqa: BLE001 - a cold cache is slower, never wrong: the publish stands
-        return f"cache: not warmed ({type(exc).__name__}: {exc})"
-
-
-def audit_refresh(settings: Settings, outcome: str, detail: dict) -> None:
-    from cockpit.store.audit import record_refresh
-
-    problem = record_refresh(settings.app_db, outcome, detail)
-    if problem:
-        print(problem, file=sys.stderr)
 
 
 def _status(settings: Settings, args: argparse.Namespace) -> int:

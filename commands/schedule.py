@@ -1,4 +1,5 @@
-"""``cockpit schedule``: refresh each source on its own cron cadence.
+"""``cockpit schedule``: refresh each source on its own cron cadence; after each publish,
+the same steps as ``cockpit refresh`` (``after_publish``: audit, the 督办 loop, the cache).
 
 Jobs run one at a time (a refresh holds the warehouse lock anyway), each run is logged,
 and a failing source is logged and retried at its next time; the scheduler goes on.
@@ -14,10 +15,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from cockpit.settings import Settings
-from cockpit.store.audit import record_refresh
+from commands.after_publish import after_publish, audit
 from pipelines.ingest.sources import SOURCES
 from pipelines.layers.engine import ConsistencyError
-from pipelines.publish.linkage import close_the_loop
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import RefreshBusy
 
@@ -37,19 +37,13 @@ def refresh_source(settings: Settings, source_id: str) -> bool:
         log.exception("refresh %s: crashed; the last good warehouse stays served", source_id)
         return False
     files = [f for f in report.files if f.source == source_id]
-    problem = record_refresh(
-        settings.app_db,
-        "failed" if source_id in report.failed_sources else "ok",
-        {"source": source_id, "published": str(report.published)},
-    )
-    if problem:
-        log.error(problem)
+    detail = {"source": source_id, "published": str(report.published)}
     if source_id in report.failed_sources:
+        audit(settings, "failed", detail, log.error)
         reasons = "; ".join(f.message for f in files if f.status == "failed")
         log.error("refresh %s: FAILED: %s", source_id, reasons)
         return False
-    for line in close_the_loop(settings):
-        log.info("  %s", line)
+    after_publish(settings, "ok", detail, lambda line: log.info("  %s", line), log.error)
     loaded = sum(f.rows_loaded for f in files)
     rejected = sum(f.rows_rejected for f in files)
     log.info(

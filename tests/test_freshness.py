@@ -12,9 +12,9 @@ import sys
 import requests
 
 from cockpit.freshness import CHINA, age_days, china_time, freshness, utc_now
-from tests.browser.conftest import serving_a_copy
-from tests.conftest import REPO, settings_env, sign_in
-from tests.security.client import Cockpit
+from tests.helpers.browser import serving_a_copy
+from tests.helpers.client import Cockpit
+from tests.helpers.cockpits import REPO, settings_env, sign_in
 
 UTC = dt.UTC
 

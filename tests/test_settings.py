@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.settings import SettingsError, load_settings
-from tests.conftest import REPO
+from tests.helpers.cockpits import REPO
 
 MINIMAL = (
     'inbox = "in"\narchive = "arch"\nwarehouse = "wh/c.duckdb"\nlayers = "l"\nreference = "r"\n'

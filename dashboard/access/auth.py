@@ -20,7 +20,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from cockpit.store import accounts, audit, sessions
+from cockpit.settings import Settings
+from cockpit.store import accounts, audit, ratelimits, sessions
 from dashboard.access import scope
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
@@ -35,7 +36,16 @@ ADMIN_PREFIX = "/admin/"
 AREA_PAGES = ("district", "street", "community", "park", "brief")
 
 login_manager = flask_login.LoginManager()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# Where its counts are kept is set per app (``limit_storage``): every worker shares them.
+limiter = Limiter(key_func=get_remote_address)
+
+
+def limit_storage(settings: Settings) -> tuple[str, dict]:
+    """The limiter's storage: Redis where the answer cache is Redis, else the application
+    database; both are shared by every worker (``cockpit.store.ratelimits``)."""
+    if settings.cache.startswith(("redis://", "rediss://", "unix://")):
+        return settings.cache, {}
+    return f"{ratelimits.SCHEME}://", {"url": settings.app_db}
 
 
 class Caller(flask_login.UserMixin):
@@ -218,8 +228,12 @@ def may_read_usage(who: sessions.Principal | None) -> bool:
 
 def register(server: flask.Flask) -> None:
     login_manager.init_app(server)
+    settings = warehouse.settings()
+    uri, options = limit_storage(settings)
+    server.config["RATELIMIT_STORAGE_URI"] = uri
+    server.config["RATELIMIT_STORAGE_OPTIONS"] = options
     limiter.init_app(server)
-    rate = warehouse.settings().login_rate_limit
+    rate = settings.login_rate_limit
     server.add_url_rule(
         "/login", "login", limiter.limit(rate, methods=["POST"])(login), methods=["GET", "POST"]
     )

@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from cockpit import store
 from cockpit.store import accounts, audit, utcnow
-from tests.browser.conftest import TrackedPage, browser_sign_in
-from tests.conftest import PASSWORD, REPO, STREET, csrf_token, serve_cockpit, settings_env
+from tests.helpers.browser import TrackedPage, browser_sign_in
+from tests.helpers.cockpits import PASSWORD, REPO, STREET, csrf_token, serve_cockpit, settings_env
 
 pytestmark = pytest.mark.browser
 LOCKOUT = 3

@@ -12,18 +12,13 @@ from pathlib import Path
 import pytest
 
 from dashboard.drawing import fmt
-from tests.browser.conftest import TrackedPage, serving_a_copy
-from tests.browser.test_cockpit import GRAPH, WULIN, click_area, unfold, wait_for_map
+from tests.helpers.browser import TrackedPage, serving_a_copy
+from tests.helpers.cockpits import PARK
+from tests.helpers.map import DISTRICT, GRAPH, WULIN, click_area, latest, unfold, wait_for_map
 
 pytestmark = pytest.mark.browser
 
-PARK = "330103008P01"
-DISTRICT = "330103000000"
 HOTLINE_TRACE = 3  # dashboard.drawing.point_layers.POINT_TRACE["hotline"]
-
-
-def latest(wh) -> str:
-    return wh.execute("SELECT max(period) FROM ind.indicator_value").fetchall()[0][0]
 
 
 def read_csv(download) -> list[dict]:

@@ -16,8 +16,8 @@ import pytest
 from cockpit import store
 from cockpit.store import accounts
 from pipelines.publish.refresh import run_refresh
-from tests.browser.test_five_seconds import labels_drawn
-from tests.conftest import PASSWORD, REPO, make_settings, run_cockpit, serve_cockpit
+from tests.helpers.cockpits import PASSWORD, REPO, make_settings, run_cockpit, serve_cockpit
+from tests.helpers.map import labels_drawn
 
 pytestmark = pytest.mark.browser
 

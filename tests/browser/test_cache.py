@@ -13,7 +13,7 @@ import pytest
 from cockpit import store
 from cockpit.store import accounts, audit
 from pipelines.publish.refresh import run_refresh
-from tests.conftest import PASSWORD, make_settings, run_cockpit, serve_cockpit
+from tests.helpers.cockpits import PASSWORD, make_settings, run_cockpit, serve_cockpit
 
 pytestmark = pytest.mark.browser
 

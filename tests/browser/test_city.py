@@ -12,10 +12,9 @@ import pytest
 from bench.city import write_city_lists
 from cockpit import store
 from cockpit.store import accounts
-from tests.browser.conftest import area_points
-from tests.browser.test_cockpit import click_area, map_locations, wait_for_map
-from tests.browser.test_five_seconds import labels_drawn
-from tests.conftest import PASSWORD, run_cockpit, serve_cockpit
+from tests.helpers.browser import area_points
+from tests.helpers.cockpits import PASSWORD, run_cockpit, serve_cockpit
+from tests.helpers.map import click_area, labels_drawn, map_locations, wait_for_map
 
 pytestmark = pytest.mark.browser
 

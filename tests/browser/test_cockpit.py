@@ -4,62 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, TrackedPage
+from tests.helpers.browser import ARTIFACTS, TrackedPage
+from tests.helpers.map import GRAPH, WULIN, click_area, map_locations, unfold, wait_for_map
 
 pytestmark = pytest.mark.browser
-
-GRAPH = "#area-map .js-plotly-plot"
-WULIN = "330103002000"
-
-
-def wait_for_map(page, area_name: str | None = None) -> None:
-    """Until the page shows ``area_name`` and its map's value layer is drawn."""
-    if area_name:
-        page.wait_for_selector(f".area-name:text-is('{area_name}')")
-    page.wait_for_selector(f"{GRAPH} canvas")
-    page.wait_for_function(
-        """() => {
-            const gd = document.querySelector('#area-map .js-plotly-plot');
-            const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            // ... and its zoom fitted to the box it really has (map_fit.js).
-            return map && map.map && map.map.loaded() && gd.data.length >= 2 && gd.__fitted;
-        }"""
-    )
-
-
-def unfold(page, domain: str | None = None) -> None:
-    """Open the folded domain sections, all or the one named, as an official clicks them."""
-    closed = "details.domain:not([open]) > summary"
-    if domain is not None:
-        page.locator(closed, has_text=domain).click()
-        return
-    while page.locator(closed).count():
-        page.locator(closed).first.click()
-
-
-def map_locations(page) -> list[str]:
-    return page.evaluate(f"() => document.querySelector('{GRAPH}').data[0].locations")
-
-
-def screen_point(page, lon: float, lat: float, graph: str = GRAPH) -> tuple[float, float]:
-    """Where (lon, lat) is drawn on the screen, from the map's own projection."""
-    x, y = page.evaluate(
-        f"""([lon, lat]) => {{
-            const map = document.querySelector('{graph}')._fullLayout.map._subplot.map;
-            const point = map.project([lon, lat]);
-            const box = map.getCanvas().getBoundingClientRect();
-            return [box.left + point.x, box.top + point.y];
-        }}""",
-        [lon, lat],
-    )
-    return x, y
-
-
-def click_area(page, lon: float, lat: float) -> None:
-    """Click the map where (lon, lat) is drawn, as a person would with a mouse."""
-    x, y = screen_point(page, lon, lat)
-    page.mouse.move(x, y)
-    page.mouse.click(x, y)
 
 
 def children(areas: dict, code: str, level: str) -> list[str]:

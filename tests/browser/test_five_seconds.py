@@ -16,9 +16,16 @@ from PIL import Image
 
 from cockpit.freshness import months_behind
 from dashboard.drawing.charts import STATUS_COLOURS
-from tests.browser.conftest import TrackedPage
-from tests.browser.test_anatomy import DISTRICT, PARK, latest
-from tests.browser.test_cockpit import GRAPH, screen_point, wait_for_map
+from tests.helpers.browser import TrackedPage
+from tests.helpers.cockpits import PARK
+from tests.helpers.map import (
+    DISTRICT,
+    GRAPH,
+    labels_drawn,
+    latest,
+    screen_point,
+    wait_for_map,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,22 +46,6 @@ def sized_page(browser, signed_in_state, size: tuple[int, int]) -> Iterator[Trac
         yield TrackedPage(page)
     finally:
         context.close()
-
-
-def labels_drawn(page, graph: str = GRAPH) -> list[dict]:
-    """The area names map_fit.js drew over a map: text and box on screen."""
-    page.wait_for_function(
-        f"() => document.querySelectorAll('{graph} .map-label').length > 0"
-        f" && document.querySelector('{graph}').__fittedSize"
-    )
-    page.wait_for_timeout(400)  # the next placement after the fit
-    return page.evaluate(
-        f"""() => [...document.querySelectorAll('{graph} .map-label')].map(l => {{
-            const r = l.getBoundingClientRect();
-            return {{text: l.textContent, left: r.left, right: r.right, top: r.top,
-                     bottom: r.bottom, size: parseFloat(getComputedStyle(l).fontSize)}};
-        }})"""
-    )
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

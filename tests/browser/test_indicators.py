@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from pipelines.publish.refresh import run_refresh
-from tests.browser.conftest import TrackedPage
-from tests.browser.test_cockpit import WULIN, unfold, wait_for_map
-from tests.conftest import REPO, make_settings, serve_cockpit
-from tests.pipelines.test_layers import GOOD_SQL, GOOD_YML
+from tests.helpers.browser import TrackedPage
+from tests.helpers.cockpits import REPO, make_settings, serve_cockpit
+from tests.helpers.layers import GOOD_SQL, GOOD_YML
+from tests.helpers.map import WULIN, unfold, wait_for_map
 
 pytestmark = pytest.mark.browser
 

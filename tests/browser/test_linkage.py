@@ -13,8 +13,8 @@ from cockpit.store import accounts, session
 from cockpit.store.models import Task
 from cockpit.tasks.store import Actor
 from cockpit.tasks.store import visible as store_visible
-from tests.conftest import COMMUNITY, PASSWORD, STREET, csrf_token, sign_in
-from tests.security.client import Cockpit
+from tests.helpers.client import Cockpit
+from tests.helpers.cockpits import COMMUNITY, PASSWORD, STREET, csrf_token, sign_in
 
 pytestmark = pytest.mark.browser
 

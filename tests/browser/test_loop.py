@@ -27,9 +27,9 @@ from cockpit.store import accounts, session
 from cockpit.store.models import Task
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.browser.conftest import TrackedPage, browser_sign_in
-from tests.conftest import PASSWORD, REPO, make_settings, serve_cockpit, settings_env
-from tests.store.test_notify import SECRET, Receiver, _valid_signature
+from tests.helpers.browser import TrackedPage, browser_sign_in
+from tests.helpers.cockpits import PASSWORD, REPO, make_settings, serve_cockpit, settings_env
+from tests.helpers.robot import SECRET, Receiver, valid_signature
 
 pytestmark = pytest.mark.browser
 
@@ -187,7 +187,7 @@ def test_the_whole_loop(loop, browser):
     # The street's group heard of each step, signed: two new tasks (the forwarded one and
     # the one left alone; the street's own was new too), the reopening, the overdue one.
     texts = [b["markdown"]["text"] for _q, b in robot.received]
-    assert all(_valid_signature(q) for q, _b in robot.received)
+    assert all(valid_signature(q) for q, _b in robot.received)
     assert sum("新派督办任务" in t for t in texts) == 3
     assert sum(f"核验未通过，已重开 #{sub}" in t for t in texts) == 1
     assert sum(f"督办任务逾期 #{left}" in t for t in texts) == 1

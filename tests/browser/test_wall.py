@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, TrackedPage, serving_a_copy
+from tests.helpers.browser import ARTIFACTS, TrackedPage, serving_a_copy
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ import pytest
 
 from pipelines.layers.engine import materialise
 from pipelines.layers.spec import load_layer
-from tests.pipelines.test_layer_engine import _spec, _write_layer
+from tests.helpers.layers import layer_spec, write_layer
 
 STREET = "330103001000"
 
@@ -43,15 +43,15 @@ def _rows(con, rows: list[tuple]) -> None:
 
 
 def _materialise(con, tmp_path, **fields):
-    rate = _spec(
+    rate = layer_spec(
         "on_time", rollup="ratio", scale=100, sources=["stg.reading"],
         thresholds={"green": 90, "amber": 80}, **fields,
     )  # fmt: skip
-    people = _spec("registered_population", sources=["stg.reading"], direction="neutral")
+    people = layer_spec("registered_population", sources=["stg.reading"], direction="neutral")
     layers = [
-        load_layer(_write_layer(tmp_path, rate, "SELECT area_code, period, num AS numerator, "
+        load_layer(write_layer(tmp_path, rate, "SELECT area_code, period, num AS numerator, "
                                 "den AS denominator FROM stg.reading")),
-        load_layer(_write_layer(tmp_path, people, "SELECT area_code, period, den * 100 AS "
+        load_layer(write_layer(tmp_path, people, "SELECT area_code, period, den * 100 AS "
                                 "value FROM stg.reading")),
     ]  # fmt: skip
     outcome = materialise(con, layers, "run")

@@ -14,7 +14,7 @@ from pipelines.areas.boundary_import import name_key
 from pipelines.areas.files import AreaFileError, build_area_tree
 from pipelines.areas.tree import read_tree
 from pipelines.ingest.geo import display_shapes, from_chinese, to_chinese
-from tests.conftest import REPO, make_settings, run_cockpit
+from tests.helpers.cockpits import REPO, make_settings, run_cockpit
 
 REFERENCE = REPO / "data" / "reference"
 GONGSHU = (

@@ -24,7 +24,7 @@ from pipelines.areas.boundary_import import (
 from pipelines.ingest.geo import local_crs, reproject, to_chinese
 from pipelines.publish.boundaries import import_boundaries
 from pipelines.publish.refresh import run_refresh
-from tests.conftest import make_settings, run_cockpit
+from tests.helpers.cockpits import make_settings, run_cockpit
 
 
 @pytest.fixture(scope="module")

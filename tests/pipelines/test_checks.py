@@ -16,7 +16,7 @@ from pipelines.ingest.area_index import AreaIndex
 from pipelines.ingest.contract import Field, TabularSource
 from pipelines.ingest.extract import ExtractError
 from pipelines.ingest.validation import CHECKED
-from tests.conftest import REPO
+from tests.helpers.cockpits import REPO
 
 TODAY = dt.date(2025, 1, 1)
 SOURCE = TabularSource(

@@ -17,7 +17,7 @@ import duckdb
 
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version, versions_dir
-from tests.conftest import REPO, make_settings, serve_cockpit, settings_env
+from tests.helpers.cockpits import REPO, make_settings, serve_cockpit, settings_env
 
 # Kill after this many lines of progress (one per extract, then the layers), or after
 # this many seconds: points all through a refresh.

@@ -11,7 +11,7 @@ import pytest
 from pipelines.areas.tree import read_tree
 from pipelines.demo import write_demo
 from pipelines.demo.geometry import LOCAL_CRS
-from tests.conftest import REPO, make_settings
+from tests.helpers.cockpits import REPO, make_settings
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pandas as pd
 from pipelines.layers.kept import EVERY_REFRESH
 from pipelines.layers.spec import discover
 from pipelines.publish.refresh import run_refresh
-from tests.conftest import make_settings
+from tests.helpers.cockpits import make_settings
 
 COMMUNITY = "330103001051"
 COLUMNS = (

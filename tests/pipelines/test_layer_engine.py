@@ -4,41 +4,17 @@ district-wide layers, data-quality layers, portability, and the (indicator, leve
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 from pipelines.layers.engine import materialise
 from pipelines.layers.portability import lint_sql
 from pipelines.layers.spec import LayerLoadError, load_layer
+from tests.helpers.layers import layer_spec, write_layer
 
 STREET = "330103001000"  # 长庆街道
 COMMUNITIES = ("330103001051", "330103001052")
-
-
-def _spec(layer_id: str, **fields: object) -> dict:
-    spec = {
-        "id": layer_id, "name_zh": "测试", "name_en": "Test", "description_zh": "测试指标。",
-        "description_en": "A test indicator.", "domain": "society", "department": "statistics",
-        "sources": ["stg.reading"], "unit_zh": "个", "unit_en": "units",
-        "direction": "higher_better", "rollup": "sum",
-        "tests": [{"name": "t", "given": {"stg.reading": [{"area_code": "x", "period": "2019-12",
-                                                             "value": 1}]},
-                   "expect": [{"area_code": "x", "period": "2019-12", "value": 1}]}],
-    }  # fmt: skip
-    spec.update(fields)
-    return spec
-
-
-def _write_layer(folder: Path, spec: dict, sql: str) -> Path:
-    domain = folder / str(spec["domain"])
-    domain.mkdir(parents=True, exist_ok=True)
-    yml = domain / f"{spec['id']}.yml"
-    yml.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    yml.with_suffix(".sql").write_text(sql, encoding="utf-8")
-    return yml
 
 
 @pytest.fixture
@@ -69,9 +45,9 @@ def _value(con, indicator: str, code: str) -> tuple:
 
 
 def test_latest_takes_the_most_recent_report_among_the_children(scratch_wh, tmp_path):
-    yml = _write_layer(
+    yml = write_layer(
         tmp_path,
-        _spec("latest_reading", rollup="latest"),
+        layer_spec("latest_reading", rollup="latest"),
         "SELECT area_code, period, value, as_of FROM stg.reading",
     )
     done = materialise(scratch_wh, [load_layer(yml)], "run")
@@ -82,13 +58,13 @@ def test_latest_takes_the_most_recent_report_among_the_children(scratch_wh, tmp_
 
 
 def test_thresholds_per_level_and_against_a_target(scratch_wh, tmp_path):
-    spec = _spec(
+    spec = layer_spec(
         "targeted",
         target={"district": 100, "street": 50, "community": 20},
         thresholds={"basis": "target", "green": 1.0, "amber": 0.5,
                     "by_level": {"community": {"green": 2.0, "amber": 1.0}}},
     )  # fmt: skip
-    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    yml = write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
     materialise(scratch_wh, [load_layer(yml)], "run")
     # community: green from 2 × 20 = 40, amber from 20; street: green from 50, amber from 25
     assert _value(scratch_wh, "targeted", COMMUNITIES[0]) == (10, "red", 20)
@@ -98,8 +74,8 @@ def test_thresholds_per_level_and_against_a_target(scratch_wh, tmp_path):
 
 
 def test_a_column_check_broken_by_real_data_leaves_the_layer_out(scratch_wh, tmp_path):
-    spec = _spec("checked", column_checks={"value": {"not_null": True, "max": 20}})
-    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    spec = layer_spec("checked", column_checks={"value": {"not_null": True, "max": 20}})
+    yml = write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
     done = materialise(scratch_wh, [load_layer(yml)], "run")
     assert done.done == []
     assert [e.path for e in done.errors] == [yml.with_suffix(".sql")]
@@ -109,32 +85,32 @@ def test_a_column_check_broken_by_real_data_leaves_the_layer_out(scratch_wh, tmp
 
 def test_the_least_a_rule_allows_is_allowed(tmp_path):
     """A day's deadline and an assessed indicator with a street level both load."""
-    spec = _spec("least", alerts={"sla_days": {"red": 1, "amber": 1}}, assessed=True,
+    spec = layer_spec("least", alerts={"sla_days": {"red": 1, "amber": 1}}, assessed=True,
                  direction="higher_better")  # fmt: skip
     layer = load_layer(
-        _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+        write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
     )
     assert layer.spec.alerts.sla_days == {"red": 1, "amber": 1} and layer.spec.assessed
 
 
 def test_spec_errors_name_the_field(tmp_path):
     cases = [
-        (_spec("a", thresholds={"basis": "target", "green": 1, "amber": 0.5}), "no target"),
+        (layer_spec("a", thresholds={"basis": "target", "green": 1, "amber": 0.5}), "no target"),
         (
-            _spec("b", thresholds={"green": 5, "amber": 1, "by_level": {"park": {"green": 1,
+            layer_spec("b", thresholds={"green": 5, "amber": 1, "by_level": {"park": {"green": 1,
                                                                               "amber": 2}}}),
             "thresholds.by_level.park.green must be ≥",
         ),
-        (_spec("c", target={"park": 3}), "target: ['park'] not among levels"),
-        (_spec("d", rollup="median"), "field rollup"),
-        (_spec("e", alerts={"sla_days": {"red": 0, "amber": 14}}), "each at least 1 day"),
-        (_spec("f", alerts={"sla_days": {"red": 7}}), "sla_days needs red and amber"),
-        (_spec("g", assessed=True, levels=["district"], direction="higher_better"),
+        (layer_spec("c", target={"park": 3}), "target: ['park'] not among levels"),
+        (layer_spec("d", rollup="median"), "field rollup"),
+        (layer_spec("e", alerts={"sla_days": {"red": 0, "amber": 14}}), "each at least 1 day"),
+        (layer_spec("f", alerts={"sla_days": {"red": 7}}), "sla_days needs red and amber"),
+        (layer_spec("g", assessed=True, levels=["district"], direction="higher_better"),
          "assessed: streets are ranked on it"),
-        (_spec("h", assessed=True, direction="neutral"), "assessed: streets are ranked on it"),
+        (layer_spec("h", assessed=True, direction="neutral"), "assessed: streets are ranked on it"),
     ]  # fmt: skip
     for spec, expected in cases:
-        yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+        yml = write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
         with pytest.raises(LayerLoadError) as caught:
             load_layer(yml)
         assert str(yml) in str(caught.value) and expected in str(caught.value), caught.value
@@ -185,7 +161,7 @@ def test_spec_errors_name_the_field(tmp_path):
     ],
 )
 def test_sql_that_will_not_port_is_refused_naming_the_file(tmp_path, sql, problem):
-    yml = _write_layer(tmp_path, _spec("portable"), sql)
+    yml = write_layer(tmp_path, layer_spec("portable"), sql)
     errors = lint_sql(load_layer(yml))
     assert errors, sql
     assert all(e.path == yml.with_suffix(".sql") for e in errors)
@@ -248,13 +224,13 @@ def test_fifty_five_indicators_across_the_five_domains_and_every_department(wh):
 
 def test_a_value_exactly_at_a_column_checks_bound_passes(scratch_wh, tmp_path):
     # The readings are 10 and 30: min 10 and max 30 are met, not broken.
-    spec = _spec("bounded", column_checks={"value": {"min": 10, "max": 30}})
-    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    spec = layer_spec("bounded", column_checks={"value": {"min": 10, "max": 30}})
+    yml = write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
     done = materialise(scratch_wh, [load_layer(yml)], "run")
     assert done.done == ["bounded"] and done.errors == []
     # A check without not_null lets a missing value through.
-    spec = _spec("gappy", column_checks={"value": {"min": 0}})
-    yml = _write_layer(
+    spec = layer_spec("gappy", column_checks={"value": {"min": 0}})
+    yml = write_layer(
         tmp_path, spec, "SELECT area_code, period, NULLIF(value, 10) AS value FROM stg.reading"
     )
     assert materialise(scratch_wh, [load_layer(yml)], "run").done == ["gappy"]
@@ -270,9 +246,9 @@ def test_latest_goes_up_by_the_newest_report_of_each_branch(scratch_wh, tmp_path
     scratch_wh.execute(
         "INSERT INTO stg.reading VALUES (?, '2019-12', 50, '2019-12-30 20:00')", [other]
     )
-    yml = _write_layer(
+    yml = write_layer(
         tmp_path,
-        _spec("latest_reading", rollup="latest"),
+        layer_spec("latest_reading", rollup="latest"),
         "SELECT area_code, period, value, as_of FROM stg.reading",
     )
     materialise(scratch_wh, [load_layer(yml)], "run")
@@ -292,20 +268,20 @@ def test_latest_goes_up_by_the_newest_report_of_each_branch(scratch_wh, tmp_path
     ],
 )
 def test_the_portable_way_round_each_trap_passes(tmp_path, sql):
-    yml = _write_layer(tmp_path, _spec("portable"), sql)
+    yml = write_layer(tmp_path, layer_spec("portable"), sql)
     assert lint_sql(load_layer(yml)) == []
 
 
 def test_green_and_amber_may_share_a_bound_and_a_cte_is_not_a_table(tmp_path):
-    spec = _spec("sharp", thresholds={"green": 5, "amber": 5})
+    spec = layer_spec("sharp", thresholds={"green": 5, "amber": 5})
     sql = (
         "WITH r AS (SELECT area_code, period, value FROM stg.reading) "
         "SELECT area_code, period, value FROM r"
     )
-    layer = load_layer(_write_layer(tmp_path, spec, sql))
+    layer = load_layer(write_layer(tmp_path, spec, sql))
     assert lint_sql(layer) == []
-    low = _spec("sharp_low", direction="lower_better", thresholds={"green": 5, "amber": 5})
-    assert load_layer(_write_layer(tmp_path, low, sql)).spec.thresholds.green == 5
+    low = layer_spec("sharp_low", direction="lower_better", thresholds={"green": 5, "amber": 5})
+    assert load_layer(write_layer(tmp_path, low, sql)).spec.thresholds.green == 5
 
 
 def test_the_headline_bounds_are_the_highest_levels(wh):
@@ -319,10 +295,10 @@ def test_the_headline_bounds_are_the_highest_levels(wh):
 
 
 def test_the_headline_bounds_are_the_district_s_not_the_finest_level_s(scratch_wh, tmp_path):
-    spec = _spec("banded", levels=["district", "street", "community"],
+    spec = layer_spec("banded", levels=["district", "street", "community"],
                  thresholds={"green": 90, "amber": 80,
                              "by_level": {"community": {"green": 50, "amber": 40}}})  # fmt: skip
-    yml = _write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
+    yml = write_layer(tmp_path, spec, "SELECT area_code, period, value FROM stg.reading")
     assert not materialise(scratch_wh, [load_layer(yml)], "run").errors
     assert scratch_wh.execute(
         "SELECT threshold_green, threshold_amber FROM ind.indicator WHERE indicator_id = 'banded'"

@@ -14,35 +14,8 @@ import pytest
 from pipelines.layers.check import check_layers
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.conftest import REPO, make_settings
-
-GOOD_YML = """\
-id: {id}
-name_zh: 户均人口
-name_en: People per household
-description_zh: 户籍人口除以户数。
-description_en: Registered population divided by households.
-domain: society
-department: statistics
-sources: [stg.population]
-unit_zh: 人/户
-unit_en: per household
-direction: neutral
-rollup: ratio
-decimals: 2
-tests:
-  - name: people over households
-    given:
-      stg.population:
-        - {{period: "2019-12", area_code: "330103001051", registered_population: 500, households: 200}}
-    expect:
-      - {{area_code: "330103001051", period: "2019-12", numerator: 500, denominator: 200}}
-"""
-GOOD_SQL = """\
-SELECT area_code, period, registered_population AS numerator, households AS denominator
-FROM stg.population
-WHERE households > 0
-"""
+from tests.helpers.cockpits import REPO, make_settings
+from tests.helpers.layers import GOOD_SQL, GOOD_YML
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from pipelines.ingest.sources import SOURCES
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.conftest import REPO, make_settings, settings_env
+from tests.helpers.cockpits import REPO, make_settings, settings_env
 
 
 def test_every_row_is_accounted_for(wh):

@@ -13,7 +13,7 @@ import duckdb
 
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.conftest import REPO, make_settings, settings_env
+from tests.helpers.cockpits import REPO, make_settings, settings_env
 
 HEADER = "统计期,社区编码,门诊人次,家庭医生签约人数,疫苗接种剂次\n"
 # File A: December 2019 for two communities. B: the same months, "corrected".

@@ -16,7 +16,7 @@ import pytest
 
 from pipelines.layers.engine import run_layer_sql
 from pipelines.layers.spec import discover
-from tests.conftest import REPO
+from tests.helpers.cockpits import REPO
 
 ROLLED = ("sum", "ratio", "weighted_mean")
 

@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from commands.schedule import TIMEZONE, add_jobs, refresh_source
 from pipelines.ingest.sources import SOURCES
 from pipelines.warehouse import current_version
-from tests.conftest import make_settings
+from tests.helpers.cockpits import make_settings
 
 
 def test_every_source_runs_on_its_own_cron_cadence(tmp_path):

@@ -12,7 +12,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.conftest import make_settings, run_cockpit
+from tests.helpers.cockpits import make_settings, run_cockpit
 
 KEY = ("indicator_id", "area_code", "period")
 NUMBERS = ("value", "numerator", "denominator", "prev_value", "yoy_value", "target")

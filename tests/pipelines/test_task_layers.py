@@ -13,7 +13,7 @@ from cockpit.store import migrate
 from cockpit.tasks.store import Actor, act, create, forward
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.conftest import COMMUNITY, STREET, make_settings
+from tests.helpers.cockpits import COMMUNITY, STREET, make_settings
 
 DISTRICT = "330103000000"
 OTHER_STREET = "330103002000"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.conftest import sign_in
-from tests.security.client import Cockpit, _outputs
+from tests.helpers.client import Cockpit, _outputs
+from tests.helpers.cockpits import sign_in
 
 
 @pytest.fixture(scope="module")

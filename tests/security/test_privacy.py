@@ -15,8 +15,8 @@ import shapely
 
 from pipelines.areas.points import GRID_DEGREES
 from pipelines.ingest.sources import SOURCES
-from tests.conftest import sign_in
-from tests.security.client import Cockpit, geometry_urls
+from tests.helpers.client import Cockpit, geometry_urls
+from tests.helpers.cockpits import sign_in
 
 # Not a digit run inside a longer number, a float's tail or a hex digest.
 PHONE = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d{9}(?![0-9A-Za-z.])")

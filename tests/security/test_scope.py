@@ -10,8 +10,8 @@ import duckdb
 import pytest
 import requests
 
-from tests.conftest import COMMUNITY, PARK, STREET, sign_in
-from tests.security.client import Cockpit, geometry_urls
+from tests.helpers.client import Cockpit, geometry_urls
+from tests.helpers.cockpits import COMMUNITY, PARK, STREET, sign_in
 
 # The district kiosk sees what the district administrator sees; the street kiosk is the
 # narrower case.

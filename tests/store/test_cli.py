@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from cockpit.store import accounts
-from tests.conftest import REPO, settings_env
+from tests.helpers.cockpits import REPO, settings_env
 
 
 def cockpit(demo, *args: str, stdin: str = "") -> subprocess.CompletedProcess:

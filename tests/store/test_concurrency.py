@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from cockpit import store
 from cockpit.store import accounts, audit
-from tests.conftest import PASSWORD, serve_cockpit, sign_in
+from tests.helpers.cockpits import PASSWORD, serve_cockpit, sign_in
 
 REQUESTS = 240
 

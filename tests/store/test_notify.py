@@ -4,14 +4,7 @@ backoff; every delivery is recorded, sent or failed."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import select
@@ -22,46 +15,8 @@ from cockpit.store.models import Notification
 from cockpit.tasks import notify
 from cockpit.tasks.store import Actor, act, create
 from pipelines.publish.linkage import close_the_loop
-from tests.conftest import COMMUNITY, STREET
-
-SECRET = "SEC-test-only-0123456789abcdef"
-
-
-class Receiver(ThreadingHTTPServer):
-    """A group robot on 127.0.0.1: keeps what it is sent, answers as told."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.received: list[tuple[dict, dict]] = []
-        self.answers: list[int] = []  # status codes to give first, then 200
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/robot/send?access_token=test"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
-        self.server.received.append((query, body))
-        status = self.server.answers.pop(0) if self.server.answers else 200
-        payload = json.dumps({"errcode": 0 if status == 200 else 1, "errmsg": "ok"}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *_args) -> None:
-        pass
-
-
-def _valid_signature(query: dict) -> bool:
-    wanted = hmac.new(SECRET.encode(), f"{query['timestamp']}\n{SECRET}".encode(),
-                      hashlib.sha256).digest()  # fmt: skip
-    return query["sign"] == base64.b64encode(wanted).decode()
+from tests.helpers.cockpits import COMMUNITY, STREET
+from tests.helpers.robot import SECRET, Receiver, valid_signature
 
 
 @pytest.fixture
@@ -118,7 +73,7 @@ def test_a_new_task_reaches_its_group_signed_and_readable(wired, demo):
     assert sent == [(task, "长庆街道工作群", "sent")]
     [(query, body)] = street.received
     assert health.received == []
-    assert _valid_signature(query)
+    assert valid_signature(query)
     assert body["msgtype"] == "markdown"
     text = body["markdown"]["text"]
     assert f"新派督办任务 #{task}" in text and "浙大御跸社区" in text and "社区门诊人次" in text
@@ -147,7 +102,7 @@ def test_overdue_and_reopened_tasks_notify_after_a_refresh(wired, demo):
     overdue = [b for _q, b in health.received]
     assert len(overdue) == 1 and "督办任务逾期" in overdue[0]["markdown"]["text"]
     assert any("督办任务逾期" in b["markdown"]["text"] for _q, b in street.received)
-    assert all(_valid_signature(q) for q, _b in street.received)
+    assert all(valid_signature(q) for q, _b in street.received)
     assert (late, "overdue", "区卫健局", 1, "sent") in _records(settings)
 
 

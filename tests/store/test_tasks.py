@@ -25,7 +25,7 @@ from cockpit.tasks.store import (
     verify,
     visible,
 )
-from tests.conftest import REPO, settings_env
+from tests.helpers.cockpits import REPO, settings_env
 
 DISTRICT, STREET, OTHER_STREET = "330103000000", "330103001000", "330103002000"
 COMMUNITY = "330103001051"

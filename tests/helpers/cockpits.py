@@ -1,0 +1,147 @@
+"""A cockpit of its own for a test: settings under a temporary folder, the `cockpit`
+command, a served cockpit on a free local port, and its test accounts."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from cockpit.settings import Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_settings(root: Path, **overrides: object) -> Settings:
+    """Settings for an isolated cockpit under ``root``, with the repo's layers and reference."""
+    base = load_settings(REPO / "cockpit.toml", environ={})
+    return base.with_overrides(
+        inbox=root / "inbox",
+        archive=root / "archive",
+        warehouse=root / "warehouse" / "cockpit.duckdb",
+        # No tree of its own: the demo's, shipped in the repo's reference folder.
+        areas=root / "areas",
+        cache_dir=root / "cache",
+        spark_dir=root / "spark",
+        **{
+            "app_db": f"sqlite:///{root / 'app.db'}",
+            "secret_key_file": root / "secret.key",
+            **overrides,
+        },
+    )
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that points a `cockpit` process at these settings."""
+    return {
+        "COCKPIT_CONFIG": str(REPO / "cockpit.toml"),
+        "COCKPIT_INBOX": str(settings.inbox),
+        "COCKPIT_ARCHIVE": str(settings.archive),
+        "COCKPIT_WAREHOUSE": str(settings.warehouse),
+        "COCKPIT_LAYERS": str(settings.layers),
+        "COCKPIT_REFERENCE": str(settings.reference),
+        "COCKPIT_AREAS": str(settings.areas),
+        "COCKPIT_CACHE_DIR": str(settings.cache_dir),
+        "COCKPIT_SPARK_DIR": str(settings.spark_dir),
+        "COCKPIT_SPARK_MASTER": settings.spark_master,
+        "COCKPIT_APP_DB": settings.app_db,
+        "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
+    }
+
+
+def run_cockpit(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    """The `cockpit` command, as an operator runs it, against these settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "commands.cli", *args],
+        cwd=REPO, env={"PATH": "/usr/bin:/bin", **settings_env(settings)},
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_cockpit(settings: Settings, **env_overrides: str) -> Iterator[str]:
+    """`cockpit serve` (gunicorn, two workers unless ``COCKPIT_WORKERS`` says otherwise)
+    on a free local port; yields its URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        **settings_env(settings),
+        "COCKPIT_PORT": str(port),
+        "COCKPIT_WORKERS": "2",
+        **env_overrides,
+    }
+    log_path = settings.warehouse.parent / f"serve-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "commands.cli", "serve"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("cockpit serve did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+        try:
+            yield url
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+
+
+# Test accounts: made in each test cockpit's own application database, never shipped.
+PASSWORD = "a-test-password-only"
+
+
+STREET, COMMUNITY, PARK = "330103001000", "330103001051", "330103008P01"
+
+
+def csrf_token(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the sign-in form carries a CSRF token"
+    return match.group(1)
+
+
+def sign_in(url: str, person: dict):
+    """A ``requests`` session signed in as ``person`` (or through its kiosk token)."""
+    import requests
+
+    http = requests.Session()
+    if "token" in person:
+        answer = http.get(f"{url}/wall?token={person['token']}", timeout=30)
+        assert answer.status_code == 200 and "token=" not in answer.url
+        return http
+    form = http.get(f"{url}/login", timeout=30).text
+    answer = http.post(
+        f"{url}/login",
+        data={
+            "csrf_token": csrf_token(form),
+            "name": person["name"],
+            "password": person["password"],
+        },
+        timeout=30,
+    )
+    assert answer.status_code == 200 and "/login" not in answer.url, answer.text[:300]
+    return http
