@@ -89,3 +89,13 @@ def people(demo: Settings) -> dict[str, dict]:
     out["kiosk"] = {"token": accounts.add_token(demo.app_db, district, 1), "scope": district}
     out["kiosk_street"] = {"token": accounts.add_token(demo.app_db, STREET, 1), "scope": STREET}
     return out
+
+
+@pytest.fixture(scope="session")
+def site(demo: Settings, people: dict):
+    """The demo cockpit's app in this process (Flask's test client), for every check that
+    needs the server's answers but not a browser."""
+    from tests.helpers.inprocess import app_for
+
+    with app_for(demo) as site:
+        yield site

@@ -150,4 +150,4 @@ def alerts_panel(
     )
     filters = alert_filters(choices, lang) if choices else None
     body = html.Div(alert_body(rows, lang, period, dispatch), id=ids.ALERT_BODY)
-    return html.Section([head, filters, body], className="alerts-panel panel", id="alerts")
+    return html.Section([head, filters, body], className="alerts-panel panel", id=ids.ALERTS)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.drawing import fmt
 from dashboard.i18n import name, t
 from dashboard.reading.data import DOMAIN_ORDER
@@ -128,7 +129,7 @@ def count_tiles(
     return html.Div(
         [
             html.Div([html.B(counts[key]), t(f"{label}.{key}", lang)],
-                     className=f"{tile_class} {key}", id=f"{id_prefix}-{key}")
+                     className=f"{tile_class} {key}", id=ids.count_tile(id_prefix, key))
             for key in keys
         ],
         className=row_class,
@@ -176,4 +177,4 @@ def headline_band(
         for i in chosen
         if i in rows.index
     ]
-    return html.Section(tiles, className="headline-band", id="headline-band")
+    return html.Section(tiles, className="headline-band", id=ids.HEADLINE_BAND)

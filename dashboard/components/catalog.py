@@ -7,6 +7,7 @@ import json
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.drawing import fmt
 from dashboard.drawing.reasons import check_name
 from dashboard.i18n import name, t
@@ -79,7 +80,9 @@ def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
                     ),
                     html.Td(
                         [
-                            html.Strong(name(row, lang, "title"), id=f"source-{row['source']}"),
+                            html.Strong(
+                                name(row, lang, "title"), id=ids.catalog_source(row["source"])
+                            ),
                             html.Span(
                                 t("catalog.synthetic", lang),
                                 className="synthetic-tag",

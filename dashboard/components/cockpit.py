@@ -115,10 +115,10 @@ def area_page(
                 html.Div(
                     [
                         dcc.Link(t("brief.open", lang), href=brief_href(area["code"], lang,
-                                 shown_period), className="tool-link", id="brief-link"),
+                                 shown_period), className="tool-link", id=ids.BRIEF_LINK),
                         html.A(t("export.cards", lang), href=export_href("cards", lang,
                                area=area["code"], period=period), className="tool-link",
-                               download="", id="cards-csv"),
+                               download="", id=ids.CARDS_CSV),
                     ],
                     className="page-tools",
                 ),

@@ -7,6 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from cockpit.levels import LEVELS
+from dashboard import ids
 from dashboard.drawing import fmt
 from dashboard.i18n import name, t
 from dashboard.reading.data import DOMAIN_ORDER
@@ -111,7 +112,7 @@ def _entry(
     if not fmt.missing(row["suppress_below"]):
         facts.append(("dict.suppress", t("dict.suppress_text", lang, n=int(row["suppress_below"]))))
     return html.Article(
-        id=f"indicator-{row['indicator_id']}",
+        id=ids.dictionary_entry(row["indicator_id"]),
         className="dict-entry",
         children=[
             html.H3([name(row, lang), html.Code(row["indicator_id"], className="dict-id")]),
@@ -141,7 +142,7 @@ def dictionary_sections(
                 html.H2(t(f"domain.{d}", lang), className="domain-title"),
                 *[_entry(r, lang, sources, dept_names) for r in groups[d].to_dict("records")],
             ],
-            id=f"domain-{d}",
+            id=ids.dictionary_domain(d),
             className=f"domain domain-{d} dict-domain",
         )
         for d in DOMAIN_ORDER

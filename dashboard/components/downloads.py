@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from dashboard import ids
 from dashboard.i18n import t
 from dashboard.urls import export_href
 
@@ -15,6 +16,6 @@ def export_link(table: str, lang: str, link_id: str | None = None, **query: str 
         href=export_href(table, lang, **query),
         className="export-link",
         download="",
-        id=link_id or f"{table}-csv",
+        id=link_id or ids.csv_link(table),
         title=t("export.csv", lang),
     )

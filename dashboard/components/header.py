@@ -8,6 +8,7 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from cockpit.freshness import months_behind
+from dashboard import ids
 from dashboard.access import auth
 from dashboard.drawing import fmt
 from dashboard.i18n import name, t
@@ -30,7 +31,7 @@ def freshness_badge(stale: pd.DataFrame, lang: str) -> dcc.Link:
         href=with_lang("/catalog", lang),
         className=f"freshness-badge {tone}",
         title=title,
-        id="freshness-badge",
+        id=ids.FRESHNESS_BADGE,
     )
 
 
@@ -46,7 +47,7 @@ def period_badge(period: str, now_utc, lang: str) -> html.Span:
     return html.Span(
         text,
         className=f"freshness-badge period {tone}",
-        id="period-badge",
+        id=ids.PERIOD_BADGE,
         title=t(
             "freshness.period.title",
             lang,
@@ -69,7 +70,7 @@ def status_counts_box(now: dict[str, int], before: dict[str, int] | None, lang: 
                     html.Span(change, className="delta") if change else None,
                 ],
                 className=f"head-count {status}",
-                id=f"head-count-{status}",
+                id=ids.head_count(status),
             )
         )
     return html.A(items, href="#alerts", className="head-counts", title=t("header.counts", lang))
@@ -82,7 +83,7 @@ def user_box(lang: str) -> html.Div | None:
         return None
     label = t("user.kiosk", lang) if who.kiosk else f"{who.name} · {t(f'role.{who.role}', lang)}"
     links = [] if who.kiosk else [dcc.Link(t("nav.tasks", lang), href=with_lang("/tasks", lang),
-                                           id="tasks-link")]  # fmt: skip
+                                           id=ids.TASKS_LINK)]  # fmt: skip
     if auth.may_read_usage(who):
         links.append(dcc.Link(t("nav.usage", lang), href=with_lang("/admin/usage", lang)))
     if who.role == "admin" and not who.kiosk:
@@ -90,14 +91,14 @@ def user_box(lang: str) -> html.Div | None:
     logout = html.Form(
         [
             dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
-            html.Button(t("nav.logout", lang), type="submit", id="logout-button"),
+            html.Button(t("nav.logout", lang), type="submit", id=ids.LOGOUT_BUTTON),
         ],
         action="/logout",
         method="POST",
         className="logout-form",
     )
     return html.Div(
-        [html.Span(label, id="signed-in-as"), *links, None if who.kiosk else logout],
+        [html.Span(label, id=ids.SIGNED_IN_AS), *links, None if who.kiosk else logout],
         className="user-box",
     )
 
@@ -138,7 +139,7 @@ def page_header(
                     else html.Div(
                         [
                             html.Span(t("asof.period", lang) + " "),
-                            html.Strong(fmt.period(as_of["period"], lang), id="as-of-period"),
+                            html.Strong(fmt.period(as_of["period"], lang), id=ids.AS_OF_PERIOD),
                         ]
                     ),
                     html.Div(
@@ -149,7 +150,10 @@ def page_header(
                 ],
             ),
             dcc.Link(
-                t("lang.switch", lang), href=switch_href, className="lang-switch", id="lang-switch"
+                t("lang.switch", lang),
+                href=switch_href,
+                className="lang-switch",
+                id=ids.LANG_SWITCH,
             ),
             user_box(lang),
         ],

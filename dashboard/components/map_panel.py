@@ -108,7 +108,7 @@ def map_panel(
         level) else []  # fmt: skip
     if synthetic:
         notes.append(
-            html.Span(t("map.synthetic", lang), className="synthetic-note", id="synthetic-note")
+            html.Span(t("map.synthetic", lang), className="synthetic-note", id=ids.SYNTHETIC_NOTE)
         )
     return html.Section(
         className="map-panel",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.components.analysis import chart_config
 from dashboard.components.cards import kpi_card
 from dashboard.drawing import fmt
@@ -99,7 +100,7 @@ def scene_panels(
                     html.Div(shown, className="kpi-grid"),
                 ],
                 className=f"domain scene scene-{scene}",
-                id=f"scene-{scene}",
+                id=ids.park_scene(scene),
             )
         )
     return panels
@@ -114,7 +115,7 @@ def sections_panel(figure: dict, tiles: html.Div, lang: str, filename: str) -> h
                 figure=figure,
                 config=chart_config(filename),
                 style={"height": f"{figure['layout']['height']}px"},
-                id="park-sections-chart",
+                id=ids.PARK_SECTIONS_CHART,
             ),
         ],
         className="panel sections-panel",

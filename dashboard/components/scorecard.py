@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from dashboard import ids
 from dashboard.components.downloads import export_link
 from dashboard.drawing import fmt
 from dashboard.i18n import name, t
@@ -50,5 +51,5 @@ def scorecard_panel(rows: pd.DataFrame, lang: str, period: str, code: str) -> ht
             else html.P(t("scorecard.none", lang), className="muted"),
         ],
         className="scorecard-panel panel",
-        id="scorecard",
+        id=ids.SCORECARD,
     )

@@ -7,6 +7,7 @@ import orjson
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.caching import answers
 from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.components.cards import count_tiles, figure_tile
@@ -44,7 +45,7 @@ def map_legend(lang: str) -> html.Div:
             for status in ("red", "amber", "green")
         ],
         className="wall-legend",
-        id="wall-legend",
+        id=ids.WALL_LEGEND,
     )
 
 
@@ -87,7 +88,7 @@ def alert_rows(rows: pd.DataFrame, lang: str, period: str) -> html.Ol:
 
 # Where a kept wall view takes this week's task counts, which change with the tasks, not
 # with a publish.
-_TASKS_SLOT = html.Div(id="wall-tasks-slot")
+_TASKS_SLOT = html.Div(id=ids.WALL_TASKS_SLOT)
 
 
 def cached_wall_view(
@@ -145,7 +146,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                         html.Div(brand.title(lang), className="wall-brand"),
                         html.H1(
                             [
-                                html.Span(name(area, lang), id="wall-area"),
+                                html.Span(name(area, lang), id=ids.WALL_AREA),
                                 html.Span(t(f"cockpit.{area['level']}", lang), className="lvl"),
                             ]
                         ),
@@ -172,7 +173,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                                 " · ",
                                 t("asof.refreshed", lang),
                                 " ",
-                                html.Span(fmt.timestamp(as_of["refreshed"]), id="wall-refreshed"),
+                                html.Span(fmt.timestamp(as_of["refreshed"]), id=ids.WALL_REFRESHED),
                             ],
                             className="wall-asof",
                         ),
@@ -200,7 +201,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                             figure=figure,
                             config=WALL_GRAPH_CONFIG,
                             className="wall-map",
-                            id="wall-map",
+                            id=ids.WALL_MAP,
                         ),
                     ],
                     className="wall-panel wall-map-panel",
@@ -221,7 +222,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                                         ),
                                     ],
                                     className=f"wall-count {status}",
-                                    id=f"wall-count-{status}",
+                                    id=ids.wall_count(status),
                                 )
                                 for status in ("red", "amber")
                             ],

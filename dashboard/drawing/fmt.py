@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+
+import pandas as pd
 
 # China time, one conversion for the whole project (zoneinfo, not a hand-written +8).
 from cockpit.freshness import china_time, utc_now  # noqa: F401 - re-exported for pages
@@ -192,3 +195,26 @@ def place_change(position: object, before: object) -> tuple[str, str]:
         return "", "flat"
     rise = int(before) - int(position)
     return count_change(rise, 0), "good" if rise > 0 else ("bad" if rise < 0 else "flat")
+
+
+_CODE = re.compile(r"\d{9,}")
+
+
+def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Long digit strings (area codes) behind a tab: Excel then reads them as text and
+    keeps every digit; any CSV reader still finds the code, trimmed."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = pd.Series(
+                ["\t" + v if isinstance(v, str) and _CODE.fullmatch(v) else v for v in out[column]],
+                index=out.index,
+                dtype=object,
+            )
+    return out
+
+
+def excel_csv(frame: pd.DataFrame) -> str:
+    """A table as the CSV every export writes: UTF-8 with a byte-order mark (so that Excel
+    opens Chinese text right), area codes kept as text."""
+    return "\ufeff" + _excel_text(frame).to_csv(index=False)

@@ -8,6 +8,7 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from cockpit.tasks.states import CLOSED_STATES, OPEN_STATES, PERSON_ACTIONS, Action, after
+from dashboard import ids
 from dashboard.access import auth
 from dashboard.drawing import fmt
 from dashboard.i18n import pick_lang, t
@@ -56,14 +57,14 @@ def _new_task_form(lang: str) -> html.Details | None:
     fields = [
         html.Label([t("task.col.area", lang), html.Select(
             [html.Option(a[f"name_{lang}"], value=a["code"]) for a in targets],
-            name="area_code", id="task-new-area")]),
+            name="area_code", id=ids.TASK_NEW_AREA)]),
         html.Label([t("task.col.indicator", lang), html.Select(
             [html.Option(r[f"name_{lang}"], value=r["indicator_id"])
              for r in indicators.to_dict("records")],
-            name="indicator_id", id="task-new-indicator")]),
+            name="indicator_id", id=ids.TASK_NEW_INDICATOR)]),
         html.Label([t("task.col.severity", lang), html.Select(
             [html.Option(t(f"status.{s}", lang), value=s) for s in ("red", "amber")],
-            name="severity", id="task-new-severity")]),
+            name="severity", id=ids.TASK_NEW_SEVERITY)]),
         dcc.Input(type="hidden", name="period", value=period),
         dcc.Input(type="hidden", name="origin", value="manual"),
         dcc.Textarea(name="note", placeholder=t("task.note", lang), className="task-note"),
@@ -99,7 +100,7 @@ def list_layout(lang: str | None = None, state: str | None = None, **_query: str
                 html.Tbody([_row(r, lang) for r in rows]),
             ],
             className="admin-table",
-            id="task-table",
+            id=ids.TASK_TABLE,
         )
         if rows
         else html.P(t("task.list.none", lang), className="muted"),
@@ -127,7 +128,7 @@ def _actions(task, lang: str) -> list:
     if who is None or who.kiosk or who.scope != task.area_code:
         return []
     note = dcc.Textarea(name="note", placeholder=t("task.note", lang), className="task-note",
-                        id="task-note")  # fmt: skip
+                        id=ids.TASK_NOTE)  # fmt: skip
     out = []
     for action in PERSON_ACTIONS:
         if after(task.state, action) is not None:
@@ -154,7 +155,7 @@ def _actions(task, lang: str) -> list:
                         html.Select(
                             [html.Option(name, value=code) for code, name in below],
                             name="to",
-                            id="task-forward-select",
+                            id=ids.TASK_FORWARD_SELECT,
                         ),
                         note,
                     ],
@@ -171,7 +172,7 @@ def detail_layout(task_id: str = "", lang: str | None = None, **_query: str):
     found = tasks.readable_task(int(task_id)) if task_id.isdigit() else None
     if found is None:
         return html.Div(
-            [html.H1(t("task.missing", lang))], className="not-found", id="task-missing"
+            [html.H1(t("task.missing", lang))], className="not-found", id=ids.TASK_MISSING
         )
     task, events = found
     facts = [
@@ -188,7 +189,7 @@ def detail_layout(task_id: str = "", lang: str | None = None, **_query: str):
         facts.append((t("task.parent", lang), dcc.Link(
             f"#{task.parent_id}", href=with_lang(f"/tasks/{task.parent_id}", lang))))  # fmt: skip
     body = [
-        html.H1(f"{t('task.title', lang)} #{task.id}", id="task-title"),
+        html.H1(f"{t('task.title', lang)} #{task.id}", id=ids.TASK_TITLE),
         html.Dl(
             [item for k, v in facts for item in (html.Dt(k), html.Dd(v))], className="task-facts"
         ),
@@ -208,7 +209,7 @@ def detail_layout(task_id: str = "", lang: str | None = None, **_query: str):
                 )
                 for e in events
             ],
-            id="task-history",
+            id=ids.TASK_HISTORY,
         ),
     ]
     return _shell(t("task.title", lang), lang, f"/tasks/{task.id}", body)

@@ -10,7 +10,6 @@ be shared like a view.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -62,23 +61,6 @@ def _rounded(rows: pd.DataFrame, columns: list[str], decimals: object) -> pd.Dat
             dtype=object,
         )
     return rows
-
-
-_CODE = re.compile(r"\d{9,}")
-
-
-def excel_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Long digit strings (area codes) behind a tab: Excel then reads them as text and
-    keeps every digit; any CSV reader still finds the code, trimmed."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = pd.Series(
-                ["\t" + v if isinstance(v, str) and _CODE.fullmatch(v) else v for v in out[column]],
-                index=out.index,
-                dtype=object,
-            )
-    return out
 
 
 def _indicator(request: flask.Request) -> dict:
@@ -288,7 +270,7 @@ def serve(table: str) -> flask.Response:
         flask.abort(503, "no warehouse published yet")
     auth.record("export", area=flask.request.args.get("area"),
                 detail={"table": table, "rows": len(frame)})  # fmt: skip
-    body = "\ufeff" + excel_text(frame).to_csv(index=False)
+    body = fmt.excel_csv(frame)
     filename = f"{stem}.csv".replace("/", "-")
     response = flask.Response(body.encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Disposition"] = (

@@ -7,12 +7,10 @@ duplicate keys caught, bad rows kept aside with their reasons, good rows loaded.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import duckdb
 
@@ -20,6 +18,7 @@ from pipelines.ingest import checks
 from pipelines.ingest.area_index import former_codes_note
 from pipelines.ingest.checks import ident
 from pipelines.ingest.extract import EXTRACT_SLOW, ExtractError, Staged, header_key
+from pipelines.ingest.fields import Batch, Field
 from pipelines.ingest.readers import stage_extract
 from pipelines.ingest.validation import (
     CHECKED,
@@ -27,77 +26,6 @@ from pipelines.ingest.validation import (
     flag_duplicates,
     keep_bad_records,
 )
-
-FieldKind = Literal["area", "month", "datetime", "count", "number", "text"]
-_SQL_TYPES = {
-    "area": "VARCHAR",
-    "month": "VARCHAR",
-    "datetime": "TIMESTAMP",
-    "count": "BIGINT",
-    "number": "DOUBLE",
-    "text": "VARCHAR",
-}
-_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One canonical column. ``aliases`` are the headers departments use for it."""
-
-    name: str
-    kind: FieldKind
-    aliases: tuple[str, ...]
-    required: bool = True
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-    # For an area: headers of a column naming the area instead of giving its code.
-    name_aliases: tuple[str, ...] = ()
-    levels: tuple[str, ...] = ("community",)
-
-    @property
-    def sql_type(self) -> str:
-        return _SQL_TYPES[self.kind]
-
-    def stages(self) -> checks.Stages:
-        if self.kind == "area":
-            return checks.area_check(self.name)
-        if self.kind == "month":
-            return checks.month_check()
-        if self.kind == "datetime":
-            return checks.timestamp_check()
-        if self.kind == "count":
-            return checks.count_check()
-        if self.kind == "number":
-            return checks.number_check(
-                self.name, self.minimum is not None, self.maximum is not None
-            )
-        return checks.text_check(self.name, bool(self.choices))
-
-    def params(self) -> dict[str, object]:
-        out: dict[str, object] = {}
-        if self.kind == "area":
-            out[f"{self.name}_levels"] = list(self.levels)
-        if self.minimum is not None:
-            out[f"{self.name}_min"] = self.minimum
-        if self.maximum is not None:
-            out[f"{self.name}_max"] = self.maximum
-        if self.choices:
-            out[f"{self.name}_choices"] = list(self.choices)
-        return out
-
-
-@dataclass(frozen=True)
-class Batch:
-    """One extract after validation. The rows are in the temp table ``_checked`` (typed
-    columns and ``reasons``; a row is good when it has none) beside ``_extract``."""
-
-    file: Path
-    rows_in: int
-    rows_rejected: int
-    periods: tuple[str, ...]
-    mapping: dict[str, str]
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,29 +2,26 @@
 reason a row is bad; then duplicate keys, and the records of the rejected rows.
 
 The functions read a source's declarations (fields, key, personal headers) and nothing
-else of it; the contract module wires them into ``TabularSource.read``.
+else of it; the contract module wires them into ``TabularSource.read`` (``fields.Declared``).
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipelines.ingest import checks
 from pipelines.ingest.checks import ident, quote
 from pipelines.ingest.extract import EXTRACT, EXTRACT_SLOW, Staged, header_key
-
-if TYPE_CHECKING:
-    from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Declared
 
 CHECKED = "_checked"
 AREA_KEYS = "_area_key"  # the lookup table AreaIndex installs
 
 
 def check_sql(
-    source: TabularSource,
+    source: Declared,
     mapping: dict[str, str],
     extract: str = EXTRACT,
     out: str = CHECKED,
@@ -84,7 +81,7 @@ def check_sql(
     return sql, params
 
 
-def flag_duplicates(con: duckdb.DuckDBPyConnection, source: TabularSource) -> None:
+def flag_duplicates(con: duckdb.DuckDBPyConnection, source: Declared) -> None:
     """Among otherwise good rows, keep the first of each key and name it in the others.
     Duplicate keys are found by an aggregate of their hashes; only the rows whose hash
     repeats are looked at again."""
@@ -119,7 +116,7 @@ def flag_duplicates(con: duckdb.DuckDBPyConnection, source: TabularSource) -> No
     )
 
 
-def keep_bad_records(con: duckdb.DuckDBPyConnection, source: TabularSource, staged: Staged) -> None:
+def keep_bad_records(con: duckdb.DuckDBPyConnection, source: Declared, staged: Staged) -> None:
     """``_bad_record``: each rejected row as it arrived (JSON), personal columns left out."""
     personal = {header_key(h) for h in source.personal_headers}
     con.execute("CREATE OR REPLACE TEMP TABLE _bad_record (_row BIGINT, record VARCHAR)")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cockpit.settings import Settings, load_settings
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def make_settings(root: Path, **overrides: object) -> Settings:
@@ -32,6 +32,9 @@ def make_settings(root: Path, **overrides: object) -> Settings:
         spark_dir=root / "spark",
         **{
             "app_db": f"sqlite:///{root / 'app.db'}",
+            # The tests sign in far more often than people do; the rate-limit tests set
+            # the shipped limit on a cockpit of their own.
+            "login_rate_limit": "1000 per minute",
             "secret_key_file": root / "secret.key",
             **overrides,
         },
@@ -53,6 +56,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_SPARK_MASTER": settings.spark_master,
         "COCKPIT_APP_DB": settings.app_db,
         "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
+        "COCKPIT_LOGIN_RATE_LIMIT": settings.login_rate_limit,
     }
 
 

@@ -13,8 +13,9 @@ from openpyxl import Workbook
 
 from pipelines.areas.tree import read_tree
 from pipelines.ingest.area_index import AreaIndex
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
 from pipelines.ingest.extract import ExtractError
+from pipelines.ingest.fields import Field
 from pipelines.ingest.validation import CHECKED
 from tests.helpers.cockpits import REPO
 

@@ -10,13 +10,11 @@ import stat
 import duckdb
 import pandas as pd
 import pytest
-import requests
 import shapely
 
 from pipelines.areas.points import GRID_DEGREES
 from pipelines.ingest.sources import SOURCES
 from tests.helpers.client import Cockpit, geometry_urls
-from tests.helpers.cockpits import sign_in
 
 # Not a digit run inside a longer number, a float's tail or a hex digest.
 PHONE = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d{9}(?![0-9A-Za-z.])")
@@ -99,8 +97,8 @@ def test_no_published_table_holds_personal_data(demo, personal, names):
 
 
 @pytest.mark.parametrize("persona", ["district", "street", "kiosk"])
-def test_no_page_callback_or_export_shows_personal_data(server, people, personal, names, persona):
-    client = Cockpit(server, sign_in(server, people[persona]))
+def test_no_page_callback_or_export_shows_personal_data(site, people, personal, names, persona):
+    client = Cockpit(site.url, site.visitor(people[persona]))
     scope = people[persona]["scope"]
     answers = []
     for path in ("/", "/wall", "/catalog", "/indicators", "/dept/hotline", "/admin/usage",
@@ -155,9 +153,9 @@ def test_hotline_points_are_counts_on_a_grid_never_single_calls(wh):
     assert not any(re.search(r"\d{2}:\d{2}|\d{4}-\d{2}-\d{2}", r[3] or "") for r in rows)
 
 
-def test_an_anonymous_visitor_gets_nothing(server):
+def test_an_anonymous_visitor_gets_nothing(site):
     for path in ("/", "/street/330103001", "/export/cards.csv?area=330103000000", "/wall",
                  "/_dash-layout", "/_dash-dependencies", "/admin/audit"):  # fmt: skip
-        answer = requests.get(server + path, timeout=30, allow_redirects=False)
+        answer = site.visitor().get(site.url + path, allow_redirects=False)
         assert answer.status_code in (302, 401), path
         assert "下城区" not in answer.text and "长庆" not in answer.text

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-import requests
 
 from tests.helpers.client import Cockpit, geometry_urls
-from tests.helpers.cockpits import COMMUNITY, PARK, STREET, sign_in
+from tests.helpers.cockpits import COMMUNITY, PARK, STREET
 
 # The district kiosk sees what the district administrator sees; the street kiosk is the
 # narrower case.
@@ -75,11 +74,10 @@ def leaks(text: str, tokens: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def clients(server, people) -> dict[str, Cockpit]:
+def clients(site, people) -> dict[str, Cockpit]:
     out = {}
     for persona in PERSONAS:
-        http = requests.Session() if persona == "anonymous" else sign_in(server, people[persona])
-        out[persona] = Cockpit(server, http)
+        out[persona] = Cockpit(site.url, site.visitor(people.get(persona)))
     # An anonymous forger knows the callbacks' shapes (the code is public); only the
     # answers are refused.
     assert out["anonymous"].deps == []
@@ -188,11 +186,11 @@ def test_drill_down_never_opens_an_area_outside_the_scope(persona, clients, tree
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_exports_and_geometry_of_other_areas_are_refused(persona, clients, tree, people, server):
+def test_exports_and_geometry_of_other_areas_are_refused(persona, clients, tree, people, site):
     client, scope = clients[persona], scope_of(persona, people)
     tokens = forbidden_tokens(tree, scope)
     shown = visible(tree, scope)
-    version = requests.get(f"{server}/api/health", timeout=30).json()["version"]
+    version = site.visitor().get(f"{site.url}/api/health").json()["version"]
     for code in tree:
         for table in TABLES:
             answer = client.get(f"/export/{table}.csv?area={code}&indicator=hotline_per_10k")
@@ -231,7 +229,7 @@ def test_the_wall_plays_only_the_screens_own_area(clients, tree, people):
     page = client.page("/wall")
     assert page.status_code == 200 and tree[STREET]["zh"] in page.text
     assert leaks(page.text, tokens) == []
-    version = requests.get(f"{client.url}/api/health", timeout=30).json()["version"]
+    version = client.http.get(f"{client.url}/api/health").json()["version"]
     for index in (0, 1, 2, 5, 17, 9999, -3):
         state = {"index": index, "paused": False, "version": version, "lang": "zh"}
         answer = client.call(wall, [1, 0, 0, 0, 0], [state])

@@ -19,8 +19,9 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from cockpit.levels import LEVELS
-from pipelines.ingest.contract import Batch, Field, TabularSource, validate
+from pipelines.ingest.contract import TabularSource, validate
 from pipelines.ingest.extract import EXTRACT, ExtractError, Staged
+from pipelines.ingest.fields import Batch, Field
 from pipelines.ingest.geo import areas_km2, display_shapes, display_tolerance
 from pipelines.ingest.validation import CHECKED
 

@@ -1,6 +1,7 @@
 """区民政局: elderly residents, home-care services and elderly subsidies, per community."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="civil_affairs",

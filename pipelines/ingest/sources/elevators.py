@@ -1,6 +1,7 @@
 """区市场监管局 (特种设备): elevators, their alarms, faults and maintenance (智慧电梯)."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="elevators",

@@ -1,6 +1,7 @@
 """区生态环境分局 / 区城管局 (垃圾分类): household waste sorted and collected, per community."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="environment",

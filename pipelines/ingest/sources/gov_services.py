@@ -1,7 +1,8 @@
 """区政务服务中心: the service-item catalog of the internal "at most one trip" platform, and
 the cases handled each month per community."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 ITEMS = TabularSource(
     id="gov_items",

@@ -1,6 +1,7 @@
 """区卫健局: community health centre monthly report (UTF-8 CSV with BOM)."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="health",

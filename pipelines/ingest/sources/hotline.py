@@ -1,7 +1,8 @@
 """12345 市民热线: one row per ticket, with when, what, where (community and point), and
 when it was answered and closed. Callers' names and phone numbers are never stored."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 CATEGORIES = (
     "城市管理",

@@ -1,6 +1,7 @@
 """区住建局: old-community renovation and construction sites (GB18030 CSV, names not codes)."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="housing",

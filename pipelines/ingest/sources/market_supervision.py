@@ -1,6 +1,7 @@
 """区市场监管局: food-service kitchens and the 阳光厨房 (open kitchen) programme."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="market_supervision",

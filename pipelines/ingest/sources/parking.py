@@ -1,6 +1,7 @@
 """区停车管理中心: public car parks, their spaces and monthly occupancy (便捷泊车)."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="parking",

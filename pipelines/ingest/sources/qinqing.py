@@ -1,6 +1,7 @@
 """亲清在线: policy-subsidy applications by firms, and when and how much was paid."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="qinqing",

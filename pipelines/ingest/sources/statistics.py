@@ -1,6 +1,7 @@
 """区统计局: monthly population by community (xlsx with title rows above the header)."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="statistics",

@@ -1,6 +1,7 @@
 """园区管委会: daily footfall of the park, by section (吃、住、行、游、娱、购)."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SECTIONS = ("吃", "住", "行", "游", "娱", "购")
 

@@ -1,6 +1,7 @@
 """区城管局: city-management cases (数字城管) reported and closed, per community."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="urban_management",

@@ -1,6 +1,7 @@
 """团区委: volunteer service platform, monthly API dump (JSON)."""
 
-from pipelines.ingest.contract import Field, TabularSource
+from pipelines.ingest.contract import TabularSource
+from pipelines.ingest.fields import Field
 
 SOURCE = TabularSource(
     id="youth",

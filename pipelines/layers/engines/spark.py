@@ -14,6 +14,10 @@ Spark (pyspark), the results published into the same warehouse as DuckDB's would
 timestamps read without a time zone (``inferTimestampNTZ``), session time zone UTC,
 partition values kept as text, no web UI, the driver bound to loopback unless a cluster
 needs otherwise.
+
+Over 300 lines: one engine's whole round trip, files out, layers run, values back; its
+steps share one Spark session and the tree's levels, and split further they would only
+pass those around.
 """
 
 from __future__ import annotations
