@@ -32,8 +32,10 @@ ROUTER_LOCATION, ROUTER_CONTENT, ROUTER_STORE, ROUTER_DUMMY = (
 
 def registered_page(path: str) -> tuple[dict | None, dict | None]:
     """The registered page whose path or path template matches ``path`` (already
-    stripped of the app's prefix), and the template's variables."""
-    return _path_to_page(path)
+    stripped of the app's prefix), and the template's variables; (None, None) for a path
+    no page claims."""
+    page, variables = _path_to_page(path)
+    return (page or None), (variables or None)
 
 
 def query_arguments(search: str) -> dict:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+import flask
 import pandas as pd
 
 from cockpit.settings import Settings, load_settings
@@ -23,8 +24,22 @@ from dashboard.caching import backend as query_cache
 T = TypeVar("T")
 
 
-@cache
+# Where an app keeps the settings it was made with.
+SETTINGS_KEY = "COCKPIT_SETTINGS"
+
+
 def settings() -> Settings:
+    """The settings of the app serving this request (``create_app(settings)``); outside
+    an app, those of this process's environment (``cockpit.toml`` and ``COCKPIT_*``)."""
+    if flask.has_app_context():
+        made_with = flask.current_app.config.get(SETTINGS_KEY)
+        if made_with is not None:
+            return made_with
+    return _from_environment()
+
+
+@cache
+def _from_environment() -> Settings:
     return load_settings()
 
 

@@ -9,7 +9,7 @@ import flask
 from dash import Dash
 
 from cockpit import store
-from cockpit.settings import session_secret
+from cockpit.settings import Settings, session_secret
 from dashboard.access import auth, hardening
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
@@ -54,8 +54,10 @@ def _health() -> flask.Response:
         return flask.jsonify({"status": "no warehouse published yet"}), 503
 
 
-def create_app(migrate: bool = True) -> Dash:
-    settings = warehouse.settings()
+def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
+    """The cockpit app, on ``settings`` (by default this process's, from ``cockpit.toml``
+    and the environment)."""
+    settings = settings or warehouse.settings()
     if migrate:
         store.migrate(settings.app_db)
     app = Dash(
@@ -73,6 +75,7 @@ def create_app(migrate: bool = True) -> Dash:
     )
     app.index_string = app.index_string.replace("{%css%}", "{%css%}" + _PRELOADED)
     app.server.secret_key = session_secret(settings)
+    app.server.config[warehouse.SETTINGS_KEY] = settings
     for module in PAGE_MODULES:
         importlib.import_module(module)
     importlib.import_module("dashboard.pages.area_callbacks")

@@ -22,7 +22,7 @@ def warm_top(settings: Settings) -> str:
     from dashboard.shell.app import create_app
 
     started = time.perf_counter()
-    app = create_app()
+    app = create_app(settings=settings)
     with app.server.test_request_context("/"):
         top = data.top_area()
         if top is None:

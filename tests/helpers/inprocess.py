@@ -94,13 +94,13 @@ def app_for(settings: Settings) -> Iterator[Site]:
     env = settings_env(settings)
     before = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
-    warehouse.settings.cache_clear()
+    warehouse._from_environment.cache_clear()
     try:
-        yield Site(create_app())
+        yield Site(create_app(settings=settings))
     finally:
         for key, value in before.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        warehouse.settings.cache_clear()
+        warehouse._from_environment.cache_clear()
