@@ -1,13 +1,17 @@
 """Dash's private API, in one place: the only module that imports ``dash._*``.
 
-Two things the cockpit needs have no public form in Dash 4:
+Three things the cockpit needs have no public form in Dash 4:
 - rendering a registered page for a path on the server (the shell sends the page the
   browser opened with the app, ``shell.layout``): Dash's pages router keeps this in a
   closure, so we follow it with its own helpers and rebuild the page container with its
   component ids;
 - a component tree as the JSON Dash sends (``component_json``): the answer cache keeps
   a page's panels as that JSON and sends it as it is, which measured 55 ms less per
-  layout request than letting plotly's encoder walk the objects again.
+  layout request than letting plotly's encoder walk the objects again;
+- more than one app in a process (``cockpit schedule`` warms the cache with an app of its
+  own at every publish; the tests make several): Dash hands the callbacks declared with
+  ``dash.callback`` to the first app that starts and forgets them, so
+  ``give_callbacks`` keeps them and gives each new app its own copy.
 
 ``tests/dashboard/test_dash_adapter.py`` fails when a Dash upgrade moves any of these.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import orjson
+from dash import _callback
 from dash._pages import _parse_query_string, _path_to_page
 from dash._utils import to_json
 from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
@@ -66,3 +71,24 @@ def fill_slots(parts: list[str], fill: Mapping[str, Callable[[], object]]) -> li
 def fragments(parts: list[str]) -> list[orjson.Fragment]:
     """Kept JSON handed to Dash to be written out as it is."""
     return [orjson.Fragment(part) for part in parts]
+
+
+# The callbacks the page modules declared, as Dash first registered them: a registry of
+# this process's code, filled once when the page modules are imported, never per request.
+_DECLARED_MAP: dict = {}
+_DECLARED_LIST: list = []
+
+
+def give_callbacks(app: object) -> None:
+    """Give ``app`` every callback the page modules declared (call after importing them),
+    even when another app in this process took them first."""
+    for key, value in _callback.GLOBAL_CALLBACK_MAP.items():
+        _DECLARED_MAP.setdefault(key, value)
+    for spec in _callback.GLOBAL_CALLBACK_LIST:
+        if spec not in _DECLARED_LIST:
+            _DECLARED_LIST.append(spec)
+    # Emptied here, so that Dash's own start-up finds nothing left to hand out.
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    _callback.GLOBAL_CALLBACK_LIST.clear()
+    app.callback_map.update(_DECLARED_MAP)
+    app._callback_list.extend(dict(spec) for spec in _DECLARED_LIST)

@@ -14,6 +14,7 @@ from tests.helpers.cockpits import (
     COMMUNITY,
     PASSWORD,
     STREET,
+    copy_of_demo,
     make_settings,
     serve_cockpit,
 )
@@ -92,10 +93,12 @@ def people(demo: Settings) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def site(demo: Settings, people: dict):
+def site(demo: Settings, people: dict, tmp_path_factory: pytest.TempPathFactory):
     """The demo cockpit's app in this process (Flask's test client), for every check that
-    needs the server's answers but not a browser."""
+    needs the server's answers but not a browser. It reads a copy of the demo's warehouse:
+    DuckDB keeps one instance per file in a process, and the tests that open the demo's
+    own file open it their own way."""
     from tests.helpers.inprocess import app_for
 
-    with app_for(demo) as site:
+    with app_for(copy_of_demo(demo, tmp_path_factory.mktemp("site"))) as site:
         yield site

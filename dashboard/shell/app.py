@@ -10,6 +10,7 @@ from dash import Dash
 
 from cockpit import store
 from cockpit.settings import Settings, session_secret
+from dashboard import dash_adapter
 from dashboard.access import auth, hardening
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
@@ -80,6 +81,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
         importlib.import_module(module)
     importlib.import_module("dashboard.pages.area_callbacks")
     importlib.import_module("dashboard.pages.wall_callbacks")
+    dash_adapter.give_callbacks(app)
     auth.register(app.server)
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)

@@ -71,3 +71,17 @@ def test_component_json_is_what_dash_sends_and_slots_fill_whole_values():
     assert again["props"]["children"][1]["props"] == {"children": "now", "id": "b"}
     # Kept JSON goes out as it is.
     assert orjson.dumps(dash_adapter.fragments(filled)) == f"[{filled[0]}]".encode()
+
+
+def test_every_app_a_process_makes_answers_the_pages_callbacks(demo, tmp_path):
+    """``cockpit schedule`` makes an app at each publish to warm the cache, and Dash gives
+    the declared callbacks to the first app only: the second must have them too."""
+    from dashboard.shell.app import create_app
+    from tests.helpers.cockpits import copy_of_demo
+
+    settings = copy_of_demo(demo, tmp_path)
+    apps = [create_app(settings=settings) for _ in range(2)]
+    for app in apps:
+        assert app.server.test_client().get("/login").status_code == 200  # starts the app
+    assert apps[0].callback_map.keys() == apps[1].callback_map.keys()
+    assert any("area-map.figure" in key for key in apps[1].callback_map)

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page
 
-from tests.helpers.cockpits import REPO, make_settings, serve_cockpit
+from tests.helpers.cockpits import REPO, copy_of_demo, serve_cockpit
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
@@ -74,19 +74,7 @@ def browser_sign_in(page: Page, url: str, person: dict) -> None:
 def serving_a_copy(demo, root: Path, change: str | None = None) -> Iterator[tuple]:
     """A cockpit of its own under ``root``, serving a copy of the demo's published
     warehouse, changed first by the SQL ``change`` if given. Yields (settings, url)."""
-    # The same accounts and signing key as the demo's server: one sign-in serves both.
-    settings = make_settings(root).with_overrides(
-        app_db=demo.app_db, secret_key_file=demo.secret_key_file
-    )
-    versions = settings.warehouse.parent / "versions"
-    versions.mkdir(parents=True)
-    copy = versions / "cockpit-copy.duckdb"
-    shutil.copy(demo.warehouse.resolve(), copy)
-    if change:
-        con = duckdb.connect(str(copy))
-        con.execute(change)
-        con.close()
-    os.symlink(copy, settings.warehouse)
+    settings = copy_of_demo(demo, root, change)
     with serve_cockpit(settings) as url:
         yield settings, url
 

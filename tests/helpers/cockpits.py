@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -149,3 +150,40 @@ def sign_in(url: str, person: dict):
     )
     assert answer.status_code == 200 and "/login" not in answer.url, answer.text[:300]
     return http
+
+
+def copy_of_demo(demo: Settings, root: Path, change: str | None = None) -> Settings:
+    """Settings of a cockpit under ``root`` whose published warehouse is a copy of the
+    demo's, changed first by the SQL ``change`` if given: a test may change it, and may
+    open it as it likes, without touching the shared demo. The same accounts and signing
+    key as the demo: one sign-in serves both."""
+    import duckdb
+
+    settings = make_settings(root).with_overrides(
+        app_db=demo.app_db, secret_key_file=demo.secret_key_file
+    )
+    versions = settings.warehouse.parent / "versions"
+    versions.mkdir(parents=True)
+    copy = versions / "cockpit-copy.duckdb"
+    shutil.copy(demo.warehouse.resolve(), copy)
+    if change:
+        con = duckdb.connect(str(copy))
+        con.execute(change)
+        con.close()
+    os.symlink(copy, settings.warehouse)
+    return settings
+
+
+def published_tree(settings: Settings):
+    """The area tree a cockpit publishes now (``cockpit.areatree.AreaTree``)."""
+    import duckdb
+
+    from cockpit.areatree import AreaTree
+
+    con = duckdb.connect(str(settings.warehouse.resolve()), read_only=True)
+    try:
+        return AreaTree.from_rows(
+            con.execute("SELECT code, parent_code, level FROM ind.area").fetchall()
+        )
+    finally:
+        con.close()

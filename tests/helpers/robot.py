@@ -18,6 +18,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - the http.server API
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+        self.server.arrived.set()
+        self.server.hold.wait(timeout=60)  # a slow robot: answers once let go
         self.server.received.append((query, body))
         status = self.server.answers.pop(0) if self.server.answers else 200
         payload = json.dumps({"errcode": 0 if status == 200 else 1, "errmsg": "ok"}).encode()
@@ -38,6 +40,9 @@ class Receiver(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.received: list[tuple[dict, dict]] = []
         self.answers: list[int] = []  # status codes to give first, then 200
+        self.hold = threading.Event()  # cleared: every answer waits until it is set
+        self.hold.set()
+        self.arrived = threading.Event()  # set when a message first reaches it
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     @property

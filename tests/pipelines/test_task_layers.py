@@ -13,18 +13,10 @@ from cockpit.store import migrate
 from cockpit.tasks.store import Actor, act, create, forward
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.helpers.cockpits import COMMUNITY, STREET, make_settings
+from tests.helpers.cockpits import COMMUNITY, STREET, make_settings, published_tree
 
 DISTRICT = "330103000000"
 OTHER_STREET = "330103002000"
-
-
-def _tree(settings) -> dict:
-    con = duckdb.connect(str(current_version(settings)), read_only=True)
-    try:
-        return dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
-    finally:
-        con.close()
 
 
 def test_the_loop_measures_itself(tmp_path, drop_demo):
@@ -32,7 +24,7 @@ def test_the_loop_measures_itself(tmp_path, drop_demo):
     drop_demo(settings)
     assert run_refresh(settings, echo=lambda _l: None).ok
     migrate(settings.app_db)
-    tree = _tree(settings)
+    tree = published_tree(settings)
     district, street = Actor("qu", DISTRICT), Actor("jiedao", STREET)
     community = Actor("shequ", COMMUNITY)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

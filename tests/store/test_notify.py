@@ -5,17 +5,17 @@ backoff; every delivery is recorded, sent or failed."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import select
 
-from cockpit.areatree import AreaTree
 from cockpit.store import migrate, session
 from cockpit.store.models import Notification
-from cockpit.tasks import notify
+from cockpit.tasks import notify, outbox
 from cockpit.tasks.store import Actor, act, create
 from pipelines.publish.linkage import close_the_loop
-from tests.helpers.cockpits import COMMUNITY, STREET
+from tests.helpers.cockpits import COMMUNITY, STREET, published_tree
 from tests.helpers.robot import SECRET, Receiver, valid_signature
 
 
@@ -44,16 +44,6 @@ def wired(demo, tmp_path, monkeypatch):
         robot.server_close()
 
 
-def _tree(demo):
-    import duckdb
-
-    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
-    try:
-        return AreaTree.from_rows(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
-    finally:
-        con.close()
-
-
 def _records(settings) -> list[tuple]:
     with session(settings.app_db) as s:
         rows = s.scalars(select(Notification).order_by(Notification.id))
@@ -62,7 +52,7 @@ def _records(settings) -> list[tuple]:
 
 def test_a_new_task_reaches_its_group_signed_and_readable(wired, demo):
     settings, street, health = wired
-    tree = _tree(demo)
+    tree = published_tree(demo)
     district = Actor("qu", "330103000000")
     task = create(settings.app_db, district, tree, indicator_id="clinic_visits",
                   area_code=COMMUNITY, period="2019-12", severity="red",
@@ -83,7 +73,7 @@ def test_a_new_task_reaches_its_group_signed_and_readable(wired, demo):
 
 def test_overdue_and_reopened_tasks_notify_after_a_refresh(wired, demo):
     settings, street, health = wired
-    tree = _tree(demo)
+    tree = published_tree(demo)
     district = Actor("qu", "330103000000")
     old = dt.datetime(2019, 1, 1)
     late = create(settings.app_db, district, tree, indicator_id="clinic_visits",
@@ -108,7 +98,7 @@ def test_overdue_and_reopened_tasks_notify_after_a_refresh(wired, demo):
 
 def test_a_failing_robot_is_retried_and_a_dead_one_recorded(wired, demo):
     settings, street, _health = wired
-    tree = _tree(demo)
+    tree = published_tree(demo)
     district = Actor("qu", "330103000000")
     task = create(settings.app_db, district, tree, indicator_id="clinic_visits",
                   area_code=STREET, period="2019-12", severity="amber")  # fmt: skip
@@ -121,3 +111,34 @@ def test_a_failing_robot_is_retried_and_a_dead_one_recorded(wired, demo):
         (task, "new", "长庆街道工作群", 3, "sent"),
         (task, "new", "长庆街道工作群", notify.ATTEMPTS, "failed"),
     ]
+
+
+def test_a_slow_robot_holds_up_no_dispatch_and_no_thread_per_task(wired, demo):
+    """Dispatches hand their notifications to the outbox and return; the outbox sends them
+    with a few workers, however many are queued, and every one arrives in the end."""
+    settings, street, _health = wired
+    tree = published_tree(demo)
+    district = Actor("qu", "330103000000")
+    street.hold.clear()  # the robot takes every message and answers nothing, for now
+    tasks = [
+        create(
+            settings.app_db,
+            district,
+            tree,
+            indicator_id="clinic_visits",
+            area_code=STREET,
+            period="2019-12",
+            severity="amber",
+        )  # fmt: skip
+        for _ in range(12)
+    ]
+    for task in tasks:
+        outbox.post(settings, [(task, "new")], tree, {})
+    # Every dispatch has returned while the robot still holds its first message.
+    assert street.arrived.wait(timeout=30) and street.received == []
+    senders = [t for t in threading.enumerate() if t.name.startswith("notify")]
+    assert 0 < len(senders) <= outbox.WORKERS
+    street.hold.set()
+    assert outbox.drain(timeout=120)
+    assert len(street.received) == len(tasks)
+    assert {r[0] for r in _records(settings)} >= set(tasks)

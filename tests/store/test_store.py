@@ -28,7 +28,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     tables = set(inspect(store.engine(db_url)).get_table_names())
     assert {
         "app_user", "kiosk_token", "login_session", "audit_event", "task", "task_event",
-        "notification",
+        "notification", "rate_limit",
         "alembic_version",
     } <= tables  # fmt: skip
     store.migrate(db_url)  # a second run is a no-op
@@ -39,7 +39,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     with store.engine(db_url).connect() as con:
         assert (
             con.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0003_notifications"
+            == "0004_rate_limits"
         )
 
 
