@@ -1,18 +1,56 @@
-"""Every view is a URL: the drill-down lives in the path, choices in the query string."""
+"""The URL scheme, in one place: every view is a URL, the drill-down in the path and the
+choices in the query string. The pages register their paths from here, the server reads
+area pages back with ``parse_area_path``, and every link is made here.
+
+- ``/`` the top of the tree; ``/<level>/<code>`` an area (12-digit code, or the 9-digit
+  form a person types for a street); ``/brief/<code>`` its one-page brief;
+- ``?lang=en``, ``?indicator=<id>``, ``?period=YYYY-MM`` (a month other than the latest),
+  ``?layers=a,b`` (map point layers).
+"""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlencode
 
 from dashboard.i18n import DEFAULT_LANG
 
 HOME = "/"
-LEVEL_PATH = {
-    "district": "/district/",
-    "street": "/street/",
-    "community": "/community/",
-    "park": "/park/",
-}
+# The levels with a page of their own, in the path as /<level>/<code>.
+AREA_LEVELS = ("district", "street", "community", "park")
+LEVEL_PATH = {level: f"/{level}/" for level in AREA_LEVELS}
+BRIEF = "/brief/"
+LOGIN = "/login"
+LOGOUT = "/logout"
+WALL = "/wall"
+TASKS = "/tasks"
+DEPT = "/dept"
+HEALTH = "/api/health"
+_AREA_PATH = re.compile(rf"/(?:({'|'.join(AREA_LEVELS)})/([0-9P]{{1,16}}))?")
+
+
+def area_template(level: str) -> str:
+    """The path template a level's page registers (Dash pages)."""
+    return f"{LEVEL_PATH[level]}<code>"
+
+
+BRIEF_TEMPLATE = f"{BRIEF}<code>"
+
+
+def parse_area_path(path: object) -> tuple[str | None, str | None] | None:
+    """(level, code as written) of an area page's path, (None, None) for the top of the
+    tree, None for any other path."""
+    if not isinstance(path, str) or not (match := _AREA_PATH.fullmatch(path)):
+        return None
+    return match.group(1), match.group(2)
+
+
+def area_in_path(path: str) -> str | None:
+    """The code an area page or a brief names in its path, as written, for the audit."""
+    parts = path.strip("/").split("/")
+    if len(parts) == 2 and (parts[0] in AREA_LEVELS or f"/{parts[0]}/" == BRIEF):
+        return parts[1]
+    return None
 
 
 def area_href(

@@ -25,6 +25,7 @@ from cockpit.store import accounts, audit, ratelimits, sessions
 from dashboard.access import scope
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
+from dashboard.urls import area_in_path
 
 # Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
 # check (which tells an anonymous caller only that the server is up).
@@ -33,7 +34,6 @@ HEALTH = "/api/health"
 # Requests a browser makes for data, as opposed to a page it navigates to.
 DATA_PREFIXES = ("/_dash-", "/export/", "/geo/", "/_reload-hash")
 ADMIN_PREFIX = "/admin/"
-AREA_PAGES = ("district", "street", "community", "park", "brief")
 
 login_manager = flask_login.LoginManager()
 # Where its counts are kept is set per app (``limit_storage``): every worker shares them.
@@ -212,7 +212,7 @@ def page_view(path: str, search: str) -> None:
     """One page opened, as the audit log and the usage page count it."""
     query = parse_qs(search.lstrip("?"))
     parts = path.strip("/").split("/")
-    area = parts[1] if len(parts) == 2 and parts[0] in AREA_PAGES else None
+    area = area_in_path(path)
     detail = {k: query[k][0] for k in ("indicator", "period") if k in query}
     if parts[0] == "dept" and len(parts) == 2:
         detail["department"] = parts[1]

@@ -14,8 +14,8 @@ from werkzeug.exceptions import BadRequest, NotFound
 from cockpit.codes import BadCode, parse_code
 from dashboard.i18n import LANGS, pick_lang
 from dashboard.reading import data, insights
+from dashboard.urls import parse_area_path
 
-_PATH = re.compile(r"/(?:(district|street|community|park)/([0-9P]{1,16}))?")
 _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _PERIOD = re.compile(r"\d{4}-\d{2}")
 MAX_SEARCH = 2000
@@ -33,7 +33,7 @@ class View:
     @property
     def shown_period(self) -> str | None:
         """The period as the URL names it: none for the latest month."""
-        return None if self.period == self.latest else self.period
+        return insights.Period(self.period, self.latest).shown
 
 
 def query_value(search: object, key: str) -> str | None:
@@ -48,9 +48,10 @@ def query_value(search: object, key: str) -> str | None:
 def area_view(pathname: object, search: object) -> View:
     """The area page ``pathname`` names, as the caller may see it; 404 when it names an
     area they may not (or that does not exist), 400 when it is no area page at all."""
-    if not isinstance(pathname, str) or not (match := _PATH.fullmatch(pathname)):
+    parsed = parse_area_path(pathname)
+    if parsed is None:
         raise BadRequest("not an area page")
-    level, code = match.groups()
+    level, code = parsed
     if level is None:
         area = data.top()
     else:
@@ -61,14 +62,12 @@ def area_view(pathname: object, search: object) -> View:
         area = data.find_area(full, level)
     if area is None:
         raise NotFound()
-    known = insights.periods()
-    if not known:
+    chosen = insights.which_period(query_value(search, "period"))
+    if chosen is None:
         raise NotFound("no data published yet")
-    asked = query_value(search, "period")
-    period = asked if asked in known else known[0]
     lang = pick_lang(query_value(search, "lang"))
     parent, child_level = data.map_areas(area)
-    return View(area, parent, child_level, period, known[0], lang)
+    return View(area, parent, child_level, chosen.period, chosen.latest, lang)
 
 
 def indicator_id(value: object) -> str:

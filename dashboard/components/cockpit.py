@@ -75,13 +75,12 @@ def area_page(
         if area is None:
             return not_found(code or "", level or "district", lang)
         as_of = data.as_of()
-        known = insights.periods()
+        chosen = insights.which_period(period)
     except warehouse.NoWarehouse:
         return no_data(lang)
-    if not known:
+    if chosen is None:
         return no_data(lang)
-    period = period if period in known else known[0]
-    shown_period = period if period != known[0] else None
+    period, shown_period = chosen.period, chosen.shown
     parent, child_level = data.map_areas(area)
     options = data.indicators(child_level)
     if indicator not in set(options["indicator_id"]):
@@ -94,16 +93,16 @@ def area_page(
     now = fmt.utc_now()
     badges = [
         freshness_badge(insights.stale_sources(area["level"], now), lang),
-        period_badge(known[0], now, lang),
+        period_badge(chosen.latest, now, lang),
     ]
     switch = area_href(area["level"], here, other, indicator, shown_period, points)
     before = fmt.shift_month(period, -1)
     counts = attention.status_counts(area["code"], period)
     controls = [
-        period_select(known, period, lang),
+        period_select(insights.periods(), period, lang),
         status_counts_box(
             counts,
-            attention.status_counts(area["code"], before) if before in known else None,
+            attention.status_counts(area["code"], before) if before in insights.periods() else None,
             lang,
         ),
     ]

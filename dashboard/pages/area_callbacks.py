@@ -26,7 +26,7 @@ from dashboard.components.alerts import alert_body
 from dashboard.components.panels import alert_dispatch
 from dashboard.drawing import figures, point_layers
 from dashboard.pages import area_answers as answers
-from dashboard.reading import attention, data
+from dashboard.reading import attention, data, insights
 from dashboard.urls import area_href, link_code
 
 _URL = (State(ids.NAV, "pathname"), State(ids.NAV, "search"))
@@ -178,7 +178,7 @@ def choose_period(period, indicator, layers, pathname, search) -> str:
     layers = views.choices(layers, point_layers.POINT_LAYERS)
     if period == view.period:
         return no_update
-    shown = period if period != view.latest else None
+    shown = insights.Period(period, view.latest).shown
     area = view.area
     return area_href(area["level"], link_code(area), view.lang, indicator, shown, layers or None)
 

@@ -3,6 +3,7 @@
 import dash
 from dash import dcc
 
+from dashboard import urls
 from dashboard.components.brief import brief
 from dashboard.components.cockpit import no_data, not_found
 from dashboard.i18n import pick_lang, t
@@ -16,11 +17,10 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
         area = data.area(code)
         if area is None:
             return not_found(code, "community", lang)
-        known = insights.periods()
-        if not known:
+        chosen = insights.which_period(period)
+        if chosen is None:
             return no_data(lang)
-        period = period if period in known else known[0]
-        shown = period if period != known[0] else None
+        period, shown = chosen.period, chosen.shown
         back = dcc.Link(
             t("brief.back", lang),
             href=area_href(area["level"], link_code(area), lang, None, shown),
@@ -42,5 +42,5 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
 
 
 dash.register_page(
-    __name__, path_template="/brief/<code>", name="brief", title="简报", layout=layout
+    __name__, path_template=urls.BRIEF_TEMPLATE, name="brief", title="简报", layout=layout
 )

@@ -2,6 +2,7 @@
 
 import dash
 
+from dashboard import urls
 from dashboard.components.cockpit import area_page
 
 
@@ -10,5 +11,9 @@ def layout(code: str = "", lang: str | None = None, indicator: str | None = None
 
 
 dash.register_page(
-    __name__, path_template="/community/<code>", name="community", title="社区驾驶舱", layout=layout
+    __name__,
+    path_template=urls.area_template("community"),
+    name="community",
+    title="社区驾驶舱",
+    layout=layout,
 )

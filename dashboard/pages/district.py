@@ -3,6 +3,7 @@ tree. A district at the top of its own tree is ``/``; its code here opens the sa
 
 import dash
 
+from dashboard import urls
 from dashboard.components.cockpit import area_page
 
 
@@ -11,5 +12,9 @@ def layout(code: str = "", lang: str | None = None, indicator: str | None = None
 
 
 dash.register_page(
-    __name__, path_template="/district/<code>", name="district", title="区驾驶舱", layout=layout
+    __name__,
+    path_template=urls.area_template("district"),
+    name="district",
+    title="区驾驶舱",
+    layout=layout,
 )

@@ -2,6 +2,7 @@
 
 import dash
 
+from dashboard import urls
 from dashboard.components.cockpit import area_page
 
 
@@ -10,5 +11,9 @@ def layout(code: str = "", lang: str | None = None, indicator: str | None = None
 
 
 dash.register_page(
-    __name__, path_template="/street/<code>", name="street", title="街道驾驶舱", layout=layout
+    __name__,
+    path_template=urls.area_template("street"),
+    name="street",
+    title="街道驾驶舱",
+    layout=layout,
 )

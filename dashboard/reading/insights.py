@@ -6,6 +6,7 @@ rules as ``dashboard.reading.data``."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
@@ -27,6 +28,28 @@ SUBTREE = (
     + """)
 """
 )
+
+
+@dataclass(frozen=True)
+class Period:
+    """The month a view shows, and the latest published."""
+
+    period: str
+    latest: str
+
+    @property
+    def shown(self) -> str | None:
+        """The period as the URL names it: none for the latest month."""
+        return None if self.period == self.latest else self.period
+
+
+def which_period(asked: object) -> Period | None:
+    """The one rule for "which period": the month the URL asks for when it is published,
+    else the latest. None when nothing is published yet."""
+    known = periods()
+    if not known:
+        return None
+    return Period(asked if asked in known else known[0], known[0])
 
 
 def periods() -> list[str]:

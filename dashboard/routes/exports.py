@@ -33,11 +33,10 @@ def _area(code: str) -> dict:
 
 
 def _period(request: flask.Request) -> str:
-    chosen = request.args.get("period")
-    known = insights.periods()
-    if not known:
+    chosen = insights.which_period(request.args.get("period"))
+    if chosen is None:
         flask.abort(503, "no warehouse published yet")
-    return chosen if chosen in known else known[0]
+    return chosen.period
 
 
 def _named(rows: pd.DataFrame, lang: str, columns: dict[str, str]) -> pd.DataFrame:

@@ -14,19 +14,9 @@ from cockpit.store.models import Task
 from cockpit.tasks.store import Actor
 from cockpit.tasks.store import visible as store_visible
 from tests.helpers.client import Cockpit
-from tests.helpers.cockpits import COMMUNITY, PASSWORD, STREET, csrf_token, sign_in
+from tests.helpers.cockpits import COMMUNITY, PASSWORD, STREET, csrf_token, published_tree, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _tree(demo) -> dict:
-    import duckdb
-
-    con = duckdb.connect(str(demo.warehouse.resolve()), read_only=True)
-    try:
-        return dict(con.execute("SELECT code, parent_code FROM ind.area").fetchall())
-    finally:
-        con.close()
 
 
 def _task_id(page) -> int:
@@ -144,7 +134,7 @@ def test_forged_and_out_of_scope_requests_are_refused(server, people, demo):
     with session(demo.app_db) as db:
         assert db.get(Task, task).area_code == STREET
     assert task not in [t.id for t in store_visible(demo.app_db, Actor(
-        "test-other-street", "330103002000"), _tree(demo))]  # fmt: skip
+        "test-other-street", "330103002000"), published_tree(demo))]  # fmt: skip
     # A wall screen reads; it never acts.
     wall = sign_in(server, people["kiosk_street"])
     assert wall.post(f"{server}/tasks/{task}/act", data={"action": "sign"},

@@ -18,6 +18,8 @@ KEY = ("indicator_id", "area_code", "period")
 NUMBERS = ("value", "numerator", "denominator", "prev_value", "yoy_value", "target")
 EXACT = ("level", "parent_code", "status", "rank", "rank_of", "suppressed")
 
+pytestmark = pytest.mark.spark
+
 
 @pytest.fixture(scope="module")
 def on_spark(tmp_path_factory: pytest.TempPathFactory, demo_extracts):
