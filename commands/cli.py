@@ -148,8 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console command: ``run`` in a process of its own."""
     # Output piped into `head` ends quietly, as Unix tools do.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    return run(argv)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """One command, its arguments parsed, against the settings of the environment."""
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()

@@ -67,9 +67,18 @@ class RefreshReport:
         return not self.failed_sources and not self.layer_errors
 
 
+# Layer digests whose checks passed in this process. The checks are a function of the
+# digest alone (the layer's files and the engine's code), so a pass holds for every
+# warehouse this process refreshes (the scheduler's, the tests' dozens of cockpits), not
+# only the one whose ``meta.layer_check`` records it; a failure is never kept.
+_PASSED_HERE: set[str] = set()
+
+
 def new_refresh_id() -> str:
+    # To the microsecond: versions are named by it and pruned oldest first by name, and
+    # two refreshes (the scheduler's, or a test's) can publish within one second.
     now = dt.datetime.now(dt.UTC)
-    return f"{now:%Y%m%dT%H%M%S}-{os.urandom(2).hex()}"
+    return f"{now:%Y%m%dT%H%M%S%f}-{os.urandom(2).hex()}"
 
 
 def _utcnow() -> dt.datetime:
@@ -246,7 +255,8 @@ def run_refresh(
         publish_park_sections(con)
         echo(publish_task_snapshot(con, settings))
         passed = [r[0] for r in con.execute("SELECT digest FROM meta.layer_check").fetchall()]
-        layers, layer_errors = check_layers(settings.layers, passed)
+        layers, layer_errors = check_layers(settings.layers, [*passed, *_PASSED_HERE])
+        _PASSED_HERE.update(layer_digest(layer) for layer in layers)
         con.executemany(
             "INSERT OR IGNORE INTO meta.layer_check VALUES (?, ?)",
             [[layer_digest(layer), layer.id] for layer in layers],

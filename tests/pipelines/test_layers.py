@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import pytest
 from pipelines.layers.check import check_layers
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.helpers.cockpits import REPO, make_settings
+from tests.helpers.cockpits import REPO, make_settings, run_cockpit
 from tests.helpers.layers import GOOD_SQL, GOOD_YML
 
 
@@ -121,11 +120,8 @@ def test_adding_two_files_adds_an_indicator_and_a_broken_one_is_left_out(
 
 
 def _cockpit(layers_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COCKPIT_LAYERS": str(layers_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "commands.cli", "layers", *args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    settings = make_settings(layers_dir.parent / "cockpit").with_overrides(layers=layers_dir)
+    return run_cockpit(settings, "layers", *args)
 
 
 def test_layers_new_scaffolds_two_files_whose_test_passes(layers_dir):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 
 import duckdb
 import pytest
@@ -13,7 +10,7 @@ import pytest
 from pipelines.ingest.sources import SOURCES
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.helpers.cockpits import REPO, make_settings, settings_env
+from tests.helpers.cockpits import make_settings, run_cockpit
 
 
 def test_every_row_is_accounted_for(wh):
@@ -193,11 +190,8 @@ def test_a_broken_file_fails_its_source_alone(tmp_path, drop_demo):
     drop_demo(settings)
     broken = settings.inbox / "statistics" / "人口月报_损坏.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
-    env = {**os.environ, **settings_env(settings)}
-    result = subprocess.run(
-        [sys.executable, "-m", "commands.cli", "refresh"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    # The command as installed, in a process of its own, as an operator runs it.
+    result = run_cockpit(settings, "refresh", process=True)
     assert result.returncode == 1
     assert "人口月报_损坏.xlsx" in result.stdout and "corrupt" in result.stdout
     assert "source statistics FAILED" in result.stderr
@@ -301,11 +295,7 @@ def test_event_sources_are_filed_under_the_month_they_happened(wh):
 
 
 def test_cockpit_status_lists_every_source_with_freshness_and_rejects(demo):
-    env = {**os.environ, **settings_env(demo)}
-    result = subprocess.run(
-        [sys.executable, "-m", "commands.cli", "status"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = run_cockpit(demo, "status")
     assert result.returncode == 0, result.stderr
     lines = {
         line.split()[0]: line.split()

@@ -13,7 +13,7 @@ import duckdb
 
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
-from tests.helpers.cockpits import REPO, make_settings, settings_env
+from tests.helpers.cockpits import REPO, make_settings, run_cockpit, settings_env
 
 HEADER = "统计期,社区编码,门诊人次,家庭医生签约人数,疫苗接种剂次\n"
 # File A: December 2019 for two communities. B: the same months, "corrected".
@@ -95,11 +95,9 @@ def test_cockpit_status_names_the_file_serving_each_month(tmp_path):
     _refresh(settings)
     _send(settings, "门诊月报_更正.csv", B)
     _refresh(settings)
-    env = {**os.environ, **settings_env(settings)}
-    out = subprocess.run(
-        [sys.executable, "-m", "commands.cli", "status"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
+    done = run_cockpit(settings, "status")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     lines = [line.strip() for line in out.splitlines()]
     assert any(
         line.startswith("serves 2019-01…2019-11 from 门诊月报_全年.csv, received ")

@@ -27,7 +27,7 @@ def on_spark(tmp_path_factory: pytest.TempPathFactory, demo_extracts):
         spark_master="local[2]"
     )
     shutil.copytree(demo_extracts, settings.inbox)
-    done = run_cockpit(settings, "refresh", "--engine", "spark")
+    done = run_cockpit(settings, "refresh", "--engine", "spark", process=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "computed on local[2]" in done.stdout
     return settings

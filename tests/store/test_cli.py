@@ -4,19 +4,14 @@ last line), and `cockpit audit`."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 from cockpit.store import accounts
-from tests.helpers.cockpits import REPO, settings_env
+from tests.helpers.cockpits import run_cockpit
 
 
 def cockpit(demo, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "commands.cli", *args], input=stdin, capture_output=True,
-        text=True, cwd=REPO, env={**os.environ, **settings_env(demo)}, timeout=120,
-    )  # fmt: skip
+    return run_cockpit(demo, *args, stdin=stdin)
 
 
 def test_users_and_tokens_from_the_command_line(demo, tmp_path):

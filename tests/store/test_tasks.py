@@ -5,9 +5,6 @@ overdue task escalates, and every transition is kept, unchangeably."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import text
@@ -25,7 +22,7 @@ from cockpit.tasks.store import (
     verify,
     visible,
 )
-from tests.helpers.cockpits import REPO, settings_env
+from tests.helpers.cockpits import run_cockpit
 
 DISTRICT, STREET, OTHER_STREET = "330103000000", "330103001000", "330103002000"
 COMMUNITY = "330103001051"
@@ -152,13 +149,10 @@ def test_cli_lists_shows_and_escalates(demo, tmp_path):
         settings.app_db, DISTRICT_USER, TREE, indicator_id=KEY[0], area_code=COMMUNITY,
         period="2019-11", severity="red", now=dt.datetime(2020, 1, 2),
     )  # fmt: skip
-    env = {**os.environ, **settings_env(settings)}
 
     def cockpit(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "commands.cli", "tasks", *args],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
-        )  # fmt: skip
+        done = run_cockpit(settings, "tasks", *args)
+        assert done.returncode == 0, done.stderr
         return done.stdout
 
     assert f"{task:>5} dispatched {COMMUNITY}" in cockpit("list")
