@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install run demo refresh serve test browser-deps lint format bench clean vendor-plotly \
-	snapshot mutation
+.PHONY: install run demo refresh serve test test-fast browser-deps lint format bench clean \
+	vendor-plotly snapshot mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,16 @@ browser-deps:
 			default-jre-headless >/dev/null; \
 	fi
 
+## Everything (docs/testing.md): the layers' own tests, then pytest on both cores, the
+## browser, Spark, PostgreSQL and the soak tests included.
+PYTEST_CORES ?= 2
 test: install browser-deps
 	$(BIN)/cockpit layers check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_CORES) --dist worksteal
+
+## The edit loop: all but the browser, Spark and the soak tests (under two minutes).
+test-fast: install
+	$(BIN)/python -m pytest -n $(PYTEST_CORES) --dist worksteal -m "not browser and not spark and not soak"
 
 ## Rewrite tests/snapshots/values.txt from a fresh demo, after an intended change to a
 ## figure; review the diff and commit it. The tests only ever compare against it.
@@ -61,6 +68,7 @@ mutation: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,13 +23,33 @@ from tests.helpers.cockpits import (
 )
 
 
+@contextlib.contextmanager
+def shared_by_the_run(factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder every process of this test run shares (pytest-xdist's workers: the demo
+    is the same for all, and building it twice costs each a few seconds), and whether it
+    is built yet; whoever holds it builds it, the others wait."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder, (folder / ".built").exists()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def demo_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's extracts, generated once (the demo is the same every run)."""
+    """The demo's extracts, generated once for the run (the demo is the same every run)."""
     from pipelines.demo import write_demo
 
-    settings = make_settings(tmp_path_factory.mktemp("extracts"))
-    write_demo(settings)
+    with shared_by_the_run(tmp_path_factory, "extracts") as (folder, built):
+        settings = make_settings(folder)
+        if not built:
+            write_demo(settings)
+            (folder / ".built").touch()
     return settings.inbox
 
 
@@ -42,14 +65,21 @@ def drop_demo(demo_extracts: Path):
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory, demo_extracts: Path) -> Settings:
-    """The demo district, refreshed once for the whole session."""
+    """The demo district, refreshed once for the whole run; its published warehouse is
+    shared read-only, and each process has its own application database, answer cache
+    and signing key."""
     from pipelines.publish.refresh import run_refresh
 
-    settings = make_settings(tmp_path_factory.mktemp("demo"))
-    shutil.copytree(demo_extracts, settings.inbox)
-    report = run_refresh(settings, echo=lambda _line: None)
-    assert report.ok, (report.failed_sources, report.layer_errors)
-    return settings
+    with shared_by_the_run(tmp_path_factory, "demo") as (folder, built):
+        published = make_settings(folder)
+        if not built:
+            shutil.copytree(demo_extracts, published.inbox)
+            report = run_refresh(published, echo=lambda _line: None)
+            assert report.ok, (report.failed_sources, report.layer_errors)
+            (folder / ".built").touch()
+    return make_settings(tmp_path_factory.mktemp("demo")).with_overrides(
+        inbox=published.inbox, archive=published.archive, warehouse=published.warehouse
+    )
 
 
 @pytest.fixture
@@ -100,5 +130,8 @@ def site(demo: Settings, people: dict, tmp_path_factory: pytest.TempPathFactory)
     own file open it their own way."""
     from tests.helpers.inprocess import app_for
 
-    with app_for(copy_of_demo(demo, tmp_path_factory.mktemp("site"))) as site:
+    # Its answers kept in memory: the served cockpits of the browser tests keep the shared
+    # folder of a deployment.
+    served = copy_of_demo(demo, tmp_path_factory.mktemp("site")).with_overrides(cache="memory")
+    with app_for(served) as site:
         yield site

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version, versions_dir
@@ -95,6 +96,7 @@ def _has_ticket(settings, n: int) -> bool:
         con.close()
 
 
+@pytest.mark.soak
 def test_kill_9_at_any_point_leaves_the_last_good_warehouse_served(tmp_path: Path, drop_demo):
     settings = make_settings(tmp_path)
     drop_demo(settings)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from cockpit import store
 from cockpit.store import accounts, audit
 from tests.helpers.cockpits import PASSWORD, serve_cockpit, sign_in
@@ -12,6 +14,7 @@ from tests.helpers.cockpits import PASSWORD, serve_cockpit, sign_in
 REQUESTS = 240
 
 
+@pytest.mark.soak
 def test_four_workers_appending_at_once_lose_no_row(demo, db_url):
     served = demo.with_overrides(app_db=db_url)
     with serve_cockpit(served, COCKPIT_WORKERS="4") as url:
