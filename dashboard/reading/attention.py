@@ -10,6 +10,7 @@ import pandas as pd
 from cockpit.levels import child_level
 from dashboard.reading.data import DOMAIN_ORDER, VISIBLE, guard, visible_codes
 from dashboard.reading.insights import SUBTREE
+from dashboard.reading.tree import walk_down
 from dashboard.reading.warehouse import frame
 
 ALERT_FILTERS = ("street", "domain", "department")
@@ -126,15 +127,10 @@ def alert_counts(parent_code: str, level: str, period: str) -> pd.DataFrame:
     """Each ``level`` child of ``parent_code``, counting its whole subtree: red and amber
     values, alerts, and the alerts' summed priority; most urgent first."""
     return frame(
-        """
-        WITH RECURSIVE kids AS (
-            SELECT code AS root, code FROM ind.area
-            WHERE parent_code = $parent AND level = $level AND """
-        + VISIBLE.format(code="code")
-        + """
-            UNION ALL
-            SELECT k.root, a.code FROM ind.area a JOIN kids k ON a.parent_code = k.code
-        ),
+        "WITH RECURSIVE "
+        + walk_down("parent_code = $parent AND level = $level AND " + VISIBLE.format(code="code"))
+        + """,
+        kids AS (SELECT root, code FROM walk),
         colours AS (
             SELECT k.root,
                    count(*) FILTER (WHERE v.status = 'red') AS red,

@@ -13,20 +13,16 @@ import pandas as pd
 
 from cockpit.freshness import freshness_of
 from dashboard.reading.data import VISIBLE, guard, visible_codes
+from dashboard.reading.tree import walk_down
 from dashboard.reading.warehouse import first_row, frame, warehouse_version
 
 # The area and everything under it (streets, communities, parks) that the caller may see.
 SUBTREE = (
-    """
-    WITH RECURSIVE tree_all(code) AS (
-        SELECT code FROM ind.area WHERE code = $code
-        UNION ALL
-        SELECT a.code FROM ind.area a JOIN tree_all t ON a.parent_code = t.code
-    ),
-    tree AS (SELECT code FROM tree_all WHERE """
+    "WITH RECURSIVE "
+    + walk_down("code = $code")
+    + ", tree AS (SELECT code FROM walk WHERE "
     + VISIBLE.format(code="code")
-    + """)
-"""
+    + ")\n"
 )
 
 
@@ -116,11 +112,10 @@ def points(
     must fall in to be drawn. Flagged points first, so a cap keeps them."""
     return frame(
         """
-        WITH RECURSIVE under(code, shown_in) AS (
-            SELECT code, code FROM ind.area WHERE parent_code = $code AND level = $level
-            UNION ALL
-            SELECT a.code, u.shown_in FROM ind.area a JOIN under u ON a.parent_code = u.code
-        ),
+        WITH RECURSIVE """
+        + walk_down("parent_code = $code AND level = $level")
+        + """,
+        under AS (SELECT code, root AS shown_in FROM walk),
         month AS (
             SELECT max(period) AS period FROM ind.map_point
             WHERE layer = $layer AND period <= $period

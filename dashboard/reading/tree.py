@@ -21,6 +21,19 @@ def _area_tree(version: str) -> AreaTree:
     return AreaTree.from_rows(rows.itertuples(index=False, name=None))
 
 
+def walk_down(roots: str) -> str:
+    """The tree's walk inside SQL, for the reads that join it to values in DuckDB (an
+    area's subtree, a map's areas with everything under each): a recursive CTE
+    ``walk(root, code)`` giving each root area (the ``ind.area`` rows that the condition
+    ``roots`` selects) with itself and every area below it. Follow it with ``WITH
+    RECURSIVE``; the same rule as ``AreaTree.descendants``."""
+    return f"""walk(root, code) AS (
+            SELECT code, code FROM ind.area WHERE {roots}
+            UNION ALL
+            SELECT w.root, a.code FROM ind.area a JOIN walk w ON a.parent_code = w.code
+        )"""
+
+
 def former_code(code: str) -> str:
     """The code in force for ``code``: itself, or what replaced it in a re-zoning."""
     if code in area_tree():
