@@ -160,7 +160,9 @@ def demo_logins(settings: Settings) -> list[str]:
     people = [("demo-admin", "admin", top), ("demo-district", "viewer", district)]
     if top["level"] == "city":
         people.insert(1, ("demo-city", "viewer", top))
-    people += [("demo-street", "viewer", street), ("demo-community", "viewer", community)]
+    # The street and the community work the 督办 loop (handlers); the district official
+    # reads; the administrator dispatches.
+    people += [("demo-street", "handler", street), ("demo-community", "handler", community)]
     lines = ["Demo sign-ins (made by `cockpit demo`; never in a deployment):"]
     existing = {u.name for u in accounts.list_users(url)}
     for name, role, area in people:
@@ -169,7 +171,7 @@ def demo_logins(settings: Settings) -> list[str]:
             accounts.change_user(url, name, password=password, role=role, scope=area["code"])
         else:
             accounts.add_user(url, name, role, area["code"], password)
-        lines.append(f"  {name:<15} {password:<18} {role:<7} {area['name_zh']} ({area['code']})")
+        lines.append(f"  {name:<15} {password:<18} {role:<8} {area['name_zh']} ({area['code']})")
     token = accounts.add_token(url, top["code"], 30, "demo wall")
     lines.append(f"  wall screen: http://{settings.host}:{settings.port}/wall?token={token}")
     _audit_change(settings, "user_change", {"action": "demo logins", "users": len(people)})
@@ -187,7 +189,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     us = u.add_subparsers(dest="users_command", required=True)
     add = us.add_parser("add", help="a new user with a role and a scope (an area code)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument(
+        "--role", required=True, choices=ROLES,
+        help="viewer reads; handler (处置) also dispatches and works 督办 tasks; analyst and "
+        "operator read; admin also reads the audit log and usage",
+    )  # fmt: skip
     add.add_argument("--scope", required=True, metavar="CODE")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.add_argument(

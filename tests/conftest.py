@@ -99,7 +99,7 @@ def server(demo) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def people(demo: Settings) -> dict[str, dict]:
-    """A district administrator, a street, a community and a park official, and kiosk
+    """A district administrator, a street and a community handler (处置), and kiosk
     tokens for the district and for the street, in the demo cockpit's database."""
     from cockpit import store
     from cockpit.store import accounts
@@ -111,8 +111,8 @@ def people(demo: Settings) -> dict[str, dict]:
     out = {}
     for persona, role, scope in (
         ("district", "admin", district),
-        ("street", "viewer", STREET),
-        ("community", "viewer", COMMUNITY),
+        ("street", "handler", STREET),
+        ("community", "handler", COMMUNITY),
     ):
         name = f"test-{persona}"
         accounts.add_user(demo.app_db, name, role, scope, PASSWORD)

@@ -9,7 +9,9 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ROLES = ("viewer", "analyst", "operator", "admin")
+# viewer reads; handler (处置) also works the 督办 loop; analyst and operator read, and
+# do their work through the command; admin does everything (cockpit.tasks.permissions).
+ROLES = ("viewer", "handler", "analyst", "operator", "admin")
 
 
 class Base(DeclarativeBase):

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import orjson
 
+from cockpit.tasks.permissions import ROLE_PERMISSIONS
 from dashboard.access.scope import NoScope, principal
 from dashboard.dash_adapter import component_json, fill_slots, fragments
 from dashboard.reading import warehouse
@@ -20,12 +21,16 @@ T = TypeVar("T")
 
 def remembered(name: str, params: list, build: Callable[[], T], kind: bool = False) -> T:
     """``build()``'s result for the published version, ``params`` and the caller's scope
-    (and, with ``kind``, whether the caller is a wall screen), from the answer cache when
+    (and, with ``kind``, whether the caller is a wall screen and what their role permits),
+    from the answer cache when
     it holds it: two callers of one scope share it, callers of two scopes never do."""
     who = principal()
     if who is None:
         raise NoScope()
-    caller = [who.scope, who.kiosk] if kind else [who.scope]
+    # The kind of caller: a wall, or a person with what their role permits (a viewer
+    # reads; a handler also dispatches, and sees the 督办 buttons).
+    permits = sorted(ROLE_PERMISSIONS.get(who.role, ()))
+    caller = [who.scope, who.kiosk, permits] if kind else [who.scope]
     return warehouse.remembered(name, [*params, *caller], build)
 
 

@@ -125,7 +125,7 @@ def _form(action: str, fields: list, button: str, lang: str, button_id: str) -> 
 def _actions(task, lang: str) -> list:
     """The forms the caller may use on this task now: only its own level works it."""
     who = auth.principal()
-    if who is None or who.kiosk or who.scope != task.area_code:
+    if who is None or not tasks.may_work(task.area_code):
         return []
     note = dcc.Textarea(name="note", placeholder=t("task.note", lang), className="task-note",
                         id=ids.TASK_NOTE)  # fmt: skip

@@ -23,7 +23,7 @@ def actor() -> permissions.Actor:
     who = scope.principal()
     if who is None:
         flask.abort(401, "sign in first")
-    return permissions.Actor(who.name, who.scope, read_only=who.kiosk)
+    return permissions.Actor(who.name, who.scope, read_only=who.kiosk, role=who.role)
 
 
 def _url() -> str:
@@ -31,18 +31,22 @@ def _url() -> str:
 
 
 def may_dispatch(area_code: str) -> bool:
-    """Whether the caller may create a task for ``area_code``: a person (not a wall) whose
-    scope lies above it."""
-    who = scope.principal()
-    if who is None or who.kiosk:
+    """Whether the caller may create a task for ``area_code``: a handler (not a wall)
+    whose scope lies above it."""
+    if scope.principal() is None:
         return False
     return permissions.may_dispatch(actor(), area_tree(), area_code)
+
+
+def may_work(area_code: str) -> bool:
+    """Whether the caller may work a task of ``area_code``: a handler of that area."""
+    return scope.principal() is not None and permissions.may_work(actor(), area_code)
 
 
 def dispatch_targets() -> list[dict]:
     """The areas below the caller's own, which it may send a task to by hand."""
     who = scope.principal()
-    if who is None or who.kiosk:
+    if who is None or not actor().may(permissions.DISPATCH):
         return []
     tree = area_tree()
     below = tree.descendants(who.scope)

@@ -20,7 +20,7 @@ from cockpit.tasks import store as store
 from cockpit.tasks.permissions import TaskError
 from cockpit.tasks.states import PERSON_ACTIONS
 from dashboard.access import auth
-from dashboard.reading import data, warehouse
+from dashboard.reading import data, insights, warehouse
 from dashboard.reading.tasks import _url, actor
 from dashboard.reading.tree import area_tree
 
@@ -78,6 +78,10 @@ def create_task() -> flask.Response:
     indicator = data.indicator(form.indicator_id.data)
     if indicator is None:
         flask.abort(400, "no such indicator")
+    if form.period.data not in insights.periods():
+        flask.abort(400, "no such period published")
+    if data.area(form.area_code.data) is None:
+        flask.abort(404)
     try:
         task_id = store.create(
             _url(), actor(), area_tree(),

@@ -27,10 +27,10 @@ def warm_top(settings: Settings) -> str:
         top = data.top_area()
         if top is None:
             return "cache: nothing published to warm"
-        # An official and a wall screen of the whole tree: a wall's page has no dispatch
-        # forms, so it is kept apart.
-        for kiosk in (False, True):
-            flask.g.principal = Principal("warm", "cockpit refresh", "viewer", top["code"], kiosk)
+        # Officials who read, officials who also dispatch (the 督办 buttons), and a wall
+        # screen, of the whole tree: their pages differ, so each is kept apart.
+        for role, kiosk in (("viewer", False), ("handler", False), ("viewer", True)):
+            flask.g.principal = Principal("warm", "cockpit refresh", role, top["code"], kiosk)
             for lang in ("zh", "en"):
                 area_page(None, None, lang, None)
     return f"cache: warmed the top of the tree in {time.perf_counter() - started:.1f} s"

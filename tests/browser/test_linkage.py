@@ -123,8 +123,8 @@ def test_forged_and_out_of_scope_requests_are_refused(server, people, demo):
                                        "period": "2019-12", "severity": "red"})):  # fmt: skip
         answer = community.post(server + path, data={"csrf_token": own, **data}, timeout=30)
         assert answer.status_code == 403, path
-    # Another street's official neither reads nor works it.
-    accounts.add_user(demo.app_db, "test-other-street", "viewer", "330103002000", PASSWORD)
+    # Another street's handler neither reads nor works it.
+    accounts.add_user(demo.app_db, "test-other-street", "handler", "330103002000", PASSWORD)
     other = sign_in(server, {"name": "test-other-street", "password": PASSWORD})
     theirs = csrf_token(other.get(f"{server}/login", timeout=30).text)
     for action in ("sign", "progress", "done"):
@@ -134,7 +134,7 @@ def test_forged_and_out_of_scope_requests_are_refused(server, people, demo):
     with session(demo.app_db) as db:
         assert db.get(Task, task).area_code == STREET
     assert task not in [t.id for t in store_visible(demo.app_db, Actor(
-        "test-other-street", "330103002000"), published_tree(demo))]  # fmt: skip
+        "test-other-street", "330103002000", role="handler"), published_tree(demo))]  # fmt: skip
     # A wall screen reads; it never acts.
     wall = sign_in(server, people["kiosk_street"])
     assert wall.post(f"{server}/tasks/{task}/act", data={"action": "sign"},

@@ -78,7 +78,7 @@ def loop(tmp_path_factory, demo_extracts):
     store.migrate(settings.app_db)
     people = {}
     for who, scope in (("district", DISTRICT), ("street", STREET), ("community", COMMUNITY)):
-        accounts.add_user(settings.app_db, f"loop-{who}", "viewer", scope, PASSWORD)
+        accounts.add_user(settings.app_db, f"loop-{who}", "handler", scope, PASSWORD)
         people[who] = {"name": f"loop-{who}", "password": PASSWORD}
     env = {"COCKPIT_NOTIFY_FILE": str(hooks), "COCKPIT_TEST_ROBOT": SECRET}
     with serve_cockpit(settings, **env) as url:

@@ -25,8 +25,11 @@ def test_the_loop_measures_itself(tmp_path, drop_demo):
     assert run_refresh(settings, echo=lambda _l: None).ok
     migrate(settings.app_db)
     tree = published_tree(settings)
-    district, street = Actor("qu", DISTRICT), Actor("jiedao", STREET)
-    community = Actor("shequ", COMMUNITY)
+    district, street = (
+        Actor("qu", DISTRICT, role="handler"),
+        Actor("jiedao", STREET, role="handler"),
+    )
+    community = Actor("shequ", COMMUNITY, role="handler")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     def dispatch(area: str, days_ago: int) -> int:

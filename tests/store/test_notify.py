@@ -53,7 +53,7 @@ def _records(settings) -> list[tuple]:
 def test_a_new_task_reaches_its_group_signed_and_readable(wired, demo):
     settings, street, health = wired
     tree = published_tree(demo)
-    district = Actor("qu", "330103000000")
+    district = Actor("qu", "330103000000", role="handler")
     task = create(settings.app_db, district, tree, indicator_id="clinic_visits",
                   area_code=COMMUNITY, period="2019-12", severity="red",
                   department="health")  # fmt: skip
@@ -74,7 +74,7 @@ def test_a_new_task_reaches_its_group_signed_and_readable(wired, demo):
 def test_overdue_and_reopened_tasks_notify_after_a_refresh(wired, demo):
     settings, street, health = wired
     tree = published_tree(demo)
-    district = Actor("qu", "330103000000")
+    district = Actor("qu", "330103000000", role="handler")
     old = dt.datetime(2019, 1, 1)
     late = create(settings.app_db, district, tree, indicator_id="clinic_visits",
                   area_code=COMMUNITY, period="2019-11", severity="red", department="health",
@@ -82,7 +82,7 @@ def test_overdue_and_reopened_tasks_notify_after_a_refresh(wired, demo):
     worked = create(settings.app_db, district, tree, indicator_id="hotline_closed_48h",
                     area_code=STREET, period="2019-11", severity="red", department="hotline",
                     now=old)  # fmt: skip
-    street_user = Actor("jiedao", STREET)
+    street_user = Actor("jiedao", STREET, role="handler")
     act(settings.app_db, street_user, worked, "sign")
     act(settings.app_db, street_user, worked, "done")
     lines = close_the_loop(settings)
@@ -99,7 +99,7 @@ def test_overdue_and_reopened_tasks_notify_after_a_refresh(wired, demo):
 def test_a_failing_robot_is_retried_and_a_dead_one_recorded(wired, demo):
     settings, street, _health = wired
     tree = published_tree(demo)
-    district = Actor("qu", "330103000000")
+    district = Actor("qu", "330103000000", role="handler")
     task = create(settings.app_db, district, tree, indicator_id="clinic_visits",
                   area_code=STREET, period="2019-12", severity="amber")  # fmt: skip
     street.answers = [502, 503]
@@ -118,7 +118,7 @@ def test_a_slow_robot_holds_up_no_dispatch_and_no_thread_per_task(wired, demo):
     with a few workers, however many are queued, and every one arrives in the end."""
     settings, street, _health = wired
     tree = published_tree(demo)
-    district = Actor("qu", "330103000000")
+    district = Actor("qu", "330103000000", role="handler")
     street.hold.clear()  # the robot takes every message and answers nothing, for now
     tasks = [
         create(

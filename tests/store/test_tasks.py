@@ -30,10 +30,10 @@ TREE = AreaTree({
     DISTRICT: None, STREET: DISTRICT, OTHER_STREET: DISTRICT,
     COMMUNITY: STREET, "330103002051": OTHER_STREET,
 })  # fmt: skip
-DISTRICT_USER = Actor("qu", DISTRICT)
-STREET_USER = Actor("jiedao", STREET)
-COMMUNITY_USER = Actor("shequ", COMMUNITY)
-INTRUDER = Actor("other", OTHER_STREET)
+DISTRICT_USER = Actor("qu", DISTRICT, role="handler")
+STREET_USER = Actor("jiedao", STREET, role="handler")
+COMMUNITY_USER = Actor("shequ", COMMUNITY, role="handler")
+INTRUDER = Actor("other", OTHER_STREET, role="handler")
 KEY = ("hotline_closed_48h", COMMUNITY)
 
 
