@@ -98,6 +98,19 @@ def _errors(server: flask.Flask) -> None:
         return flask.Response("500 Internal Server Error\n", 500, mimetype="text/plain")
 
 
+# Answers that carry data: callbacks and the shell with its page, exports, geometry,
+# the health check, the task pages' posts.
+PRIVATE_ANSWERS = (
+    "/_dash-update-component",
+    "/_dash-layout",
+    "/_dash-dependencies",
+    "/export/",
+    "/geo/",
+    "/api/",
+    "/tasks/",
+)
+
+
 def harden(app: Dash, settings: Settings) -> None:
     server = app.server
     hosts = [h.strip() for h in settings.trusted_hosts.split(",") if h.strip()]
@@ -117,6 +130,16 @@ def harden(app: Dash, settings: Settings) -> None:
     def _dispatch_shape():
         if flask.request.path == DISPATCH:
             check_dispatch(app)
+
+    @server.after_request
+    def _not_kept(response: flask.Response) -> flask.Response:
+        # What the data says is for this caller and this moment: no browser cache, no
+        # proxy keeps it (the geometry of a published version sets its own).
+        if "Cache-Control" not in response.headers and flask.request.path.startswith(
+            PRIVATE_ANSWERS
+        ):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     _errors(server)
     csp = {

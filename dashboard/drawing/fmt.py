@@ -198,23 +198,38 @@ def place_change(position: object, before: object) -> tuple[str, str]:
 
 
 _CODE = re.compile(r"\d{9,}")
+# What a spreadsheet reads as the start of a formula (and a tab or carriage return that
+# hides one): a cell of text beginning with one is written behind a ' (OWASP's advice).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _excel_cell(value: object) -> object:
+    if not isinstance(value, str):
+        return value  # numbers stay numbers
+    if value.startswith(_FORMULA_START):
+        return "'" + value
+    if _CODE.fullmatch(value):
+        # Long digit strings (area codes) behind a tab: Excel then reads them as text and
+        # keeps every digit; any CSV reader still finds the code, trimmed.
+        return "\t" + value
+    return value
 
 
 def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Long digit strings (area codes) behind a tab: Excel then reads them as text and
-    keeps every digit; any CSV reader still finds the code, trimmed."""
+    """Every text cell as a spreadsheet should take it: never as a formula, area codes
+    whole; the header too."""
     out = frame.copy()
+    out.columns = [_excel_cell(str(c)) for c in out.columns]
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = pd.Series(
-                ["\t" + v if isinstance(v, str) and _CODE.fullmatch(v) else v for v in out[column]],
-                index=out.index,
-                dtype=object,
+                [_excel_cell(v) for v in out[column]], index=out.index, dtype=object
             )
     return out
 
 
 def excel_csv(frame: pd.DataFrame) -> str:
     """A table as the CSV every export writes: UTF-8 with a byte-order mark (so that Excel
-    opens Chinese text right), area codes kept as text."""
-    return "\ufeff" + _excel_text(frame).to_csv(index=False)
+    opens Chinese text right), area codes kept as text, no cell a formula; lines end in
+    CRLF (RFC 4180), so that a carriage return inside a cell is quoted, not a new row."""
+    return "\ufeff" + _excel_text(frame).to_csv(index=False, lineterminator="\r\n")

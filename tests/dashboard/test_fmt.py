@@ -66,3 +66,25 @@ def test_a_count_change_reads_as_arrows():
     assert fmt.count_change(130, 137) == "↓7"
     assert fmt.count_change(5, 5) == "±0"
     assert fmt.count_change(5, None) == ""
+
+
+def test_a_csv_cell_is_never_a_formula_and_numbers_stay_numbers():
+    import io
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "名称": ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rx", "武林"],
+            "代码": ["330103001000"] * 7,
+            "值": [-5.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    text = fmt.excel_csv(frame)
+    assert text.startswith("\ufeff")
+    back = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype={"代码": str})
+    assert back["名称"].tolist() == [
+        "'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", "'\rx", "武林"
+    ]  # fmt: skip
+    assert back["值"].tolist() == [-5.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert back["代码"].str.strip().tolist() == ["330103001000"] * 7

@@ -195,3 +195,18 @@ def test_the_alert_filters_answer_a_well_formed_request(client):
 
     walk(answer.json())
     assert areas and all(a == "潮鸣街道" or a.endswith(" · 潮鸣街道") for a in areas), areas
+
+
+def test_data_answers_are_never_kept_by_a_browser_or_a_proxy(client, site):
+    answers = {
+        "layout": client.first_render("/"),
+        "router": client.page("/"),
+        "export": client.get("/export/cards.csv?area=330103000000"),
+        "health": client.get("/api/health"),
+    }
+    for what, answer in answers.items():
+        assert answer.status_code == 200, what
+        assert answer.headers["Cache-Control"] == "private, no-store", what
+    # The app's own code, the same for everyone, is still cached.
+    script = client.get("/assets/map_fit.js")
+    assert "no-store" not in script.headers.get("Cache-Control", "")
