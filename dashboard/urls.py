@@ -11,7 +11,7 @@ area pages back with ``parse_area_path``, and every link is made here.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from dashboard.i18n import DEFAULT_LANG
 
@@ -43,6 +43,25 @@ def parse_area_path(path: object) -> tuple[str | None, str | None] | None:
     if not isinstance(path, str) or not (match := _AREA_PATH.fullmatch(path)):
         return None
     return match.group(1), match.group(2)
+
+
+def same_site_path(target: object) -> str:
+    """Where to go after signing in: a path on this server, parsed and rebuilt from its
+    parts (never the string as sent), or ``/``. Anything with a scheme, a host, a
+    backslash, a control character or a leading ``//`` (after the browser would drop
+    whitespace) is refused: no open redirect, no header split."""
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return HOME
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or "\\" in target:
+        return HOME
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return HOME
+    if parts.path.startswith("//"):
+        return HOME
+    path = quote(parts.path, safe="/-._~!$&'()*+,;=:@%")
+    query = quote(parts.query, safe="=&%+,;:@/-._~")
+    return f"{path}?{query}" if query else path
 
 
 def area_in_path(path: str) -> str | None:

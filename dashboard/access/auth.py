@@ -25,7 +25,7 @@ from cockpit.store import accounts, audit, ratelimits, sessions
 from dashboard.access import scope
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
-from dashboard.urls import area_in_path
+from dashboard.urls import area_in_path, same_site_path
 
 # Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
 # check (which tells an anonymous caller only that the server is up).
@@ -95,10 +95,7 @@ def record(kind: str, *, area: str | None = None, detail: dict | None = None,
 
 
 def _safe_next(target: str | None) -> str:
-    # Only a path on this server: never another host (no open redirect).
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
+    return same_site_path(target)
 
 
 def _begin(user_id: int | None = None, token_id: int | None = None) -> sessions.Principal:

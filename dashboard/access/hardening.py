@@ -17,6 +17,7 @@ from cockpit.settings import Settings
 
 MAX_BODY_BYTES = 1024 * 1024
 DISPATCH = "/_dash-update-component"
+SUITES = "/_dash-component-suites/"
 # A malformed callback body surfaces inside Dash as one of these; the request is wrong,
 # not the server, so the answer is 400.
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
@@ -56,15 +57,67 @@ def _same_ref(sent: object, declared: dict) -> bool:
     )
 
 
+# No callback Dash sends nests deeper than this; a body that does is refused before it is
+# walked (Python's parser gives up with a RecursionError near 1,000).
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value: object) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _declared_outputs(output: str) -> list[dict]:
+    """The outputs an ``output`` string names, as Dash writes them: ``id.prop``, or
+    ``..id.prop...id.prop..`` for several (a property may carry ``@hash``)."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    out = []
+    for part in parts:
+        ident, _, prop = part.rpartition(".")
+        out.append({"id": ident, "property": prop.split("@")[0]})
+    return out
+
+
+def _same_output(sent: object, declared: dict) -> bool:
+    if not isinstance(sent, dict) or sent.get("property") != declared["property"]:
+        return False
+    if declared["id"].startswith("{"):
+        return isinstance(sent.get("id"), dict)
+    return sent.get("id") == declared["id"]
+
+
 def check_dispatch(app: Dash) -> None:
     """The envelope of a callback request names a registered callback and carries its
-    declared inputs and states, in order, and nothing else."""
-    body = flask.request.get_json(silent=True)
+    declared outputs, inputs and states, in order, and nothing else."""
+    try:
+        body = flask.request.get_json(silent=True)
+    except RecursionError:
+        _fail("nested too deeply")
     if not isinstance(body, dict):
         _fail("the body is not a JSON object")
+    if _depth(body) > MAX_JSON_DEPTH:
+        _fail("nested too deeply")
     output = body.get("output")
     if not isinstance(output, str) or output not in app.callback_map:
         _fail("unknown output")
+    declared_outputs = _declared_outputs(output)
+    outputs = body.get("outputs")
+    if output.startswith(".."):
+        if not isinstance(outputs, list) or len(outputs) != len(declared_outputs):
+            _fail("outputs do not match the output")
+        pairs = list(zip(outputs, declared_outputs, strict=True))
+    else:
+        pairs = [(outputs, declared_outputs[0])]
+    if not all(_same_output(s, d) for s, d in pairs):
+        _fail("outputs do not match the output")
     spec = app.callback_map[output]
     for key, declared in (("inputs", spec["inputs"]), ("state", spec["state"])):
         sent = body.get(key, [])
@@ -72,8 +125,6 @@ def check_dispatch(app: Dash) -> None:
             _fail(f"{key} do not match the callback")
         if not all(_same_ref(s, d) for s, d in zip(sent, declared, strict=True)):
             _fail(f"{key} name other components than the callback's")
-    if not isinstance(body.get("outputs"), (dict, list)):
-        _fail("outputs missing")
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         _fail("changedPropIds is not a list of names")
@@ -130,6 +181,14 @@ def harden(app: Dash, settings: Settings) -> None:
     def _dispatch_shape():
         if flask.request.path == DISPATCH:
             check_dispatch(app)
+
+    @server.before_request
+    def _inside_the_suites():
+        # Dash's component suites serve files of the installed packages: a path that
+        # climbs out of them (``..``, however encoded; a backslash) names nothing.
+        path = flask.request.path
+        if path.startswith(SUITES) and (".." in path.split("/") or "\\" in path):
+            flask.abort(404)
 
     @server.after_request
     def _not_kept(response: flask.Response) -> flask.Response:

@@ -3,6 +3,9 @@ message, none a 500, and the server keeps answering."""
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode, urlsplit
+
 import pytest
 import requests
 
@@ -210,3 +213,60 @@ def test_data_answers_are_never_kept_by_a_browser_or_a_proxy(client, site):
     # The app's own code, the same for everyone, is still cached.
     script = client.get("/assets/map_fit.js")
     assert "no-store" not in script.headers.get("Cache-Control", "")
+
+
+def test_the_families_of_the_four_500s_get_a_4xx(client, site, server, people):
+    """A newline in ``next``, outputs that disagree with ``output``, JSON nested deeper
+    than any callback, a path that climbs out of the component suites: each was a 500."""
+    several = _body(client.spec("ranking-chart.figure"), ["x"], ["/", ""])
+    drill = client.spec("nav-location.href", first_input="area-map")
+    one = _body(drill, [None], ["hotline_tickets", [], "/", ""])
+    cases = {
+        "outputs of another callback": {**one, "outputs": {"id": "evil", "property": "x"}},
+        "outputs as a list for one output": {**one, "outputs": [one["outputs"]]},
+        "outputs missing": {k: v for k, v in one.items() if k != "outputs"},
+        "one output of several": {**several, "outputs": several["outputs"][:1]},
+        "several outputs reordered": {**several, "outputs": several["outputs"][::-1]},
+        "nested 40 deep": {**one, "inputs": [{**one["inputs"][0],
+                                              "value": json.loads("[" * 40 + "]" * 40)}]},
+    }  # fmt: skip
+    for what, sent in cases.items():
+        answer = client.http.post(f"{site.url}/_dash-update-component", json=sent)
+        assert answer.status_code == 400, (what, answer.status_code)
+    deep = b'{"output": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    answer = client.http.post(f"{site.url}/_dash-update-component", data=deep,
+                              headers={"Content-Type": "application/json"})  # fmt: skip
+    assert answer.status_code == 400
+    # Over real HTTP: what the server makes of the raw bytes is the point.
+    http = sign_in(server, people["district"])
+    for path in ("/_dash-component-suites/dash/..%2f..%2f..%2fcockpit.toml",
+                 "/_dash-component-suites/dash/%2e%2e/%2e%2e/%2e%2e/cockpit.toml",
+                 "/_dash-component-suites/dash/..%5c..%5ccockpit.toml"):  # fmt: skip
+        answer = http.get(server + path, timeout=30)
+        assert answer.status_code == 404, (path, answer.status_code)
+        assert "app_db" not in answer.text
+    for target in ("/%0A/x", "/%0D%0ASet-Cookie:%20x=1", "/%00"):
+        answer = http.get(f"{server}/login?next={target}", timeout=30)
+        assert answer.status_code in (200, 302), (target, answer.status_code)
+
+
+def test_sign_in_sends_only_to_a_path_on_this_site(site, people):
+    from tests.helpers.cockpits import csrf_token
+
+    person = people["street"]
+    for target, lands in (("/%09/evil.example", "/%09/evil.example"), ("//evil.example", "/"),
+                          ("/\\evil.example", "/"), ("https://evil.example/", "/"),
+                          ("/\t/evil.example", "/"), ("/\n/x", "/"), (f"/street/{person['scope']}?lang=en",
+                                            f"/street/{person['scope']}?lang=en")):  # fmt: skip
+        visitor = site.visitor()
+        form = visitor.get(f"{site.url}/login").text
+        answer = visitor.post(
+            f"{site.url}/login?" + urlencode({"next": target}),
+            data={"csrf_token": csrf_token(form), "name": person["name"],
+                  "password": person["password"]},
+            allow_redirects=False,
+        )  # fmt: skip
+        assert answer.status_code == 302, target
+        location = answer.headers["Location"]
+        assert location == lands, (target, location)
+        assert not location.startswith("//") and "evil.example" not in urlsplit(location).netloc
