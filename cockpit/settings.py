@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(15, ge=1)
     # Login attempts one client may make (flask-limiter's notation).
     login_rate_limit: str = "10 per minute"
+    # A kiosk token made without --days expires after this many days.
+    kiosk_token_days: int = Field(default=180, ge=1)
     # 督办 notifications: a TOML file of webhooks (DingTalk group robots); none if absent.
     notify_file: Path = Path("notify.toml")
     # The cockpit's address as officials reach it, for links in notifications.

@@ -104,9 +104,10 @@ def tokens(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         if args.tokens_command == "add":
             scope = known_scope(settings, args.scope)
-            token = accounts.add_token(url, scope, args.days, args.label)
+            days = args.days if args.days is not None else settings.kiosk_token_days
+            token = accounts.add_token(url, scope, days, args.label)
             _audit_change(settings, "token_change", {"action": "add", "scope": scope,
-                                                     "days": args.days})  # fmt: skip
+                                                     "days": days})  # fmt: skip
             print(f"kiosk token for {scope}; open any page within it as <path>?token=<token>")
             print(token)
             return 0
@@ -217,7 +218,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ts = t.add_subparsers(dest="tokens_command", required=True)
     tadd = ts.add_parser("add", help="a read-only token; prints it alone on its last line")
     tadd.add_argument("--scope", required=True, metavar="CODE")
-    tadd.add_argument("--days", type=int, default=None, help="expires after N days")
+    tadd.add_argument(
+        "--days", type=int, default=None,
+        help="expires after N days (default: kiosk_token_days in cockpit.toml, 180)",
+    )  # fmt: skip
     tadd.add_argument("--label", default=None, help="where the screen hangs")
     ts.add_parser("list", help="every token (never the token itself)")
     rv = ts.add_parser("revoke", help="revoke a token and end its sessions at once")

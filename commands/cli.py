@@ -101,6 +101,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         "--bind", bind,
         "--workers", str(settings.workers),
         "--access-logfile", "-",
+        # Kiosk tokens in URLs are written redacted (commands/serve_logging.py).
+        "--logger-class", "commands.serve_logging.RedactingLogger",
         "--timeout", "60",
         "dashboard.wsgi:server",
     ]  # fmt: skip

@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy import func, insert, select
 
+from cockpit.redact import without_secrets
 from cockpit.store import engine, session, utcnow
 from cockpit.store.models import AuditEvent
 
@@ -35,7 +36,7 @@ def record(
         con.execute(
             insert(AuditEvent).values(
                 at=utcnow(), kind=kind, actor=actor, role=role, scope=scope, area=area,
-                path=(path or "")[:2000] or None, detail=detail, ip=ip,
+                path=(without_secrets(path) or "")[:2000] or None, detail=detail, ip=ip,
             )
         )  # fmt: skip
 

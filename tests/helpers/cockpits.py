@@ -58,6 +58,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_APP_DB": settings.app_db,
         "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
         "COCKPIT_LOGIN_RATE_LIMIT": settings.login_rate_limit,
+        "COCKPIT_KIOSK_TOKEN_DAYS": str(settings.kiosk_token_days),
     }
 
 
