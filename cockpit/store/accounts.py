@@ -10,13 +10,14 @@ import contextlib
 import datetime as dt
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from cockpit.store import session, utcnow
+from cockpit.store import engine, session, utcnow
 from cockpit.store.models import ROLES, KioskToken, User
 
 _HASHER = PasswordHasher()
@@ -33,7 +34,7 @@ class AccountError(ValueError):
 @dataclass(frozen=True)
 class LoginResult:
     user: User | None
-    # "ok", "unknown", "wrong_password" or "locked"
+    # "ok", "unknown", "wrong_password" or "throttled"
     outcome: str
 
 
@@ -109,33 +110,73 @@ def remove_user(url: str, name: str) -> None:
         s.delete(s.get(User, user.id))
 
 
+# One attempt, taken atomically (one statement, on SQLite and PostgreSQL alike): the
+# count in the current window of this (name, source), a new window once the last has
+# ended, twice as long as the last when that one was used up.
+_TAKE_ATTEMPT = text(
+    """
+    INSERT INTO login_throttle (name, source, failures, window_start, window_seconds)
+    VALUES (:name, :source, 1, :now, :base)
+    ON CONFLICT (name, source) DO UPDATE SET
+        failures = CASE WHEN :now - login_throttle.window_start >= login_throttle.window_seconds
+                        THEN 1 ELSE login_throttle.failures + 1 END,
+        window_seconds = CASE
+            WHEN :now - login_throttle.window_start < login_throttle.window_seconds
+                THEN login_throttle.window_seconds
+            WHEN login_throttle.failures >= :attempts
+                THEN min_of(login_throttle.window_seconds * 2, :cap)
+            ELSE :base END,
+        window_start = CASE WHEN :now - login_throttle.window_start >= login_throttle.window_seconds
+                            THEN :now ELSE login_throttle.window_start END
+    RETURNING failures
+    """
+)
+# A day at the most between tries, however long the guessing goes on.
+_MAX_WINDOW = 24 * 3600
+
+
+def _take_attempt(url: str, name: str, source: str, attempts: int, minutes: int) -> int:
+    """The number of this attempt in its window (1 for the first)."""
+    eng = engine(url)
+    least = "LEAST" if eng.dialect.name == "postgresql" else "MIN"
+    statement = text(str(_TAKE_ATTEMPT).replace("min_of", least))
+    with eng.begin() as con:
+        params = {
+            "name": name[:255], "source": source[:64], "now": time.time(),
+            "base": minutes * 60.0, "attempts": attempts, "cap": float(_MAX_WINDOW),
+        }  # fmt: skip
+        return int(con.execute(statement, params).scalar_one())
+
+
 def check_login(
-    url: str, name: str, password: str, attempts: int, lock_minutes: int
+    url: str, name: str, password: str, attempts: int, lock_minutes: int, source: str = "-"
 ) -> LoginResult:
-    """Verify a password. ``attempts`` failures in a row lock the account for
-    ``lock_minutes``; while locked even the right password is refused."""
-    now = utcnow()
+    """Verify a password. Each (name as typed, source address) has ``attempts`` tries in
+    a window of ``lock_minutes``; past them it is "throttled" until the window ends, and
+    each window used up doubles the next. An unknown name is treated the same way, with
+    the same work, so that no answer tells whether it exists; another address is not
+    held up, so nobody can lock anyone out."""
+    taken = _take_attempt(url, name, source, attempts, lock_minutes)
+    if taken > attempts:
+        return LoginResult(None, "throttled")
     with session(url) as s:
         user = s.scalar(select(User).where(User.name == name))
         if user is None:
             with contextlib.suppress(VerificationError):
                 _HASHER.verify(_DUMMY_HASH, password)
             return LoginResult(None, "unknown")
-        if user.locked_until is not None and user.locked_until > now:
-            return LoginResult(user, "locked")
         try:
             _HASHER.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            if user.failed_logins >= attempts:
-                user.locked_until = now + dt.timedelta(minutes=lock_minutes)
-                user.failed_logins = 0
-                return LoginResult(user, "locked")
             return LoginResult(user, "wrong_password")
-        user.failed_logins, user.locked_until = 0, None
         if _HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = _HASHER.hash(password)
-        return LoginResult(user, "ok")
+    with engine(url).begin() as con:
+        con.execute(
+            text("DELETE FROM login_throttle WHERE name = :name AND source = :source"),
+            {"name": name[:255], "source": source[:64]},
+        )
+    return LoginResult(user, "ok")
 
 
 def token_digest(token: str) -> str:

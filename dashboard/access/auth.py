@@ -125,12 +125,16 @@ def login():
     settings = warehouse.settings()
     name = form.name.data.strip()
     result = accounts.check_login(
-        _url(), name, form.password.data, settings.lockout_attempts, settings.lockout_minutes
-    )
+        _url(), name, form.password.data, settings.lockout_attempts, settings.lockout_minutes,
+        flask.request.remote_addr or "-",
+    )  # fmt: skip
+    if result.outcome == "throttled":
+        record("login_failed", actor=name, detail={"reason": "throttled"})
+        return _login_page(form, lang, t("login.throttled", lang), 429)
     if result.outcome != "ok":
+        # The same answer whether the name exists or not.
         record("login_failed", actor=name, detail={"reason": result.outcome})
-        key = "login.locked" if result.outcome == "locked" else "login.failed"
-        return _login_page(form, lang, t(key, lang, minutes=settings.lockout_minutes), 401)
+        return _login_page(form, lang, t("login.failed", lang), 401)
     _begin(user_id=result.user.id)
     record("login")
     return flask.redirect(_safe_next(flask.request.args.get("next")))

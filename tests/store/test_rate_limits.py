@@ -4,17 +4,19 @@ whole cockpit, not ten per gunicorn worker."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from cockpit import store
-from cockpit.store import ratelimits
+from cockpit.store import accounts, ratelimits
 from tests.helpers.cockpits import csrf_token, serve_cockpit
 
 
@@ -60,14 +62,44 @@ def test_sign_in_attempts_are_limited_across_two_workers(demo, tmp_path):
     store.migrate(settings.app_db)
     with serve_cockpit(settings, COCKPIT_WORKERS="2") as url:
 
-        def attempt(_i: int) -> int:
+        def attempt(i: int) -> int:
+            # A name each, so that only the address's rate limit holds them up.
             http = requests.Session()
             form = http.get(f"{url}/login", timeout=30).text
             answer = http.post(f"{url}/login", data={"csrf_token": csrf_token(form),
-                               "name": "nobody", "password": "wrong"}, timeout=60)  # fmt: skip
+                               "name": f"nobody-{i}", "password": "wrong"}, timeout=60)  # fmt: skip
             return answer.status_code
 
         with ThreadPoolExecutor(6) as pool:
             codes = list(pool.map(attempt, range(30)))
     assert codes.count(429) == 20, codes
     assert 500 not in codes
+
+
+@pytest.mark.soak
+def test_fifty_concurrent_wrong_sign_ins_get_exactly_the_allowed_tries(demo, db_url, tmp_path):
+    """Two workers, 50 wrong passwords for one account at once: exactly ``lockout_attempts``
+    of them are judged, the other 45 held up, on SQLite and on PostgreSQL."""
+    settings = demo.with_overrides(app_db=db_url, secret_key_file=tmp_path / "secret.key",
+                                   lockout_attempts=5)  # fmt: skip
+    store.migrate(db_url)
+    accounts.add_user(db_url, "guessed", "viewer", "330103001000", "the right password")
+    with serve_cockpit(settings, COCKPIT_WORKERS="2", COCKPIT_LOCKOUT_ATTEMPTS="5") as url:
+        forms = []
+        for _ in range(50):  # every attempt with its own session and CSRF token, first
+            http = requests.Session()
+            forms.append((http, csrf_token(http.get(f"{url}/login", timeout=30).text)))
+        start = threading.Barrier(10)
+
+        def attempt(form) -> int:
+            http, token = form
+            with contextlib.suppress(threading.BrokenBarrierError):
+                start.wait(timeout=5)
+            answer = http.post(f"{url}/login", data={"csrf_token": token, "name": "guessed",
+                               "password": "a guess"}, timeout=60)  # fmt: skip
+            return answer.status_code
+
+        with ThreadPoolExecutor(10) as pool:
+            codes = list(pool.map(attempt, forms))
+    assert codes.count(401) == 5, codes
+    assert codes.count(429) == 45, codes

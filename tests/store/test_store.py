@@ -28,7 +28,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     tables = set(inspect(store.engine(db_url)).get_table_names())
     assert {
         "app_user", "kiosk_token", "login_session", "audit_event", "task", "task_event",
-        "notification", "rate_limit",
+        "notification", "rate_limit", "login_throttle",
         "alembic_version",
     } <= tables  # fmt: skip
     store.migrate(db_url)  # a second run is a no-op
@@ -39,7 +39,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     with store.engine(db_url).connect() as con:
         assert (
             con.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0004_rate_limits"
+            == "0005_login_throttle"
         )
 
 
@@ -55,17 +55,27 @@ def test_passwords_are_argon2_and_weak_ones_refused(db):
         accounts.add_user(db, "wang", "root", SCOPE, "another long secret")
 
 
-def test_an_account_locks_after_repeated_failures_and_unlocks_later(db):
+def test_guessing_is_held_up_per_name_and_address_and_the_window_doubles(db):
     accounts.add_user(db, "zhang", "viewer", SCOPE, "long enough secret")
-    outcomes = [accounts.check_login(db, "zhang", "wrong", 3, 15).outcome for _ in range(3)]
-    assert outcomes == ["wrong_password", "wrong_password", "locked"]
-    # Locked: even the right password is refused.
-    assert accounts.check_login(db, "zhang", "long enough secret", 3, 15).outcome == "locked"
+
+    def attempt(name: str, password: str, source: str = "10.0.0.9") -> str:
+        return accounts.check_login(db, name, password, 3, 15, source).outcome
+
+    assert [attempt("zhang", "wrong") for _ in range(3)] == ["wrong_password"] * 3
+    # Held up: even the right password is refused, from this address.
+    assert attempt("zhang", "long enough secret") == "throttled"
+    # Not from another: nobody can lock anyone out by guessing in their name.
+    assert attempt("zhang", "long enough secret", "10.0.0.1") == "ok"
+    # An unknown name is held up exactly the same way: no answer tells it does not exist.
+    assert [attempt("nobody", "x") for _ in range(4)] == ["unknown"] * 3 + ["throttled"]
     with store.engine(db).begin() as con:  # fifteen minutes pass
-        con.execute(text("UPDATE app_user SET locked_until = :t"),
-                    {"t": utcnow() - dt.timedelta(seconds=1)})  # fmt: skip
-    assert accounts.check_login(db, "zhang", "long enough secret", 3, 15).outcome == "ok"
-    assert accounts.check_login(db, "nobody", "x", 3, 15).outcome == "unknown"
+        con.execute(text("UPDATE login_throttle SET window_start = window_start - 901"))
+    assert attempt("zhang", "wrong") == "wrong_password"
+    with store.engine(db).connect() as con:
+        window = con.execute(text("SELECT window_seconds FROM login_throttle "
+                                  "WHERE name = 'zhang' AND source = '10.0.0.9'")).scalar()  # fmt: skip
+    assert window == 2 * 15 * 60  # the next window is twice as long
+    assert attempt("zhang", "long enough secret") == "ok"  # and a success forgets it all
 
 
 def test_a_session_ends_on_idle_time_logout_and_any_change_to_its_account(db):
