@@ -133,6 +133,13 @@ def _since(text: str) -> dt.datetime:
 
 def show_audit(settings: Settings, args: argparse.Namespace) -> int:
     store.migrate(settings.app_db)
+    if args.action == "verify":
+        held, broken = audit.verify(settings.app_db)
+        if broken:
+            print(f"audit log: BROKEN after {held} row(s): {broken}", file=sys.stderr)
+            return 1
+        print(f"audit log: {held} row(s), the chain holds")
+        return 0
     rows = audit.events(settings.app_db, args.user, args.since, args.kind, args.limit)
     for e in reversed(rows):
         where = " ".join(x for x in (e.area, e.path) if x)
@@ -228,7 +235,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     rv.add_argument("id", type=int)
     t.set_defaults(run=tokens)
 
-    a = sub.add_parser("audit", help="the audit log, oldest first")
+    a = sub.add_parser("audit", help="the audit log, oldest first; `audit verify` checks it")
+    a.add_argument("action", nargs="?", choices=("verify",),
+                   help="verify: check that no row was changed or removed")  # fmt: skip
     a.add_argument("--user", default=None)
     a.add_argument("--since", type=_since, default=None, metavar="DATE")
     a.add_argument("--kind", default=None, choices=audit.KINDS)

@@ -1,11 +1,16 @@
-"""The audit log: logins, page views, exports, token use, account changes and refresh
-runs, appended and never changed (the migrations refuse UPDATE and DELETE)."""
+"""The audit log: logins, page views, exports, token use, account changes, refusals and
+refresh runs, appended and never changed. The migrations' triggers refuse UPDATE, DELETE,
+INSERT OR REPLACE and TRUNCATE; and each row carries the hash of the one before it (a
+chain, ``verify``), so that a change made to the database file behind the triggers' back
+shows."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from sqlalchemy import func, insert, select
+import orjson
+from sqlalchemy import func, insert, select, text
 
 from cockpit.redact import without_secrets
 from cockpit.store import engine, session, utcnow
@@ -15,6 +20,22 @@ KINDS = (
     "login", "login_failed", "logout", "page_view", "indicator_view", "export",
     "token_use", "user_change", "token_change", "refresh", "denied", "task_change",
 )  # fmt: skip
+
+
+# The hash before the first row.
+GENESIS = "0" * 64
+_CONTENT = ("at", "kind", "actor", "role", "scope", "area", "path", "detail", "ip")
+
+
+def row_digest(previous: str, fields: dict) -> str:
+    """A row's hash: SHA-256 of the previous row's hash and this row's content."""
+    at = fields["at"]
+    content = [
+        at.isoformat(timespec="microseconds") if isinstance(at, dt.datetime) else str(at),
+        *(fields.get(name) for name in _CONTENT[1:]),
+    ]
+    text_ = orjson.dumps([previous, content], option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.sha256(text_).hexdigest()
 
 
 def record(
@@ -31,14 +52,37 @@ def record(
 ) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown audit kind {kind!r}")
-    # One INSERT on a pooled connection: cheap enough to write on every page view.
+    fields = {
+        "at": utcnow(), "kind": kind, "actor": actor, "role": role, "scope": scope,
+        "area": area, "path": (without_secrets(path) or "")[:2000] or None, "detail": detail,
+        "ip": ip,
+    }  # fmt: skip
     with engine(url).begin() as con:
-        con.execute(
-            insert(AuditEvent).values(
-                at=utcnow(), kind=kind, actor=actor, role=role, scope=scope, area=area,
-                path=(without_secrets(path) or "")[:2000] or None, detail=detail, ip=ip,
-            )
-        )  # fmt: skip
+        # The chain's lock, taken by the transaction's first write (SQLite locks the file
+        # for writing, PostgreSQL the row): appends are chained one at a time.
+        con.execute(text("UPDATE audit_chain SET id = id WHERE id = 1"))
+        last = con.execute(text("SELECT last_hash FROM audit_chain WHERE id = 1")).scalar_one()
+        digest = row_digest(last, fields)
+        con.execute(insert(AuditEvent).values(**fields, prev_hash=last, row_hash=digest))
+        con.execute(text("UPDATE audit_chain SET last_hash = :h WHERE id = 1"), {"h": digest})
+
+
+def verify(url: str) -> tuple[int, str | None]:
+    """Walk the chain from the first row: (rows that hold, and what breaks it first, or
+    None when the whole log holds)."""
+    last, held = GENESIS, 0
+    with session(url) as s:
+        for event in s.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+            fields = {name: getattr(event, name) for name in _CONTENT}
+            if event.prev_hash != last:
+                return held, f"row {event.id} does not follow the row before it"
+            if row_digest(last, fields) != event.row_hash:
+                return held, f"row {event.id} was changed after it was written"
+            last, held = event.row_hash, held + 1
+        head = s.execute(text("SELECT last_hash FROM audit_chain WHERE id = 1")).scalar()
+    if head != last:
+        return held, "rows after the last one here were removed"
+    return held, None
 
 
 def events(

@@ -68,7 +68,7 @@ class LoginSession(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: the migrations add triggers that refuse UPDATE and DELETE."""
+    """Append-only (the migrations' triggers) and chained by hash (``audit.verify``)."""
 
     __tablename__ = "audit_event"
 
@@ -82,6 +82,9 @@ class AuditEvent(Base):
     path: Mapped[str | None] = mapped_column(Text, nullable=True)
     detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The chain (``audit.verify``): the hash of the row before, and of this one.
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 # 督办: the seven steps of 数字化城市管理 mapped onto a task's states (``cockpit.tasks.states``).

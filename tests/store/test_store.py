@@ -28,7 +28,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     tables = set(inspect(store.engine(db_url)).get_table_names())
     assert {
         "app_user", "kiosk_token", "login_session", "audit_event", "task", "task_event",
-        "notification", "rate_limit", "login_throttle",
+        "notification", "rate_limit", "login_throttle", "audit_chain",
         "alembic_version",
     } <= tables  # fmt: skip
     store.migrate(db_url)  # a second run is a no-op
@@ -39,7 +39,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     with store.engine(db_url).connect() as con:
         assert (
             con.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0005_login_throttle"
+            == "0006_audit_chain"
         )
 
 
@@ -127,6 +127,44 @@ def test_the_audit_log_is_append_only(db):
     for statement in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
         with pytest.raises(Exception, match="append-only"), store.engine(db).begin() as con:
             con.execute(text(statement))
+    # Nor the ways round the triggers: SQLite's INSERT OR REPLACE over a row, TRUNCATE.
+    first = min(e.id for e in audit.events(db))
+    sneaky = (
+        f"INSERT OR REPLACE INTO audit_event (id, at, kind, actor) VALUES ({first}, "
+        "'2020-01-01 00:00:00', 'login', 'x')"
+        if db.startswith("sqlite") else "TRUNCATE audit_event"
+    )  # fmt: skip
+    with pytest.raises(Exception, match="append-only"), store.engine(db).begin() as con:
+        con.execute(text(sneaky))
     assert audit.count(db) == 2
     with pytest.raises(ValueError):
         audit.record(db, "made_up_kind")
+
+
+def test_the_audit_chain_holds_until_a_row_is_changed_behind_the_triggers(db):
+    for n in range(5):
+        audit.record(db, "page_view", f"user-{n}", path=f"/street/{n}", detail={"n": n})
+    assert audit.verify(db) == (5, None)
+    done = run_cockpit_on(db, "audit", "verify")
+    assert done.returncode == 0 and "5 row(s), the chain holds" in done.stdout
+    # Someone with the database file changes a row, with the triggers set aside.
+    with store.engine(db).begin() as con:
+        if db.startswith("sqlite"):
+            con.execute(text("DROP TRIGGER audit_event_no_update"))
+        else:
+            con.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"))
+        con.execute(text("UPDATE audit_event SET actor = 'nobody' WHERE actor = 'user-2'"))
+    held, broken = audit.verify(db)
+    assert held == 2 and "changed after it was written" in broken
+    done = run_cockpit_on(db, "audit", "verify")
+    assert done.returncode == 1 and "BROKEN after 2 row(s)" in done.stderr
+
+
+def run_cockpit_on(db: str, *args: str):
+    """The ``cockpit`` command against this application database."""
+    import tempfile
+
+    from tests.helpers.cockpits import make_settings, run_cockpit
+
+    settings = make_settings(Path(tempfile.mkdtemp())).with_overrides(app_db=db)
+    return run_cockpit(settings, *args)
