@@ -19,6 +19,8 @@ from cockpit.store.models import AuditEvent
 KINDS = (
     "login", "login_failed", "logout", "page_view", "indicator_view", "export",
     "token_use", "user_change", "token_change", "refresh", "denied", "task_change",
+    # Refusals, each its own kind, with the caller and the path the request named.
+    "not_found", "malformed", "csrf_failed", "rate_limited", "unauthenticated",
 )  # fmt: skip
 
 

@@ -10,13 +10,15 @@ token ends it on the server at once.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import parse_qs, urlencode
+import logging
+from urllib.parse import urlencode
 
 import flask
 import flask_login
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -25,7 +27,7 @@ from cockpit.store import accounts, audit, ratelimits, sessions
 from dashboard.access import scope
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
-from dashboard.urls import area_in_path, same_site_path
+from dashboard.urls import same_site_path
 
 # Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
 # check (which tells an anonymous caller only that the server is up).
@@ -35,9 +37,8 @@ HEALTH = "/api/health"
 DATA_PREFIXES = ("/_dash-", "/export/", "/geo/", "/_reload-hash")
 ADMIN_PREFIX = "/admin/"
 
+log = logging.getLogger(__name__)
 login_manager = flask_login.LoginManager()
-# Where its counts are kept is set per app (``limit_storage``): every worker shares them.
-limiter = Limiter(key_func=get_remote_address)
 
 
 def limit_storage(settings: Settings) -> tuple[str, dict]:
@@ -121,6 +122,8 @@ def login():
     if flask.request.method == "GET":
         return _login_page(form, lang, None)
     if not form.validate_on_submit():
+        kind = "csrf_failed" if "csrf_token" in form.errors else "malformed"
+        record(kind, detail={"status": 400, "reason": "sign-in form incomplete"})
         return _login_page(form, lang, t("login.invalid_form", lang), 400)
     settings = warehouse.settings()
     name = form.name.data.strip()
@@ -143,7 +146,7 @@ def login():
 def logout():
     form = LogoutForm()
     if not form.validate_on_submit():
-        flask.abort(400, "the sign-out form is out of date; reload the page")
+        raise CSRFError("the sign-out form is out of date; reload the page")
     who = principal()
     if who is not None:
         sessions.end_session(_url(), who.session_id)
@@ -195,31 +198,6 @@ def gate():
     return None
 
 
-def audit_page_view() -> None:
-    """A page view is the pages router's callback for a path (a click on a link, or a
-    full load the shell did not render; ``shell.layout`` records those it does)."""
-    if flask.request.path != "/_dash-update-component" or principal() is None:
-        return
-    body = flask.request.get_json(silent=True) or {}
-    if "_pages_content.children" not in str(body.get("output", "")):
-        return
-    values = {i.get("property"): i.get("value") for i in body.get("inputs", [])}
-    path, search = values.get("pathname"), values.get("search") or ""
-    if isinstance(path, str) and isinstance(search, str):
-        page_view(path, search)
-
-
-def page_view(path: str, search: str) -> None:
-    """One page opened, as the audit log and the usage page count it."""
-    query = parse_qs(search.lstrip("?"))
-    parts = path.strip("/").split("/")
-    area = area_in_path(path)
-    detail = {k: query[k][0] for k in ("indicator", "period") if k in query}
-    if parts[0] == "dept" and len(parts) == 2:
-        detail["department"] = parts[1]
-    record("page_view", area=area, detail=detail or None, path=(path + search)[:2000])
-
-
 def may_read_usage(who: sessions.Principal | None) -> bool:
     """Admins read the audit log and all usage; a department's users read their own."""
     if who is None or who.kiosk:
@@ -227,13 +205,11 @@ def may_read_usage(who: sessions.Principal | None) -> bool:
     return who.role == "admin" or bool(who.department)
 
 
-def register(server: flask.Flask) -> None:
+def register(server: flask.Flask, settings: Settings) -> None:
     login_manager.init_app(server)
-    settings = warehouse.settings()
+    # A limiter per app, its counts where every worker shares them (``limit_storage``).
     uri, options = limit_storage(settings)
-    server.config["RATELIMIT_STORAGE_URI"] = uri
-    server.config["RATELIMIT_STORAGE_OPTIONS"] = options
-    limiter.init_app(server)
+    limiter = Limiter(get_remote_address, app=server, storage_uri=uri, storage_options=options)
     rate = settings.login_rate_limit
     server.add_url_rule(
         "/login", "login", limiter.limit(rate, methods=["POST"])(login), methods=["GET", "POST"]

@@ -11,9 +11,11 @@ import logging
 import flask
 from dash import Dash
 from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from cockpit.settings import Settings
+from dashboard.access import trail
 
 MAX_BODY_BYTES = 1024 * 1024
 DISPATCH = "/_dash-update-component"
@@ -136,6 +138,7 @@ def _errors(server: flask.Flask) -> None:
         # A short plain-text answer. Our own messages never repeat the request; werkzeug's
         # for an untrusted host would, so that one says only what was wrong.
         text = "host not served here" if isinstance(exc, SecurityError) else exc.description
+        trail.record_refusal(exc.code or 500, str(text), csrf=isinstance(exc, CSRFError))
         return flask.Response(f"{exc.code} {exc.name}: {text}\n", exc.code,
                               mimetype="text/plain")  # fmt: skip
 
@@ -143,6 +146,7 @@ def _errors(server: flask.Flask) -> None:
     def _unexpected(exc: Exception):
         if flask.request.path == DISPATCH and isinstance(exc, _SHAPE_ERRORS):
             log.warning("malformed callback request refused: %r", exc)
+            trail.record_refusal(400, f"malformed callback request: {type(exc).__name__}")
             return flask.Response("400 Bad Request: malformed callback request\n", 400,
                                   mimetype="text/plain")  # fmt: skip
         log.exception("unhandled error on %s", flask.request.path)

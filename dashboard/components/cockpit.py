@@ -9,6 +9,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.access import trail
 from dashboard.components.analysis import period_select
 from dashboard.components.breadcrumb import breadcrumb
 from dashboard.components.header import freshness_badge, header, period_badge, status_counts_box
@@ -20,6 +21,7 @@ from dashboard.urls import HOME, area_href, brief_href, export_href, link_code, 
 
 
 def not_found(code: str, level: str, lang: str) -> html.Div:
+    trail.refuse_page(f"no {level} {code} for this caller")
     return html.Div(
         className="not-found",
         children=[

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import flask
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
@@ -68,6 +69,8 @@ def _task_page(task_id: int, lang: str | None) -> flask.Response:
 
 def _checked(form: FlaskForm) -> None:
     if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            raise CSRFError("the form's CSRF token is missing or out of date")
         problems = "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items())
         flask.abort(400, f"the form is incomplete or out of date ({problems})")
 

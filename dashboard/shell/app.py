@@ -11,7 +11,7 @@ from dash import Dash
 from cockpit import store
 from cockpit.settings import Settings, session_secret
 from dashboard import dash_adapter
-from dashboard.access import auth, hardening
+from dashboard.access import auth, hardening, trail
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
 from dashboard.routes import exports, geometry, tasks
@@ -82,7 +82,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     importlib.import_module("dashboard.pages.area_callbacks")
     importlib.import_module("dashboard.pages.wall_callbacks")
     dash_adapter.give_callbacks(app)
-    auth.register(app.server)
+    auth.register(app.server, settings)
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)
     geometry.register(app.server)
@@ -90,5 +90,6 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     app.layout = shell.layout
     hardening.harden(app, settings)
     cache.init(app.server, settings)
-    app.server.before_request(auth.audit_page_view)
+    app.server.before_request(trail.audit_page_view)
+    app.server.after_request(trail.record_page_outcome)
     return app

@@ -25,7 +25,7 @@ from dash import dcc, html
 from werkzeug.exceptions import HTTPException
 
 from dashboard import ids
-from dashboard.access import auth
+from dashboard.access import auth, trail
 from dashboard.dash_adapter import (
     ROUTER_CONTENT,
     ROUTER_DUMMY,
@@ -74,7 +74,7 @@ def layout() -> html.Div:
         if rendered is not None:
             content, title = rendered
             location = {"pathname": path, "search": search, "href": href, "hash": ""}
-            auth.page_view(path, search)
+            trail.page_view(path, search)
     return html.Div(
         [
             dcc.Location(id=ids.NAV, refresh="callback-nav"),

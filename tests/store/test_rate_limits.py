@@ -16,7 +16,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from cockpit import store
-from cockpit.store import accounts, ratelimits
+from cockpit.store import accounts, audit, ratelimits
 from tests.helpers.cockpits import csrf_token, serve_cockpit
 
 
@@ -74,6 +74,8 @@ def test_sign_in_attempts_are_limited_across_two_workers(demo, tmp_path):
             codes = list(pool.map(attempt, range(30)))
     assert codes.count(429) == 20, codes
     assert 500 not in codes
+    # Each refusal is in the audit log, as its own kind.
+    assert len(audit.events(settings.app_db, kind="rate_limited", limit=1000)) == 20
 
 
 @pytest.mark.soak
