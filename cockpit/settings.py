@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(15, ge=1)
     # Login attempts one client may make (flask-limiter's notation).
     login_rate_limit: str = "10 per minute"
+    # Hosts 督办 webhooks may be sent to (comma-separated), and whether plain http is
+    # allowed: an internal address is reached only when it is listed here.
+    webhook_hosts: str = "oapi.dingtalk.com"
+    webhook_http: bool = False
+    # 督办 dispatches and forwards one person may make (flask-limiter's notation).
+    dispatch_rate_limit: str = "60 per hour"
     # A kiosk token made without --days expires after this many days.
     kiosk_token_days: int = Field(default=180, ge=1)
     # 督办 notifications: a TOML file of webhooks (DingTalk group robots); none if absent.

@@ -20,7 +20,7 @@ import time
 import tomllib
 from collections.abc import Mapping
 from typing import Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -78,9 +78,28 @@ def webhooks(settings: Settings) -> list[Webhook]:
         return []
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        return [Webhook(**hook) for hook in raw.get("webhook", [])]
+        hooks = [Webhook(**hook) for hook in raw.get("webhook", [])]
     except (tomllib.TOMLDecodeError, ValidationError, TypeError) as exc:
         raise SettingsError(f"{path}: {exc}") from exc
+    for hook in hooks:
+        problem = refused_address(hook.url, settings)
+        if problem:
+            raise SettingsError(f"{path}: webhook {hook.name!r}: {problem}")
+    return hooks
+
+
+def refused_address(url: str, settings: Settings) -> str | None:
+    """Why a webhook may not be sent to ``url``, or None. Only the hosts listed in
+    ``webhook_hosts`` (DingTalk's by default), over https unless ``webhook_http``; an
+    address on this machine or a private network only when listed by name."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and settings.webhook_http):
+        return f"{parts.scheme or 'no'} scheme: webhooks go over https (webhook_http allows http)"
+    host = (parts.hostname or "").lower()
+    allowed = {h.strip().lower() for h in settings.webhook_hosts.split(",") if h.strip()}
+    if host not in allowed:
+        return f"host {host or '-'} is not in webhook_hosts ({', '.join(sorted(allowed))})"
+    return None
 
 
 def signed_url(url: str, secret: str, now_ms: int | None = None) -> str:

@@ -205,7 +205,7 @@ def may_read_usage(who: sessions.Principal | None) -> bool:
     return who.role == "admin" or bool(who.department)
 
 
-def register(server: flask.Flask, settings: Settings) -> None:
+def register(server: flask.Flask, settings: Settings) -> Limiter:
     login_manager.init_app(server)
     # A limiter per app, its counts where every worker shares them (``limit_storage``).
     uri, options = limit_storage(settings)
@@ -216,6 +216,7 @@ def register(server: flask.Flask, settings: Settings) -> None:
     )
     server.add_url_rule("/logout", "logout", logout, methods=["POST"])
     server.before_request(gate)
+    return limiter
 
 
 LOGIN_TEMPLATE = """<!doctype html>

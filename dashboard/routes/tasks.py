@@ -11,11 +11,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import flask
+from flask_limiter import Limiter
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
+from cockpit.settings import Settings
 from cockpit.tasks import outbox
 from cockpit.tasks import store as store
 from cockpit.tasks.permissions import TaskError
@@ -129,9 +131,17 @@ def forward_task(task_id: int) -> flask.Response:
     return _task_page(task_id, form.lang.data)
 
 
-def register(server: flask.Flask) -> None:
-    server.add_url_rule("/tasks/new", "task_new", create_task, methods=["POST"])
+def _person() -> str:
+    who = auth.principal()
+    return f"user:{who.name}" if who is not None else flask.request.remote_addr or "-"
+
+
+def register(server: flask.Flask, limiter: Limiter, settings: Settings) -> None:
+    # Dispatches and forwards send notifications: so many an hour per person.
+    per_person = limiter.limit(settings.dispatch_rate_limit, key_func=_person)
+    server.add_url_rule("/tasks/new", "task_new", per_person(create_task), methods=["POST"])
     server.add_url_rule("/tasks/<int:task_id>/act", "task_act", act_on_task, methods=["POST"])
     server.add_url_rule(
-        "/tasks/<int:task_id>/forward", "task_forward", forward_task, methods=["POST"]
-    )
+        "/tasks/<int:task_id>/forward", "task_forward", per_person(forward_task),
+        methods=["POST"],
+    )  # fmt: skip

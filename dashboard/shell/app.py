@@ -82,11 +82,11 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     importlib.import_module("dashboard.pages.area_callbacks")
     importlib.import_module("dashboard.pages.wall_callbacks")
     dash_adapter.give_callbacks(app)
-    auth.register(app.server, settings)
+    limiter = auth.register(app.server, settings)
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)
     geometry.register(app.server)
-    tasks.register(app.server)
+    tasks.register(app.server, limiter, settings)
     app.layout = shell.layout
     hardening.harden(app, settings)
     cache.init(app.server, settings)

@@ -72,7 +72,9 @@ def loop(tmp_path_factory, demo_extracts):
         f'secret_env = "COCKPIT_TEST_ROBOT"\nareas = ["{STREET}"]\n',
         encoding="utf-8",
     )
-    settings = make_settings(root).with_overrides(notify_file=hooks)
+    settings = make_settings(root).with_overrides(
+        notify_file=hooks, webhook_hosts="127.0.0.1", webhook_http=True
+    )
     shutil.copytree(demo_extracts, settings.inbox)
     assert run_refresh(settings, echo=lambda _l: None).ok
     store.migrate(settings.app_db)
@@ -80,7 +82,8 @@ def loop(tmp_path_factory, demo_extracts):
     for who, scope in (("district", DISTRICT), ("street", STREET), ("community", COMMUNITY)):
         accounts.add_user(settings.app_db, f"loop-{who}", "handler", scope, PASSWORD)
         people[who] = {"name": f"loop-{who}", "password": PASSWORD}
-    env = {"COCKPIT_NOTIFY_FILE": str(hooks), "COCKPIT_TEST_ROBOT": SECRET}
+    env = {"COCKPIT_NOTIFY_FILE": str(hooks), "COCKPIT_TEST_ROBOT": SECRET,
+           "COCKPIT_WEBHOOK_HOSTS": "127.0.0.1", "COCKPIT_WEBHOOK_HTTP": "true"}  # fmt: skip
     with serve_cockpit(settings, **env) as url:
         yield settings, url, people, robot, env
     robot.shutdown()

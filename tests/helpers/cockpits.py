@@ -36,6 +36,7 @@ def make_settings(root: Path, **overrides: object) -> Settings:
             # The tests sign in far more often than people do; the rate-limit tests set
             # the shipped limit on a cockpit of their own.
             "login_rate_limit": "1000 per minute",
+            "dispatch_rate_limit": "1000 per hour",
             "secret_key_file": root / "secret.key",
             **overrides,
         },
@@ -59,6 +60,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_SECRET_KEY_FILE": str(settings.secret_key_file),
         "COCKPIT_LOGIN_RATE_LIMIT": settings.login_rate_limit,
         "COCKPIT_KIOSK_TOKEN_DAYS": str(settings.kiosk_token_days),
+        "COCKPIT_DISPATCH_RATE_LIMIT": settings.dispatch_rate_limit,
     }
 
 

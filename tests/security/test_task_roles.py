@@ -43,3 +43,18 @@ def test_a_handler_dispatches_only_what_the_warehouse_publishes(site, people):
     assert _dispatch(admin, site, period="2031-01") == 400
     assert _dispatch(admin, site, indicator_id="no_such_indicator") == 400
     assert _dispatch(admin, site, area_code="330103099000") == 404
+
+
+def test_dispatches_are_limited_per_person(demo, people, tmp_path):
+    from tests.helpers.cockpits import copy_of_demo
+    from tests.helpers.inprocess import app_for
+
+    limited = copy_of_demo(demo, tmp_path).with_overrides(dispatch_rate_limit="3 per hour")
+    with app_for(limited) as site:
+        admin = site.visitor(people["district"])
+        codes = [_dispatch(admin, site) for _ in range(5)]
+        assert codes == [303, 303, 303, 429, 429]
+        # Another person's dispatches are their own count.
+        accounts.add_user(limited.app_db, "test-second-admin", "admin", DISTRICT, PASSWORD)
+        second = site.visitor({"name": "test-second-admin", "password": PASSWORD})
+        assert _dispatch(second, site) == 303

@@ -10,6 +10,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from cockpit.settings import SettingsError
 from cockpit.store import migrate, session
 from cockpit.store.models import Notification
 from cockpit.tasks import notify, outbox
@@ -35,6 +36,8 @@ def wired(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("TEST_ROBOT", SECRET)
     settings = demo.with_overrides(
         app_db=f"sqlite:///{tmp_path / 'app.db'}", notify_file=hooks,
+        # The test's robots listen on this machine, over plain http.
+        webhook_hosts="127.0.0.1", webhook_http=True,
         public_url="https://cockpit.example.gov.cn",
     )  # fmt: skip
     migrate(settings.app_db)
@@ -142,3 +145,26 @@ def test_a_slow_robot_holds_up_no_dispatch_and_no_thread_per_task(wired, demo):
     assert outbox.drain(timeout=120)
     assert len(street.received) == len(tasks)
     assert {r[0] for r in _records(settings)} >= set(tasks)
+
+
+def test_webhooks_go_only_to_listed_hosts_over_https(wired, tmp_path):
+    settings, _street, _health = wired
+    hooks = tmp_path / "more.toml"
+    cases = {
+        "https://127.0.0.1:9/robot": "not in webhook_hosts",
+        "https://10.0.0.5/robot": "not in webhook_hosts",
+        "https://169.254.169.254/latest": "not in webhook_hosts",
+        "https://localhost/robot": "not in webhook_hosts",
+        "https://example.com/robot": "not in webhook_hosts",
+        "http://oapi.dingtalk.com/robot/send": "go over https",
+    }
+    shipped = settings.with_overrides(notify_file=hooks, webhook_hosts="oapi.dingtalk.com",
+                                      webhook_http=False)  # fmt: skip
+    for url, reason in cases.items():
+        hooks.write_text(f'[[webhook]]\nname = "群"\nurl = "{url}"\nareas = ["{STREET}"]\n')
+        with pytest.raises(SettingsError, match=reason):
+            notify.webhooks(shipped)
+    hooks.write_text(
+        '[[webhook]]\nname = "群"\nurl = "https://oapi.dingtalk.com/robot/send?access_token=x"\n'
+    )
+    assert [h.name for h in notify.webhooks(shipped)] == ["群"]
