@@ -89,7 +89,10 @@ def _declared_outputs(output: str) -> list[dict]:
 
 
 def _same_output(sent: object, declared: dict) -> bool:
-    if not isinstance(sent, dict) or sent.get("property") != declared["property"]:
+    # The browser may send a duplicate output's property with its ``@hash``, as declared.
+    if not isinstance(sent, dict) or not isinstance(sent.get("property"), str):
+        return False
+    if sent["property"].split("@")[0] != declared["property"]:
         return False
     if declared["id"].startswith("{"):
         return isinstance(sent.get("id"), dict)

@@ -270,3 +270,14 @@ def test_sign_in_sends_only_to_a_path_on_this_site(site, people):
         location = answer.headers["Location"]
         assert location == lands, (target, location)
         assert not location.startswith("//") and "evil.example" not in urlsplit(location).netloc
+
+
+def test_a_duplicate_output_sent_with_its_hash_as_the_browser_sends_it_is_answered(client):
+    """Dash's renderer names an ``allow_duplicate`` output with its ``@hash``; the envelope
+    check takes it as the declared output (a refusal here broke the map's point layers)."""
+    spec = client.spec("area-map.figure@")
+    body = _body(spec, [["hotline"]], ["/", ""])
+    body["outputs"] = {"id": "area-map", "property": spec["output"].split(".", 1)[1]}
+    assert "@" in body["outputs"]["property"]
+    answer = client.http.post(f"{client.url}/_dash-update-component", json=body)
+    assert answer.status_code in (200, 204), answer.text[:200]
