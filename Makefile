@@ -47,13 +47,16 @@ browser-deps:
 ## Everything (docs/testing.md): the layers' own tests, then pytest on both cores, the
 ## browser, Spark, PostgreSQL and the soak tests included.
 PYTEST_CORES ?= 2
+# The suite starts dozens of Python processes (workers, servers, commands): each reads the
+# compiled modules the first one wrote instead of compiling them again.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(PYTEST_CORES) --dist worksteal
 test: install browser-deps
 	$(BIN)/cockpit layers check
-	$(BIN)/python -m pytest -n $(PYTEST_CORES) --dist worksteal
+	$(PYTEST)
 
 ## The edit loop: all but the browser, Spark and the soak tests (under two minutes).
 test-fast: install
-	$(BIN)/python -m pytest -n $(PYTEST_CORES) --dist worksteal -m "not browser and not spark and not soak"
+	$(PYTEST) -m "not browser and not spark and not soak"
 
 ## Rewrite tests/snapshots/values.txt from a fresh demo, after an intended change to a
 ## figure; review the diff and commit it. The tests only ever compare against it.

@@ -51,6 +51,7 @@ def test_a_window_that_has_ended_starts_again_and_limits_apply_per_key(db_url):
     assert storage.check()
 
 
+@pytest.mark.soak
 def test_sign_in_attempts_are_limited_across_two_workers(demo, tmp_path):
     """Two gunicorn workers, 30 wrong sign-ins at once: exactly the configured 10 are
     answered, every other one is refused with 429, whichever worker took it."""
