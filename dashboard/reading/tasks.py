@@ -26,7 +26,7 @@ def actor() -> permissions.Actor:
     return permissions.Actor(who.name, who.scope, read_only=who.kiosk, role=who.role)
 
 
-def _url() -> str:
+def app_db() -> str:
     return warehouse.settings().app_db
 
 
@@ -69,7 +69,7 @@ def week_counts(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     week = now - dt.timedelta(days=7)
     seen = visible_tasks()
-    done = store.done_since(_url(), [t.id for t in seen], week)
+    done = store.done_since(app_db(), [t.id for t in seen], week)
     # A matter is done this week when it or its community's sub-task was.
     done |= {t.parent_id for t in seen if t.id in done and t.parent_id is not None}
     mine = _matters(seen)
@@ -94,12 +94,12 @@ def department_counts(department: str, now: dt.datetime | None = None) -> dict[s
 
 def visible_tasks(state: str | None = None) -> list[Task]:
     """The caller's tasks: their area's and everything below it, and those escalated to them."""
-    return store.visible(_url(), actor(), area_tree(), state)
+    return store.visible(app_db(), actor(), area_tree(), state)
 
 
 def readable_task(task_id: int) -> tuple[Task, list[TaskEvent]] | None:
     """A task and its history, if the caller may read it (else None, as if it were not)."""
-    with_history = store.get(_url(), task_id)
+    with_history = store.get(app_db(), task_id)
     if with_history is None:
         return None
     task, events = with_history

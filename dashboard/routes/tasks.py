@@ -24,7 +24,7 @@ from cockpit.tasks.permissions import TaskError
 from cockpit.tasks.states import PERSON_ACTIONS
 from dashboard.access import auth
 from dashboard.reading import data, insights, warehouse
-from dashboard.reading.tasks import _url, actor
+from dashboard.reading.tasks import actor, app_db
 from dashboard.reading.tree import area_tree
 
 _CODE = Regexp(r"^[0-9]{9}[0-9P][0-9]{2}$", message="not an area code")
@@ -89,7 +89,7 @@ def create_task() -> flask.Response:
         flask.abort(404)
     try:
         task_id = store.create(
-            _url(), actor(), area_tree(),
+            app_db(), actor(), area_tree(),
             indicator_id=form.indicator_id.data, area_code=form.area_code.data,
             period=form.period.data, severity=form.severity.data,
             department=indicator["department"], note=form.note.data,
@@ -108,7 +108,7 @@ def act_on_task(task_id: int) -> flask.Response:
     form = ActForm()
     _checked(form)
     try:
-        store.act(_url(), actor(), task_id, form.action.data, form.note.data)
+        store.act(app_db(), actor(), task_id, form.action.data, form.note.data)
     except TaskError as exc:
         auth.record("denied", detail={"task": task_id, "reason": str(exc)})
         flask.abort(403, str(exc))
@@ -121,13 +121,13 @@ def forward_task(task_id: int) -> flask.Response:
     _checked(form)
     try:
         child = store.forward(
-            _url(), actor(), area_tree(), task_id, form.to.data, form.note.data or ""
+            app_db(), actor(), area_tree(), task_id, form.to.data, form.note.data or ""
         )
     except TaskError as exc:
         auth.record("denied", detail={"task": task_id, "reason": str(exc)})
         flask.abort(403, str(exc))
     auth.record("task_change", detail={"task": task_id, "do": "forward", "sub_task": child})
-    _notify_new(child, form.to.data, store.get(_url(), child)[0].indicator_id)
+    _notify_new(child, form.to.data, store.get(app_db(), child)[0].indicator_id)
     return _task_page(task_id, form.lang.data)
 
 
