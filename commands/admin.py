@@ -55,12 +55,9 @@ def users(settings: Settings, args: argparse.Namespace) -> int:
     store.migrate(url)
     try:
         if args.users_command == "list":
-            print(f"{'name':<20} {'role':<9} {'scope':<14} {'department':<18} locked_until")
+            print(f"{'name':<20} {'role':<9} {'scope':<14} department")
             for u in accounts.list_users(url):
-                print(
-                    f"{u.name:<20} {u.role:<9} {u.scope:<14} {u.department or '':<18} "
-                    f"{u.locked_until or ''}"
-                )
+                print(f"{u.name:<20} {u.role:<9} {u.scope:<14} {u.department or ''}")
             return 0
         if args.users_command == "add":
             scope = known_scope(settings, args.scope)

@@ -95,7 +95,6 @@ def change_user(url: str, name: str, **changes: str) -> User:
             user.scope = changes["scope"]
         if "password" in changes:
             user.password_hash = _HASHER.hash(_check_password(changes["password"]))
-            user.failed_logins, user.locked_until = 0, None
         user_id = user.id
     end_sessions(url, user_id=user_id)
     return user
@@ -124,7 +123,9 @@ _TAKE_ATTEMPT = text(
             WHEN :now - login_throttle.window_start < login_throttle.window_seconds
                 THEN login_throttle.window_seconds
             WHEN login_throttle.failures >= :attempts
-                THEN min_of(login_throttle.window_seconds * 2, :cap)
+                 AND login_throttle.window_seconds * 2 < :cap
+                THEN login_throttle.window_seconds * 2
+            WHEN login_throttle.failures >= :attempts THEN :cap
             ELSE :base END,
         window_start = CASE WHEN :now - login_throttle.window_start >= login_throttle.window_seconds
                             THEN :now ELSE login_throttle.window_start END
@@ -137,15 +138,12 @@ _MAX_WINDOW = 24 * 3600
 
 def _take_attempt(url: str, name: str, source: str, attempts: int, minutes: int) -> int:
     """The number of this attempt in its window (1 for the first)."""
-    eng = engine(url)
-    least = "LEAST" if eng.dialect.name == "postgresql" else "MIN"
-    statement = text(str(_TAKE_ATTEMPT).replace("min_of", least))
-    with eng.begin() as con:
+    with engine(url).begin() as con:
         params = {
             "name": name[:255], "source": source[:64], "now": time.time(),
             "base": minutes * 60.0, "attempts": attempts, "cap": float(_MAX_WINDOW),
         }  # fmt: skip
-        return int(con.execute(statement, params).scalar_one())
+        return int(con.execute(_TAKE_ATTEMPT, params).scalar_one())
 
 
 def check_login(

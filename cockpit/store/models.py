@@ -29,6 +29,8 @@ class User(Base):
     # The department whose own cockpit usage the user may read (optional).
     department: Mapped[str | None] = mapped_column(String(64), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # The account lock before 0005 (guesses are now held up per name and address in
+    # ``login_throttle``): no longer set or read, kept so the schema stays as migrated.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     created: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -50,7 +50,7 @@ def resume(url: str, session_id: str, idle: dt.timedelta) -> Principal | None:
     query = (
         select(
             LoginSession.last_seen, LoginSession.user_id, LoginSession.token_id,
-            User.name, User.role, User.scope, User.department, User.locked_until,
+            User.name, User.role, User.scope, User.department,
             KioskToken.scope.label("token_scope"), KioskToken.revoked, KioskToken.expires,
         )
         .outerjoin(User, User.id == LoginSession.user_id)
@@ -73,11 +73,9 @@ def resume(url: str, session_id: str, idle: dt.timedelta) -> Principal | None:
 
 
 def _principal(row, session_id: str, now: dt.datetime) -> Principal | None:
-    """Who a live session row is, if its user is there and unlocked, or its token is
-    neither revoked nor expired."""
+    """Who a live session row is, if its user is there, or its token is neither revoked
+    nor expired."""
     if row.user_id is not None and row.name is not None:
-        if row.locked_until and row.locked_until > now:
-            return None
         return Principal(session_id, row.name, row.role, row.scope, False, row.department)
     if row.token_id is None or row.token_scope is None or row.revoked is not None:
         return None

@@ -95,10 +95,6 @@ def record(kind: str, *, area: str | None = None, detail: dict | None = None,
     )  # fmt: skip
 
 
-def _safe_next(target: str | None) -> str:
-    return same_site_path(target)
-
-
 def _begin(user_id: int | None = None, token_id: int | None = None) -> sessions.Principal:
     flask.session.clear()  # a fresh session: no fixation of an id set before sign-in
     session_id = sessions.start_session(_url(), user_id=user_id, token_id=token_id)
@@ -111,7 +107,7 @@ def _begin(user_id: int | None = None, token_id: int | None = None) -> sessions.
 def _login_page(form: LoginForm, lang: str, message: str | None, status: int = 200):
     html = flask.render_template_string(
         LOGIN_TEMPLATE, form=form, lang=lang, message=message, t=t, brand=brand.title(lang),
-        next=_safe_next(flask.request.args.get("next")),
+        next=same_site_path(flask.request.args.get("next")),
     )  # fmt: skip
     return flask.Response(html, status=status, mimetype="text/html")
 
@@ -140,7 +136,7 @@ def login():
         return _login_page(form, lang, t("login.failed", lang), 401)
     _begin(user_id=result.user.id)
     record("login")
-    return flask.redirect(_safe_next(flask.request.args.get("next")))
+    return flask.redirect(same_site_path(flask.request.args.get("next")))
 
 
 def logout():

@@ -61,14 +61,10 @@ def visible_codes() -> list[str] | None:
 VISIBLE = "($visible IS NULL OR list_contains($visible::VARCHAR[], {code}))"
 
 
-def _can_see(code: str) -> bool:
-    return scope.can_see(code)
-
-
 def guard(code: str) -> str:
     """``code`` if the caller may read it; otherwise 404, as for an area that does not
     exist, so that a refusal does not tell that the area is there."""
-    if not _can_see(code):
+    if not scope.can_see(code):
         flask.abort(404)
     return code
 
@@ -80,7 +76,7 @@ def find_area(code: str, level: str) -> dict | None:
         full = parse_code(code)
     except BadCode:
         return None
-    if not _can_see(full):
+    if not scope.can_see(full):
         return None
     return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
@@ -91,7 +87,7 @@ def find_area(code: str, level: str) -> dict | None:
 
 def area(code: str) -> dict | None:
     """Any area by its full code, whatever its level, if the caller may see it."""
-    if not isinstance(code, str) or len(code) != 12 or not _can_see(code):
+    if not isinstance(code, str) or len(code) != 12 or not scope.can_see(code):
         return None
     return first_row(
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area WHERE code = ?",
@@ -106,7 +102,7 @@ def top() -> dict | None:
         "SELECT code, parent_code, level, name_zh, name_en, area_km2 FROM ind.area "
         "WHERE parent_code IS NULL LIMIT 1"
     )
-    return row if row and _can_see(row["code"]) else None
+    return row if row and scope.can_see(row["code"]) else None
 
 
 def top_area() -> dict | None:
@@ -130,7 +126,7 @@ def former_area(code: str) -> dict | None:
         "FROM ind.area_change c JOIN ind.area a ON a.code = c.new_code WHERE c.old_code = ?",
         [full],
     )
-    return row if row and _can_see(row["new_code"]) else None
+    return row if row and scope.can_see(row["new_code"]) else None
 
 
 def ancestors(code: str) -> pd.DataFrame:

@@ -15,6 +15,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from cockpit.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,25 +85,25 @@ def run_cockpit(
 
     from commands.cli import run
 
-    env = settings_env(settings)
-    before = {key: os.environ.get(key) for key in env}
-    out, err, old_stdin = io.StringIO(), io.StringIO(), sys.stdin
-    os.environ.update(env)
-    sys.stdin = io.StringIO(stdin)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    out, err = io.StringIO(), io.StringIO()
+    with environment_of(settings) as patch, contextlib.redirect_stdout(out):
+        patch.setattr(sys, "stdin", io.StringIO(stdin))
+        with contextlib.redirect_stderr(err):
             try:
                 code = run(list(args))
             except SystemExit as exit_:  # argparse's refusals
                 code = exit_.code if isinstance(exit_.code, int) else 1
-    finally:
-        sys.stdin = old_stdin
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return subprocess.CompletedProcess(["cockpit", *args], code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def environment_of(settings: Settings) -> Iterator[pytest.MonkeyPatch]:
+    """This process's environment pointing at ``settings`` (as ``cockpit`` started with
+    ``settings_env`` would see it), put back afterwards."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in settings_env(settings).items():
+            patch.setenv(key, value)
+        yield patch
 
 
 def _free_port() -> int:

@@ -7,14 +7,13 @@ warehouse, with no server and no browser."""
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import orjson
 
 from cockpit.settings import Settings
-from tests.helpers.cockpits import csrf_token, settings_env
+from tests.helpers.cockpits import csrf_token, environment_of
 
 BASE = "http://localhost"
 
@@ -91,16 +90,9 @@ def app_for(settings: Settings) -> Iterator[Site]:
     from dashboard.reading import warehouse
     from dashboard.shell.app import create_app
 
-    env = settings_env(settings)
-    before = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    warehouse._from_environment.cache_clear()
-    try:
-        yield Site(create_app(settings=settings))
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment_of(settings):
         warehouse._from_environment.cache_clear()
+        try:
+            yield Site(create_app(settings=settings))
+        finally:
+            warehouse._from_environment.cache_clear()
