@@ -40,7 +40,7 @@ def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
                     [
                         html.Td(name(row, lang), className="name"),
                         html.Td(
-                            fmt.suppressed(row["suppress_below"])
+                            fmt.suppressed(row["suppress_below"], row.get("suppressed_kind"), lang)
                             if row["suppressed"] is True
                             else fmt.with_unit(row["value"], decimals, unit, lang),
                             className="num",

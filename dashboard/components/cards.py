@@ -22,7 +22,7 @@ def kpi_card(row: dict, lang: str, href: str, selected: bool, spark: str = "") -
     tone = fmt.change_tone(delta, row["direction"])
     shown_unit = ""
     if row["suppressed"] is True:
-        value_text = fmt.suppressed(row["suppress_below"])
+        value_text = fmt.suppressed(row["suppress_below"], row.get("suppressed_kind"), lang)
     elif fmt.missing(row["value"]):
         value_text = t("card.nodata", lang)
     else:
@@ -144,7 +144,7 @@ def figure_tile(row: dict, lang: str, kind: str, href: str | None = None) -> htm
     unit = row[f"unit_{lang}"]
     delta = fmt.change(row["value"], row["prev_value"], unit)
     if row.get("suppressed") is True:
-        value, shown_unit = fmt.suppressed(row["suppress_below"]), ""
+        value, shown_unit = fmt.suppressed(row["suppress_below"], row.get("suppressed_kind"), lang), ""
     else:
         value, shown_unit = fmt.large(row["value"], int(row["decimals"]), unit, lang)
     children = [

@@ -41,7 +41,7 @@ def department_index(departments: pd.DataFrame, lang: str) -> html.Div:
 def _cell(row: dict, lang: str) -> html.Td:
     status = row["status"] if isinstance(row["status"], str) else "none"
     if row["suppressed"] is True:
-        text = fmt.suppressed(row["suppress_below"])
+        text = fmt.suppressed(row["suppress_below"], row.get("suppressed_kind"), lang)
     else:
         text = fmt.number(row["value"], int(row["decimals"]))
     level = row["level"]

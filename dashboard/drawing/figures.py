@@ -95,14 +95,14 @@ def _value_text(row: dict, indicator: dict, lang: str) -> str:
 def base_hover(codes: list[str], values: pd.DataFrame, indicator: dict, lang: str) -> list:
     """What the grey ground says of an area the value layer does not colour: its value and
     status where it has one (too few to judge, say), "<k" where the value is a small count
-    kept back, "no data" elsewhere. Shape order: ``codes``."""
+    kept back, "已隐藏" where it is hidden to protect one, "no data" elsewhere. Shape
+    order: ``codes``."""
     rows = {r["code"]: r for r in values.to_dict("records")}
-    small = fmt.suppressed(indicator.get("suppress_below"))
     out = []
     for c in codes:
         row = rows.get(c, {})
         if row.get("suppressed") is True:
-            text = small
+            text = fmt.suppressed(indicator.get("suppress_below"), row.get("suppressed_kind"), lang)
         elif not fmt.missing(row.get("value")):
             text = f"{_value_text(row, indicator, lang)} {_status_label(row.get('status'), lang)}"
         else:

@@ -10,6 +10,7 @@ import pandas as pd
 
 # China time, one conversion for the whole project (zoneinfo, not a hand-written +8).
 from cockpit.freshness import china_time, utc_now  # noqa: F401 - re-exported for pages
+from dashboard.i18n import t
 
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -24,8 +25,12 @@ def number(value: object, decimals: int = 0) -> str:
     return f"{float(value):,.{int(decimals)}f}"
 
 
-def suppressed(k: object) -> str:
-    """How a small count kept back for privacy reads: "<5"."""
+def suppressed(k: object, kind: object = None, lang: str = "zh") -> str:
+    """How a value kept back for privacy reads: "<5" for a small count (``kind`` 'small'),
+    "已隐藏" (hidden) for one hidden so that no small count can be worked out, which may
+    be of any size."""
+    if kind == "complementary":
+        return t("value.hidden", lang)
     return f"<{int(k)}" if not missing(k) and k else "<5"
 
 

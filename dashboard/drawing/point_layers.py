@@ -95,7 +95,8 @@ def binned(points: pd.DataFrame, layer: str, limit: int = MAX_POINTS) -> pd.Data
     """At most ``limit`` points: past it, points are gathered into square cells, doubled
     in size until few enough. Each cell is drawn at its most central real point (so still
     inside an area), with how many it holds (``merged``), their summed or mean value and
-    flagged if any is. Hand-written: MapLibre's own clustering labels its circles with
+    flagged if any is; withheld if any is (a sum of the others would be a part passed off
+    as the whole). Hand-written: MapLibre's own clustering labels its circles with
     text, which needs glyphs from the internet."""
     out = points.assign(merged=1)
     cell = 0.002
@@ -109,6 +110,7 @@ def binned(points: pd.DataFrame, layer: str, limit: int = MAX_POINTS) -> pd.Data
         values = groups["value"].sum(min_count=1) if layer in _SUMMED else groups["value"].mean()
         out["value"] = values.to_numpy()
         out["flag"] = groups["flag"].any().to_numpy()
+        out["withheld"] = groups["withheld"].any().to_numpy()
         out["merged"] = groups.size().to_numpy()
         cell *= 2
     return out.reset_index(drop=True)
@@ -118,7 +120,11 @@ def points_trace(points: pd.DataFrame, layer: str, lang: str) -> dict:
     """The fields of one point layer's trace: apply them to ``POINT_TRACE[layer]``."""
     usual, flagged = _POINT_COLOURS[layer]
     points = binned(points, layer)
-    flags = points["flag"].fillna(False).astype(bool).tolist()
+    withheld = points["withheld"].fillna(False).astype(bool).tolist()
+    flags = [
+        bool(f) and not w
+        for f, w in zip(points["flag"].fillna(False).astype(bool), withheld, strict=True)
+    ]
     merged = points["merged"].astype(int).tolist()
     flag_text = t(f"points.{layer}.flag", lang)
     return {
@@ -138,11 +144,11 @@ def points_trace(points: pd.DataFrame, layer: str, lang: str) -> dict:
         "customdata": [
             [
                 label if n == 1 else t("points.merged", lang, n=n),
-                fmt.number(value, 1),
+                t("value.hidden", lang) if w else fmt.number(value, 1),
                 flag_text if f else "",
             ]
-            for label, value, f, n in zip(
-                points["label"], points["value"], flags, merged, strict=True
+            for label, value, f, n, w in zip(
+                points["label"], points["value"], flags, merged, withheld, strict=True
             )
         ],
         "hovertemplate": (

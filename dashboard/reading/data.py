@@ -207,7 +207,7 @@ def card_values(code: str, period: str) -> pd.DataFrame:
     return frame(
         f"""
         SELECT i.* EXCLUDE (target), v.target, v.value, v.status, v.rank, v.rank_of,
-               v.prev_value, v.yoy_value, v.suppressed
+               v.prev_value, v.yoy_value, v.suppressed, v.suppressed_kind
         FROM (SELECT {INDICATOR_COLUMNS}, levels FROM ind.indicator) i
         LEFT JOIN ind.indicator_value v
           ON v.indicator_id = i.indicator_id AND v.area_code = ? AND v.period = ?
@@ -223,7 +223,7 @@ def map_values(parent_code: str, level: str, indicator_id: str, period: str) -> 
     return frame(
         """
         SELECT a.code, a.name_zh, a.name_en, v.value, v.status, v.rank, v.rank_of,
-               coalesce(v.suppressed, false) AS suppressed
+               coalesce(v.suppressed, false) AS suppressed, v.suppressed_kind
         FROM ind.area a
         LEFT JOIN ind.indicator_value v
           ON v.area_code = a.code AND v.indicator_id = $indicator AND v.period = $period

@@ -77,7 +77,8 @@ def history(code: str, period: str, months: int = 12) -> pd.DataFrame:
 def trend(code: str, indicator_id: str) -> pd.DataFrame:
     """One indicator of one area over every published month."""
     return frame(
-        "SELECT period, value, status, target, suppressed FROM ind.indicator_value "
+        "SELECT period, value, status, target, suppressed, suppressed_kind "
+        "FROM ind.indicator_value "
         "WHERE area_code = ? AND indicator_id = ? ORDER BY period",
         [guard(code), indicator_id],
     )
@@ -120,13 +121,14 @@ def points(
             SELECT max(period) AS period FROM ind.map_point
             WHERE layer = $layer AND period <= $period
         )
-        SELECT p.area_code, u.shown_in, p.period, p.lon, p.lat, p.label, p.value, p.flag
+        SELECT p.area_code, u.shown_in, p.period, p.lon, p.lat, p.label, p.value, p.flag,
+               coalesce(p.withheld, false) AS withheld
         FROM ind.map_point p JOIN under u ON u.code = p.area_code
         WHERE p.layer = $layer AND p.period = (SELECT period FROM month)
           AND """
         + VISIBLE.format(code="p.area_code")
         + """
-        ORDER BY p.flag DESC, p.area_code, p.label
+        ORDER BY p.flag DESC NULLS LAST, p.area_code, p.label
         LIMIT $limit
         """,
         {

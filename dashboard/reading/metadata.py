@@ -121,7 +121,8 @@ def department_matrix(department_id: str, period: str) -> pd.DataFrame:
         SELECT i.indicator_id, i.name_zh, i.name_en, i.unit AS unit_zh, i.unit_en,
                i.decimals, i.direction, i.domain, i.suppress_below, a.code, a.level,
                a.name_zh AS area_zh,
-               a.name_en AS area_en, v.value, v.status, v.suppressed, v.target
+               a.name_en AS area_en, v.value, v.status, v.suppressed, v.suppressed_kind,
+               v.target
         FROM ind.indicator i
         CROSS JOIN ind.area a
         LEFT JOIN ind.indicator_value v

@@ -69,11 +69,14 @@ def _indicator(request: flask.Request) -> dict:
     return indicator
 
 
-def _shown(rows: pd.DataFrame, k: object = None) -> pd.Series:
-    """Values as published: "<k" where a small count is kept back."""
+def _shown(rows: pd.DataFrame, lang: str, k: object = None) -> pd.Series:
+    """Values as published: "<k" where a small count is kept back, "已隐藏" where a value
+    is hidden to protect one."""
     ks = rows["suppress_below"] if k is None else pd.Series(k, index=rows.index)
     hidden = rows["suppressed"].fillna(False).astype(bool)
-    return rows["value"].astype(object).where(~hidden, ks.map(fmt.suppressed))
+    kinds = rows["suppressed_kind"]
+    labels = [fmt.suppressed(k_, kind, lang) for k_, kind in zip(ks, kinds, strict=True)]
+    return rows["value"].astype(object).where(~hidden, pd.Series(labels, index=rows.index))
 
 
 def _status(rows: pd.DataFrame, lang: str) -> pd.Series:
@@ -87,7 +90,7 @@ def cards(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
     rows["status_name"] = _status(rows, lang)
-    rows["period"], rows["shown"] = period, _shown(rows)
+    rows["period"], rows["shown"] = period, _shown(rows, lang)
     table = _named(
         rows,
         lang,
@@ -111,7 +114,7 @@ def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows["name"], rows["status_name"] = rows[f"name_{lang}"], _status(rows, lang)
     rows["unit"], rows["shown"] = (
         indicator[f"unit_{lang}"],
-        _shown(rows, indicator["suppress_below"]),
+        _shown(rows, lang, indicator["suppress_below"]),
     )
     table = _named(
         rows,
@@ -151,7 +154,7 @@ def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows = insights.trend(area["code"], indicator["indicator_id"])
     rows = _rounded(rows, ["value", "target"], indicator["decimals"])
     rows["status_name"], rows["unit"] = _status(rows, lang), indicator[f"unit_{lang}"]
-    rows["shown"] = _shown(rows, indicator["suppress_below"])
+    rows["shown"] = _shown(rows, lang, indicator["suppress_below"])
     table = _named(
         rows,
         lang,
@@ -199,7 +202,7 @@ def department(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows = _rounded(rows, ["value"], rows["decimals"])
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
     rows["area"], rows["status_name"] = rows[f"area_{lang}"], _status(rows, lang)
-    rows["period"], rows["shown"] = period, _shown(rows)
+    rows["period"], rows["shown"] = period, _shown(rows, lang)
     table = _named(
         rows,
         lang,

@@ -1,7 +1,7 @@
-"""What the cockpits draw besides indicators, published at each refresh so that the
-dashboard (which reads ``ind`` and ``meta`` only) has it: map points (hotline tickets,
-elevators, car parks, kitchens) in ``ind.map_point``, and a park's footfall by section in
-``ind.park_section``.
+"""What the cockpits draw besides indicators, published at each refresh (once the
+indicators are, so that no point gives away a hidden value) so that the dashboard (which
+reads ``ind`` and ``meta`` only) has it: map points (hotline cells, elevators, car parks,
+kitchens) in ``ind.map_point``, and a park's footfall by section in ``ind.park_section``.
 
 One row per point and month: where it is, which area it belongs to, a label, a value
 (what the point's size or colour says) and ``flag`` (the points that need attention).
@@ -14,36 +14,22 @@ import math
 import duckdb
 import shapely
 
+from pipelines.areas.hotline_cells import GRID_DEGREES, hotline_k, publish_hotline_cells
+
 MAP_POINT_DDL = """
 CREATE OR REPLACE TABLE ind.map_point (
     layer VARCHAR, area_code VARCHAR, period VARCHAR, lon DOUBLE, lat DOUBLE,
-    label VARCHAR, value DOUBLE, flag BOOLEAN
+    label VARCHAR, value DOUBLE, flag BOOLEAN,
+    -- Value and flag kept back: they would give away a value hidden in the area's cells.
+    withheld BOOLEAN DEFAULT false
 )
 """
+_COLUMNS = "layer, area_code, period, lon, lat, label, value, flag"
 
-# About 200 m: 0.0018 degrees of latitude are 200 m everywhere; longitude cells are
-# widened by 1/cos(latitude) to the same size on the ground.
-GRID_DEGREES = 0.0018
-
-# Each layer: the stg table it needs and the SELECT that gives its rows.
-LAYERS: dict[str, tuple[str, str]] = {
-    # Citizens' reports are never published one by one: tickets are counted per cell of a
-    # grid of about 200 m (GRID_DEGREES of latitude, and as many metres of longitude) and
-    # month, drawn at the cell's centre. The value is the count; a cell with a ticket still
-    # open is flagged; the label is the cell's most common category.
-    "hotline": (
-        "hotline_ticket",
-        """WITH cell AS (
-               SELECT area_code, period, category, closed_at,
-                      (floor(lat / $grid) + 0.5) * $grid AS lat_c,
-                      $grid / cos(radians((floor(lat / $grid) + 0.5) * $grid)) AS lon_step, lon
-               FROM stg.hotline_ticket WHERE lon IS NOT NULL AND lat IS NOT NULL
-           )
-           SELECT 'hotline', area_code, period, (floor(lon / lon_step) + 0.5) * lon_step,
-                  lat_c, mode(category), count(*), bool_or(closed_at IS NULL)
-           FROM cell
-           GROUP BY area_code, period, lat_c, lon_step, floor(lon / lon_step)""",
-    ),
+# Each layer: the stg table it needs and the SELECT that gives its rows (the hotline's
+# cells have their own rule: ``hotline_cells``).
+LAYERS: dict[str, tuple[str, str | None]] = {
+    "hotline": ("hotline_ticket", None),
     # A device with an entrapment alarm in the month is flagged.
     "elevators": (
         "elevator_month",
@@ -80,9 +66,11 @@ def publish_points(con: duckdb.DuckDBPyConnection, changed: set[str] | None = No
     whose table is among the ``changed`` staged tables (the rest stand as published).
     Returns the layers built."""
     present = _stg_tables(con)
+    # Points published before ``withheld`` were drawn by older rules (hotline cells of one
+    # ticket): they are all drawn again.
     exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'ind' AND table_name = "
-        "'map_point'"
+        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'ind' AND table_name = "
+        "'map_point' AND column_name = 'withheld'"
     ).fetchall()[0][0]
     if changed is None or not exists:
         con.execute(MAP_POINT_DDL)
@@ -92,12 +80,46 @@ def publish_points(con: duckdb.DuckDBPyConnection, changed: set[str] | None = No
             continue
         con.execute("DELETE FROM ind.map_point WHERE layer = ?", [layer])
         if table in present:
-            params = {"grid": GRID_DEGREES} if "$grid" in select else None
-            con.execute(f"INSERT INTO ind.map_point {select}", params)
+            if select is None:
+                publish_hotline_cells(con, hotline_k(con))
+            else:
+                con.execute(f"INSERT INTO ind.map_point ({_COLUMNS}) {select}")
             built.append(layer)
     if "hotline" in built:
         _cells_into_their_area(con)
+    # Every layer: an indicator recomputed from another table (a rate per population) may
+    # hide a cell this refresh under points kept from the last.
+    withhold_what_gives_hidden_values_away(con, list(LAYERS))
     return built
+
+
+def withhold_what_gives_hidden_values_away(
+    con: duckdb.DuckDBPyConnection, layers: list[str]
+) -> int:
+    """A point's value and flag describe its area's month: the kitchens' flag ("failed an
+    inspection") says whether a hidden fail rate is 0%, and a count of tickets whose area's
+    count is hidden gives it back. So where any indicator computed from a layer's table is
+    hidden for the point's area and month, the point keeps its place and name but not its
+    value and flag (``withheld``); a hotline cell, which is nothing but its count, is not
+    drawn. Returns the points changed."""
+    changed = 0
+    for layer in layers:
+        table = LAYERS[layer][0]
+        hidden = (
+            "(area_code, period) IN (SELECT v.area_code, v.period FROM ind.indicator_value v "
+            "JOIN ind.indicator i USING (indicator_id) "
+            "WHERE v.suppressed AND list_contains(i.sources, $table))"
+        )
+        params = {"layer": layer, "table": f"stg.{table}"}
+        if LAYERS[layer][1] is None:
+            sql = f"DELETE FROM ind.map_point WHERE layer = $layer AND {hidden}"
+        else:
+            sql = (
+                "UPDATE ind.map_point SET value = NULL, flag = NULL, withheld = true "
+                f"WHERE layer = $layer AND {hidden}"
+            )
+        changed += con.execute(sql, params).fetchone()[0]
+    return changed
 
 
 def _cells_into_their_area(con: duckdb.DuckDBPyConnection) -> int:

@@ -1,68 +1,34 @@
 """Small-count suppression, applied once every layer is materialised and checked.
 
 Primary: a value whose base (count or denominator) is 1..k-1 is hidden (k is the layer's
-``suppress_below``, 5 unless it says otherwise). Complementary: a hidden cell must not be
-recoverable by subtraction, so
-- among the children of a published parent, one hidden child is never alone: the visible
-  sibling with the smallest base is hidden too;
-- a hidden parent never has all its children visible (their sum would give it back): its
-  child with the smallest base is hidden too;
-repeated until nothing changes. Parks are overlays, never summed into a parent, and stand
-outside both rules. Then the hidden cells lose their value, parts and status, and ranks
-and period-on-period changes are computed over what is published.
+``suppress_below``, 5 unless it says otherwise), labelled "<k" (``suppressed_kind``
+'small'). Complementary: more cells are hidden, labelled "已隐藏" ('complementary'),
+until the interval audit (``interval_audit``) finds no hidden count that the published
+counts narrow too far, by subtraction, by the ≥ 1 bound or by what the labels say. Parks
+are overlays, never summed into a parent, and stand outside the sums. Then the hidden
+cells lose their value, parts and status, and ranks and period-on-period changes are
+computed over what is published.
 """
 
 from __future__ import annotations
 
+from itertools import groupby
+
 import duckdb
 
 from cockpit.levels import ROLLED_UP
+from pipelines.layers.interval_audit import COMPLEMENTARY, SMALL, Cell, protect
 
-# Each pass hides at least one more cell; real trees settle in two or three.
-_MAX_PASSES = 50
-_ROLLED = "(" + ", ".join(f"'{level}'" for level in ROLLED_UP) + ")"
-
-
-# Hide, in each group of siblings that ``groups`` names, the visible child with the
-# smallest base (a zero names nobody, and hiding it would protect nothing).
-_HIDE_SMALLEST = f"""
-UPDATE ind.indicator_value AS t SET suppressed = true
-FROM (
-    SELECT c.indicator_id, c.area_code, c.period,
-           row_number() OVER (PARTITION BY c.indicator_id, c.parent_code, c.period
-                              ORDER BY c.base, c.area_code) AS n
-    FROM ind.indicator_value c
-    JOIN ({{groups}}) g
-      ON g.indicator_id = c.indicator_id AND g.parent_code = c.parent_code
-     AND g.period = c.period
-    WHERE c.level IN {_ROLLED} AND NOT c.suppressed AND c.base > 0 AND c.value IS NOT NULL
-      AND list_contains($ids, c.indicator_id)
-) pick
-WHERE pick.n = 1 AND t.indicator_id = pick.indicator_id AND t.area_code = pick.area_code
-  AND t.period = pick.period
+# The cells of every indicator and month with something hidden: the tables to audit.
+_TABLES = """
+SELECT v.indicator_id, v.period, v.area_code, v.parent_code, v.level,
+       coalesce(v.base, 0), v.value IS NOT NULL, v.suppressed, i.suppress_below,
+       CASE WHEN i.rollup IN ('ratio', 'weighted_mean') THEN coalesce(v.numerator, 0) END
+FROM ind.indicator_value v JOIN ind.indicator i USING (indicator_id)
+JOIN (SELECT DISTINCT indicator_id, period FROM ind.indicator_value
+      WHERE suppressed AND list_contains($ids, indicator_id)) t USING (indicator_id, period)
+ORDER BY v.indicator_id, v.period, v.area_code
 """
-
-# Siblings under a published parent with exactly one of them hidden.
-_HORIZONTAL = _HIDE_SMALLEST.format(
-    groups=f"""
-    SELECT k.indicator_id, k.parent_code, k.period FROM ind.indicator_value k
-    JOIN ind.indicator_value p
-      ON p.indicator_id = k.indicator_id AND p.area_code = k.parent_code
-     AND p.period = k.period AND NOT p.suppressed
-    WHERE k.level IN {_ROLLED} AND list_contains($ids, k.indicator_id)
-    GROUP BY ALL HAVING count(*) FILTER (WHERE k.suppressed) = 1"""
-)
-
-# The children of a hidden parent, none of them hidden.
-_VERTICAL = _HIDE_SMALLEST.format(
-    groups=f"""
-    SELECT k.indicator_id, k.parent_code, k.period FROM ind.indicator_value k
-    JOIN ind.indicator_value p
-      ON p.indicator_id = k.indicator_id AND p.area_code = k.parent_code
-     AND p.period = k.period AND p.suppressed
-    WHERE k.level IN {_ROLLED} AND list_contains($ids, k.indicator_id)
-    GROUP BY ALL HAVING count(*) FILTER (WHERE k.suppressed) = 0"""
-)
 
 _HIDE = """
 UPDATE ind.indicator_value
@@ -98,18 +64,51 @@ WHERE t.indicator_id = r.indicator_id AND t.area_code = r.area_code AND t.period
 """
 
 
+def _complementary(con: duckdb.DuckDBPyConnection, ids: dict) -> list[tuple[str, str, str]]:
+    """The cells to hide so that no hidden count can be narrowed: the interval audit, per
+    indicator and month with something hidden."""
+    rows = con.execute(_TABLES, ids).fetchall()
+    hide: list[tuple[str, str, str]] = []
+    for (indicator, period), table in groupby(rows, key=lambda r: (r[0], r[1])):
+        cells, ks = {}, set()
+        for _i, _p, code, parent, level, base, has_value, suppressed, k, part in table:
+            ks.add(int(k or 5))
+            cells[code] = Cell(
+                code,
+                parent if level in ROLLED_UP else None,
+                float(base),
+                SMALL if suppressed else None,
+                can_hide=bool(base > 0 and has_value),
+                part=part,
+            )
+        hide.extend((indicator, period, code) for code in protect(cells, max(ks)))
+    return hide
+
+
 def suppress_small_counts(con: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> int:
     """Hide small counts of these indicators and whatever would give them away, then rank
     and compare their published cells; returns the cells hidden. Each indicator's cells
     are its own: another's are neither read nor changed."""
     ids = {"ids": list(indicator_ids)}
-    for _ in range(_MAX_PASSES):
-        changed = con.execute(_HORIZONTAL, ids).fetchall()[0][0]
-        changed += con.execute(_VERTICAL, ids).fetchall()[0][0]
-        if not changed:
-            break
-    else:
-        raise RuntimeError("complementary suppression did not settle")
+    con.execute(
+        "UPDATE ind.indicator_value SET suppressed_kind = CASE WHEN suppressed THEN $small "
+        "END WHERE list_contains($ids, indicator_id)",
+        {**ids, "small": SMALL},
+    )
+    complementary = _complementary(con, ids)
+    if complementary:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _complementary (indicator_id VARCHAR, "
+            "period VARCHAR, area_code VARCHAR)"
+        )
+        con.executemany("INSERT INTO _complementary VALUES (?, ?, ?)", complementary)
+        con.execute(
+            "UPDATE ind.indicator_value AS v SET suppressed = true, suppressed_kind = ? "
+            "FROM _complementary c WHERE v.indicator_id = c.indicator_id "
+            "AND v.period = c.period AND v.area_code = c.area_code",
+            [COMPLEMENTARY],
+        )
+        con.execute("DROP TABLE _complementary")
     hidden = con.execute(_HIDE, ids).fetchall()[0][0]
     con.execute(_PUBLISHED_VIEWS, ids)
     # The counts behind the values never leave the refresh (the next adds the column back).

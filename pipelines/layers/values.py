@@ -28,11 +28,15 @@ CREATE TABLE IF NOT EXISTS ind.indicator_value (
     period VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, status VARCHAR,
     rank INTEGER, rank_of INTEGER, prev_value DOUBLE, yoy_value DOUBLE,
     suppressed BOOLEAN, run_id VARCHAR, target DOUBLE,
+    -- Why a hidden value is hidden: 'small' (a count of 1..k-1, shown "<k") or
+    -- 'complementary' (hidden so that no small count can be worked out, shown "已隐藏").
+    suppressed_kind VARCHAR,
     -- The count behind a value, for suppression during the build; dropped before publishing.
     base DOUBLE,
     PRIMARY KEY (indicator_id, area_code, period)
 );
 ALTER TABLE ind.indicator_value ADD COLUMN IF NOT EXISTS base DOUBLE;
+ALTER TABLE ind.indicator_value ADD COLUMN IF NOT EXISTS suppressed_kind VARCHAR;
 """
 
 

@@ -115,7 +115,6 @@ def run_refresh(
                 "place them in a community: counted in no total"
             )
         publish_deliveries(con)
-        publish_points(con, changed)
         publish_park_sections(con)
         echo(publish_task_snapshot(con, settings))
         passed = [r[0] for r in con.execute("SELECT digest FROM meta.layer_check").fetchall()]
@@ -129,6 +128,7 @@ def run_refresh(
         values = layer_values(settings, con, layers, engine, kept, echo)
         outcome = materialise(con, layers, report.refresh_id, values, kept.stands)
         kept.forget_others(con)
+        publish_points(con, changed)
         layer_errors += outcome.errors
         report.layer_errors = layer_errors
         for error in layer_errors:

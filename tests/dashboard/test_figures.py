@@ -125,11 +125,14 @@ def test_dense_points_are_binned_and_nothing_is_lost():
             "lon": [120.10 + (i % 40) * 0.0025 for i in range(n)],
             "lat": [30.20 + (i // 40) * 0.0025 for i in range(n)],
             "label": "x", "value": 2.0, "flag": [i == 7 for i in range(n)],
+            "withheld": [i == 500 for i in range(n)],
         }
     )  # fmt: skip
     out = point_layers.binned(points, "elevators", limit=150)
     assert len(out) <= 150 and out["merged"].sum() == n
     assert out["value"].sum() == 2.0 * n and out["flag"].sum() == 1
+    # A bin with a withheld point in it is withheld: its sum would pass for the whole.
+    assert out["withheld"].sum() == 1
     # Each bin is drawn at one of its own points, never between them.
     assert set(zip(out["lon"], out["lat"], strict=True)) <= set(
         zip(points["lon"], points["lat"], strict=True)
@@ -157,15 +160,19 @@ def test_the_current_area_is_outlined_among_its_siblings():
 def test_a_point_layer_fills_its_own_trace_flagged_points_larger():
     points = pd.DataFrame(
         {
-            "lon": [120.16, 120.17],
-            "lat": [30.27, 30.28],
-            "label": ["城市管理", "教育"],
-            "value": [5.0, None],
-            "flag": [False, True],
+            "lon": [120.16, 120.17, 120.18],
+            "lat": [30.27, 30.28, 30.29],
+            "label": ["城市管理", "教育", "阳光厨房"],
+            "value": [5.0, None, None],
+            "flag": [False, True, None],
+            "withheld": [False, False, True],
         }
     )
     trace = point_layers.points_trace(points, "hotline", "zh")
-    assert trace["visible"] is True and trace["lon"] == [120.16, 120.17]
+    assert trace["visible"] is True and trace["lon"] == [120.16, 120.17, 120.18]
     assert trace["marker"]["size"][1] > trace["marker"]["size"][0]
-    assert trace["customdata"][1] == ["教育", "—", "含未办结工单"]
+    assert trace["customdata"][1] == ["教育", "—", "5件以上未办结"]
+    # A withheld point says so, and is never drawn as flagged.
+    assert trace["customdata"][2] == ["阳光厨房", "已隐藏", ""]
+    assert trace["marker"]["size"][2] == trace["marker"]["size"][0]
     assert "12345工单" in trace["hovertemplate"]

@@ -53,12 +53,30 @@ def test_a_lone_small_count_takes_its_smallest_sibling_with_it():
     assert out[STREET_A] - out["330103001052"] == 15
 
 
-def test_two_small_counts_need_no_complement():
+def test_two_small_counts_that_add_up_to_little_take_a_third_cell_with_them():
+    """Street 55 minus the visible 40 leaves 5 for two hidden counts of at least 1 each:
+    both lie in 1..4, which is what "<5" says. Hiding only them would keep that range
+    narrower than k, so the 40 goes too."""
     con = _tiny({"330103001051": 3, "330103001052": 40, "330103001053": 2,
                  "330103002051": 30, "330103002052": 50})  # fmt: skip
     hidden = suppress_small_counts(con, ["firms"])
-    assert hidden == 2
-    assert published(con)["330103001052"] == 40
+    assert hidden == 3
+    assert published(con)["330103001052"] is None
+    assert published(con)[STREET_A] == 45
+
+
+def test_a_complement_too_small_to_cover_the_labels_takes_another():
+    """Hiding the 2 and the 5 leaves 7 between them. "已隐藏" says the 5 is at least 5,
+    so the 2 would be at most 2, narrower than the 1..4 of its "<5": the 40 goes too."""
+    con = _tiny({"330103001051": 2, "330103001052": 40, "330103001053": 5,
+                 "330103002051": 30, "330103002052": 50})  # fmt: skip
+    assert suppress_small_counts(con, ["firms"]) == 3
+    kinds = dict(con.execute(
+        "SELECT area_code, suppressed_kind FROM ind.indicator_value WHERE suppressed"
+    ).fetchall())  # fmt: skip
+    assert kinds == {"330103001051": "small", "330103001052": "complementary",
+                     "330103001053": "complementary"}  # fmt: skip
+    assert published(con)[STREET_A] == 47
 
 
 def test_a_hidden_street_hides_another_street_and_one_of_its_own_communities():
