@@ -144,7 +144,10 @@ def figure_tile(row: dict, lang: str, kind: str, href: str | None = None) -> htm
     unit = row[f"unit_{lang}"]
     delta = fmt.change(row["value"], row["prev_value"], unit)
     if row.get("suppressed") is True:
-        value, shown_unit = fmt.suppressed(row["suppress_below"], row.get("suppressed_kind"), lang), ""
+        value, shown_unit = (
+            fmt.suppressed(row["suppress_below"], row.get("suppressed_kind"), lang),
+            "",
+        )
     else:
         value, shown_unit = fmt.large(row["value"], int(row["decimals"]), unit, lang)
     children = [

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -20,6 +20,7 @@ from pipelines.layers.interval_audit import (
     SMALL,
     Cell,
     at_least_one,
+    known_zero_rates,
     labelled,
     protect,
     ranges,
@@ -45,7 +46,7 @@ def lp_range(cells: dict[str, Cell], own) -> dict[str, tuple[float, float]]:
             if code in index:
                 row[index[code]] += sign
             else:
-                rhs -= sign * cells[code].base
+                rhs -= sign * own(cells[code])[0]
         if row.any():
             a_eq.append(row)
             b_eq.append(rhs)
@@ -75,16 +76,19 @@ def tables(draw) -> dict[str, Cell]:
     """A district of 1–4 streets of 0–6 communities each (a street without communities is
     a leaf), with counts where 0 and 1..4 are common; the small counts are hidden."""
     cells: dict[str, Cell] = {}
-    district_total = 0.0
+    district_total = district_part = 0.0
     for s in range(draw(st.integers(1, 4))):
         street = f"s{s}"
         counts = draw(st.lists(st.integers(0, 9) | st.integers(0, 40), max_size=6))
-        for i, n in enumerate(counts):
-            cells[f"{street}c{i}"] = Cell(f"{street}c{i}", street, float(n))
+        # A rate's numerator (failed inspections of so many kitchens): mostly 0.
+        parts = [draw(st.integers(0, min(n, 2)) | st.just(0)) for n in counts]
+        for i, (n, part) in enumerate(zip(counts, parts, strict=True)):
+            cells[f"{street}c{i}"] = Cell(f"{street}c{i}", street, float(n), part=float(part))
         total = float(sum(counts)) if counts else float(draw(st.integers(0, 40)))
-        cells[street] = Cell(street, "d", total)
-        district_total += total
-    cells["d"] = Cell("d", None, district_total)
+        part = float(sum(parts)) if counts else float(draw(st.integers(0, int(min(total, 2)))))
+        cells[street] = Cell(street, "d", total, part=part)
+        district_total, district_part = district_total + total, district_part + part
+    cells["d"] = Cell("d", None, district_total, part=district_part)
     for cell in cells.values():
         cell.can_hide = cell.base > 0
         if 0 < cell.base < K:
@@ -105,7 +109,23 @@ def test_the_ranges_are_what_a_linear_programme_finds(cells, data):
             assert fast[code] == pytest.approx((lo, hi)), (code, own)
 
 
+def _kitchens() -> dict[str, Cell]:
+    """A street of three communities: 3 kitchens (none failed), 10 (none) and 30 (2
+    failed). Hiding the 3 and, to cover it, the 10 would leave the street's 2 failures all
+    in the 30: both hidden rates known to be 0%."""
+    cells = {
+        "d": Cell("d", None, 100.0, part=2.0),
+        "s0": Cell("s0", "d", 43.0, part=2.0),
+        "s1": Cell("s1", "d", 57.0, part=0.0),
+        "s0c0": Cell("s0c0", "s0", 3.0, SMALL, part=0.0),
+        "s0c1": Cell("s0c1", "s0", 10.0, part=0.0),
+        "s0c2": Cell("s0c2", "s0", 30.0, part=2.0),
+    }
+    return cells
+
+
 @settings(max_examples=150, deadline=None)
+@example(_kitchens())
 @given(tables())
 def test_after_the_audit_no_hidden_count_is_narrower_than_k(cells):
     truth = {c: cell.base for c, cell in cells.items()}
@@ -121,6 +141,14 @@ def test_after_the_audit_no_hidden_count_is_narrower_than_k(cells):
     for code, cell in cells.items():
         if cell.hidden == SMALL:
             assert told[code] == pytest.approx(alone[code]), code
+    # A hidden rate is known to be 0% only under a published numerator of 0.
+    numerators = lp_range(cells, lambda c: (c.part, c.part) if c.hidden is None else (0, INF))
+    for code, (_lo, hi) in numerators.items():
+        if hi <= 0:
+            above = cells[code].parent
+            while above is not None and cells[above].hidden:
+                above = cells[above].parent
+            assert above is not None and cells[above].part == 0, code
 
 
 def _published_tables(wh) -> dict[tuple[str, str], dict[str, Cell]]:
@@ -135,7 +163,8 @@ def _published_tables(wh) -> dict[tuple[str, str], dict[str, Cell]]:
         """
         SELECT v.indicator_id, v.period, v.area_code, v.parent_code, v.level,
                CASE WHEN i.rollup = 'sum' THEN v.value ELSE v.denominator END AS count,
-               v.suppressed, v.suppressed_kind, i.suppress_below
+               v.suppressed, v.suppressed_kind, i.suppress_below,
+               CASE WHEN i.rollup <> 'sum' THEN coalesce(v.numerator, 0) END AS part
         FROM ind.indicator_value v JOIN ind.indicator i USING (indicator_id)
         JOIN (SELECT DISTINCT indicator_id, period FROM ind.indicator_value WHERE suppressed)
           USING (indicator_id, period)
@@ -144,7 +173,7 @@ def _published_tables(wh) -> dict[tuple[str, str], dict[str, Cell]]:
         [K],
     ).fetchall()
     out: dict[tuple[str, str], dict[str, Cell]] = defaultdict(dict)
-    for indicator, period, code, parent, level, count, hidden, kind, _k in rows:
+    for indicator, period, code, parent, level, count, hidden, kind, _k, part in rows:
         if indicator in own_base:
             continue
         out[(indicator, period)][code] = Cell(
@@ -152,6 +181,7 @@ def _published_tables(wh) -> dict[tuple[str, str], dict[str, Cell]]:
             parent if level in ("street", "community", "district") else None,
             0.0 if count is None else float(count),
             kind if hidden else None,
+            part=part,
         )
     return out
 
@@ -173,6 +203,19 @@ def test_the_demo_publishes_no_hidden_count_narrower_than_k(wh):
         fast = ranges(cells, at_least_one)
         for code, (lo, hi) in lp_range(cells, at_least_one).items():
             assert fast[code] == pytest.approx((lo, hi)), (key, code)
+
+
+def test_the_demo_shows_no_hidden_rate_to_be_0_percent_but_under_a_published_0(wh):
+    """The attack in the issue: 17 of 18 hidden kitchen fail rates known to be 0%."""
+    pinned = 0
+    for key, cells in _published_tables(wh).items():
+        for code in known_zero_rates(cells):
+            pinned += 1
+            above = cells[code].parent
+            while above is not None and cells[above].hidden:
+                above = cells[above].parent
+            assert above is not None and cells[above].part == 0, (key, code)
+    assert pinned < 10
 
 
 def test_the_demo_labels_tell_no_more_than_they_say(wh):
