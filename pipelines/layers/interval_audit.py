@@ -8,7 +8,7 @@ its children's. For a tree of sums with interval bounds, the exact range of each
 count (what a linear programme would find) comes from two passes of interval arithmetic:
 up the tree, the range each subtree allows its root; down the tree, the range the rest of
 the tree allows each child. That is linear in the size of the table, where one LP per
-hidden cell and side would take minutes on a city; ``tests/pipelines/test_interval_audit``
+hidden cell and side would take hours on a city; ``tests/pipelines/test_interval_audit``
 checks the two against an LP solver (HiGHS, through SciPy) on random trees.
 
 Pure functions: no database here. ``suppression`` reads the cells, calls ``protect`` and
@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 INF = float("inf")
 Interval = tuple[float, float]
@@ -43,69 +45,76 @@ class Cell:
     part: float | None = None
 
 
-def _add(a: Interval, b: Interval) -> Interval:
-    return a[0] + b[0], a[1] + b[1]
+class _Tree:
+    """The shape of one table, fixed while cells are hidden: each cell's parent (by
+    index) and the cells depth by depth, for ranges worked out a whole level at a time
+    (numpy: a city's table of 3,300 cells, audited a few times over for each of hundreds
+    of indicators and months, is too slow cell by cell in Python)."""
 
+    def __init__(self, cells: dict[str, Cell]) -> None:
+        self.codes = list(cells)
+        self.index = index = {code: i for i, code in enumerate(self.codes)}
+        self.parent = np.array(
+            [index.get(cells[c].parent, -1) if cells[c].parent else -1 for c in self.codes],
+            dtype=np.int64,
+        )
+        depth = np.zeros(len(self.codes), dtype=np.int64)
+        for i in range(len(self.codes)):
+            p = self.parent[i]
+            while p >= 0:
+                depth[i] += 1
+                p = self.parent[p]
+        self.levels = [np.flatnonzero(depth == d) for d in range(int(depth.max(initial=0)) + 1)]
+        self.base = np.array([cells[c].base for c in self.codes], dtype=float)
+        self.part = np.array([cells[c].part or 0.0 for c in self.codes], dtype=float)
+        self.has_parts = any(cells[c].part is not None for c in self.codes)
 
-def _minus(a: Interval, b: Interval) -> Interval:
-    return a[0] - b[1], a[1] - b[0]
-
-
-def _meet(a: Interval, b: Interval) -> Interval:
-    return max(a[0], b[0]), min(a[1], b[1])
+    def ranges(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each cell's exact range given the sums and its own range ``lo``..``hi``."""
+        n = len(lo)
+        up_lo, up_hi = lo.copy(), hi.copy()
+        # Per parent: its children's ranges summed, the infinite ends counted apart (so
+        # that inf - inf never happens when one child is taken out again).
+        sum_lo, sum_hi = np.zeros(n), np.zeros(n)
+        inf_lo, inf_hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        for kids in reversed(self.levels[1:]):  # up: children before their parents
+            parents = self.parent[kids]
+            finite_lo, finite_hi = np.isfinite(up_lo[kids]), np.isfinite(up_hi[kids])
+            np.add.at(sum_lo, parents, np.where(finite_lo, up_lo[kids], 0.0))
+            np.add.at(sum_hi, parents, np.where(finite_hi, up_hi[kids], 0.0))
+            np.add.at(inf_lo, parents, ~finite_lo)
+            np.add.at(inf_hi, parents, ~finite_hi)
+            done = np.unique(parents)
+            up_lo[done] = np.maximum(lo[done], np.where(inf_lo[done] > 0, -INF, sum_lo[done]))
+            up_hi[done] = np.minimum(hi[done], np.where(inf_hi[done] > 0, INF, sum_hi[done]))
+        out_lo, out_hi = np.full(n, -INF), np.full(n, INF)
+        for kids in self.levels[1:]:  # down: parents before their children
+            parents = self.parent[kids]
+            parent_lo = np.maximum(lo[parents], out_lo[parents])
+            parent_hi = np.minimum(hi[parents], out_hi[parents])
+            finite_lo, finite_hi = np.isfinite(up_lo[kids]), np.isfinite(up_hi[kids])
+            others_lo = np.where(
+                inf_lo[parents] - ~finite_lo > 0,
+                -INF,
+                sum_lo[parents] - np.where(finite_lo, up_lo[kids], 0.0),
+            )
+            others_hi = np.where(
+                inf_hi[parents] - ~finite_hi > 0,
+                INF,
+                sum_hi[parents] - np.where(finite_hi, up_hi[kids], 0.0),
+            )
+            out_lo[kids], out_hi[kids] = parent_lo - others_hi, parent_hi - others_lo
+        return np.maximum(up_lo, out_lo), np.minimum(up_hi, out_hi)
 
 
 def ranges(cells: dict[str, Cell], own: Callable[[Cell], Interval]) -> dict[str, Interval]:
     """The exact range of every cell's count given the sums and ``own`` (what is known of
     each cell by itself). An empty range (low above high) means the table contradicts
     ``own``."""
-    children: dict[str, list[str]] = {}
-    roots = []
-    for code, cell in cells.items():
-        if cell.parent is not None and cell.parent in cells:
-            children.setdefault(cell.parent, []).append(code)
-        else:
-            roots.append(code)
-
-    def own_range(code: str) -> Interval:
-        return own(cells[code])
-
-    # Up: the range each subtree allows its root (children before parents).
-    up: dict[str, Interval] = {}
-    order: list[str] = []
-    stack = [(code, False) for code in roots]
-    while stack:
-        code, expanded = stack.pop()
-        if expanded:
-            order.append(code)
-            continue
-        stack.append((code, True))
-        stack.extend((child, False) for child in children.get(code, ()))
-    for code in order:
-        total: Interval | None = None
-        for child in children.get(code, ()):
-            total = up[child] if total is None else _add(total, up[child])
-        up[code] = own_range(code) if total is None else _meet(own_range(code), total)
-
-    # Down: the range the rest of the tree allows each cell (parents before children).
-    out: dict[str, Interval] = {code: (-INF, INF) for code in roots}
-    for code in reversed(order):
-        kids = children.get(code, ())
-        if not kids:
-            continue
-        parent_range = _meet(own_range(code), out[code])
-        # Σ of the siblings' ranges without one of them: the infinite ends are counted
-        # apart, so that inf - inf never happens.
-        lo_sum = sum(up[k][0] for k in kids if up[k][0] > -INF)
-        lo_inf = sum(1 for k in kids if up[k][0] == -INF)
-        hi_sum = sum(up[k][1] for k in kids if up[k][1] < INF)
-        hi_inf = sum(1 for k in kids if up[k][1] == INF)
-        for kid in kids:
-            k_lo, k_hi = up[kid]
-            others_lo = -INF if lo_inf - (k_lo == -INF) else lo_sum - (k_lo if k_lo > -INF else 0)
-            others_hi = INF if hi_inf - (k_hi == INF) else hi_sum - (k_hi if k_hi < INF else 0)
-            out[kid] = _minus(parent_range, (others_lo, others_hi))
-    return {code: _meet(up[code], out[code]) for code in cells}
+    tree = _Tree(cells)
+    bounds = np.array([own(cells[c]) for c in tree.codes], dtype=float).reshape(-1, 2)
+    lo, hi = tree.ranges(bounds[:, 0], bounds[:, 1])
+    return {c: (float(lo[i]), float(hi[i])) for i, c in enumerate(tree.codes)}
 
 
 def at_least_one(cell: Cell) -> Interval:
@@ -126,6 +135,38 @@ def labelled(k: int, published: bool = True) -> Callable[[Cell], Interval]:
     return own
 
 
+def _exposed(tree: _Tree, small: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
+    """The hidden cells an attacker narrows too far (``exposed``), as a mask."""
+    base = tree.base
+    lo, hi = tree.ranges(np.where(hidden, 1.0, base), np.where(hidden, INF, base))
+    narrow = hidden & (hi - lo < k)
+    if small.any():
+        label_lo = np.where(small, 1.0, float(k))
+        label_hi = np.where(small, k - 1.0, INF)
+        told_lo, told_hi = tree.ranges(
+            np.where(hidden, label_lo, base), np.where(hidden, label_hi, base)
+        )
+        alone_lo, alone_hi = tree.ranges(
+            np.where(hidden, label_lo, 0.0), np.where(hidden, label_hi, INF)
+        )
+        narrow |= small & ((told_lo > alone_lo) | (told_hi < alone_hi))
+    return narrow
+
+
+def _zero_rates(tree: _Tree, hidden: np.ndarray) -> np.ndarray:
+    """The hidden cells of a rate whose numerator is known to be 0, as a mask."""
+    if not tree.has_parts:
+        return np.zeros(len(hidden), dtype=bool)
+    _lo, hi = tree.ranges(np.where(hidden, 0.0, tree.part), np.where(hidden, INF, tree.part))
+    return hidden & (hi <= 0)
+
+
+def _masks(tree: _Tree, cells: dict[str, Cell]) -> tuple[np.ndarray, np.ndarray]:
+    small = np.array([cells[c].hidden == SMALL for c in tree.codes], dtype=bool)
+    hidden = np.array([cells[c].hidden is not None for c in tree.codes], dtype=bool)
+    return small, hidden
+
+
 def exposed(cells: dict[str, Cell], k: int) -> list[str]:
     """The hidden cells an attacker narrows too far:
     - any hidden cell whose range, given the published counts and the ≥ 1 bound, is
@@ -133,31 +174,18 @@ def exposed(cells: dict[str, Cell], k: int) -> list[str]:
     - a small count whose range, given the published counts and the labels, is narrower
       than the labels alone allow (a street of "<5" over two communities of "<5" says by
       itself that each is at most 3; the published counts must add nothing to that)."""
-    wide = ranges(cells, at_least_one)
-    narrow = {c for c, cell in cells.items() if cell.hidden and wide[c][1] - wide[c][0] < k}
-    if any(cell.hidden == SMALL for cell in cells.values()):
-        told = ranges(cells, labelled(k))
-        alone = ranges(cells, labelled(k, published=False))
-        for code, cell in cells.items():
-            if cell.hidden == SMALL and (
-                told[code][0] > alone[code][0] or told[code][1] < alone[code][1]
-            ):
-                narrow.add(code)
-    return sorted(narrow)
-
-
-def _numerators(cell: Cell) -> Interval:
-    return (cell.part or 0.0, cell.part or 0.0) if cell.hidden is None else (0.0, INF)
+    tree = _Tree(cells)
+    mask = _exposed(tree, *_masks(tree, cells), k)
+    return sorted(c for c, m in zip(tree.codes, mask, strict=True) if m)
 
 
 def known_zero_rates(cells: dict[str, Cell]) -> list[str]:
     """The hidden cells of a rate whose numerator the published numerators pin at 0 (a
     street's failed inspections minus its published communities' leaves nothing for the
     hidden ones): the hidden rate is then known, 0%."""
-    if all(cell.part is None for cell in cells.values()):
-        return []
-    parts = ranges(cells, _numerators)
-    return sorted(c for c, cell in cells.items() if cell.hidden and parts[c][1] <= 0)
+    tree = _Tree(cells)
+    mask = _zero_rates(tree, _masks(tree, cells)[1])
+    return sorted(c for c, m in zip(tree.codes, mask, strict=True) if m)
 
 
 def _any(_cell: Cell) -> bool:
@@ -214,18 +242,21 @@ def protect(cells: dict[str, Cell], k: int) -> list[str]:
     for c, cell in cells.items():
         if cell.parent is not None and cell.parent in cells:
             children.setdefault(cell.parent, []).append(c)
+    tree = _Tree(cells)
+    small, hidden = _masks(tree, cells)
     added: list[str] = []
     while True:
-        narrow = exposed(cells, k)
+        narrow = [tree.codes[i] for i in np.flatnonzero(_exposed(tree, small, hidden, k))]
         picks = {p for p in (_to_hide(cells, code, children) for code in narrow) if p}
         if narrow and not picks:
             picks = {c for c, cell in cells.items() if cell.hidden is None and cell.can_hide}
         # A rate known to be 0% is fixed where a published numerator can be hidden; where
         # none can, a published total of 0 already says that every part of it is 0.
-        zero = known_zero_rates(cells)
+        zero = [tree.codes[i] for i in np.flatnonzero(_zero_rates(tree, hidden))]
         picks |= {p for p in (_to_hide(cells, c, children, _has_numerator) for c in zero) if p}
         if not picks:
             return added
         for pick in sorted(picks):
             cells[pick].hidden = COMPLEMENTARY
+            hidden[tree.index[pick]] = True
             added.append(pick)
