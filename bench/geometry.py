@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from pipelines.demo.geometry import synthetic_boundaries
+from pipelines.areas.synthetic_shapes import synthetic_boundaries
 from pipelines.ingest.geo import display_shapes, display_tolerance
 from pipelines.ingest.sources.boundaries import extents
 

@@ -53,8 +53,8 @@ def _gb18030(source: Path, target: Path) -> None:
 
 
 def generate(path: Path, rows: int) -> None:
+    from pipelines.areas.synthetic_shapes import synthetic_boundaries
     from pipelines.areas.tree import read_tree
-    from pipelines.demo.geometry import synthetic_boundaries
     from pipelines.demo.hotline import community_points, tickets, write_tickets
 
     areas = read_tree(REPO / "data" / "reference").areas

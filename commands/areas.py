@@ -38,8 +38,9 @@ def _init(settings: Settings, args: argparse.Namespace) -> int:
               "correct any with --details FILE (code,name_en)")  # fmt: skip
     for path in written:
         print(f"wrote {path}")
-    print("next: `cockpit areas import FILE --level street|community|park` for boundaries,")
-    print("      `cockpit demo` for synthetic extracts of this tree, then `cockpit refresh`")
+    print("next: `cockpit areas import FILE --level street|community|park` for boundaries, in")
+    print("      any order; then `cockpit demo` for synthetic extracts of this tree (around")
+    print("      the boundaries imported, never over them), then `cockpit refresh`")
     return 0
 
 
@@ -47,7 +48,9 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from pipelines.areas.boundary_import import ImportOptions, ImportRefused
     from pipelines.publish.boundaries import import_boundaries
 
-    options = ImportOptions(args.level, args.code_field, args.name_field, args.crs, args.encoding)
+    options = ImportOptions(
+        args.level, args.code_field, args.name_field, args.crs, args.encoding, args.skip_unmatched
+    )
     try:
         outcome = import_boundaries(settings, Path(args.file), options, not args.no_refresh)
     except ImportRefused as exc:
@@ -112,6 +115,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--crs", help="wgs84, gcj02, bd09 or an EPSG code (default: the file's own, else wgs84)"
     )
     imp.add_argument("--encoding", help="a Shapefile .dbf's encoding when it has no .cpg")
+    imp.add_argument(
+        "--skip-unmatched", action="store_true",
+        help="import the features that match an area, and list the others (a 网格, say)",
+    )  # fmt: skip
     imp.add_argument(
         "--no-refresh", action="store_true",
         help="only validate and stage the file; publish with the next `cockpit refresh`",

@@ -5,7 +5,8 @@
 // Area names (layout.meta.labels) are drawn here too, as HTML over the map, placed from
 // MapLibre's own projection: MapLibre's text labels would fetch glyph files from the
 // internet, which the intranet does not have. Each name is sized to its area's width on
-// screen, between a floor that stays legible and a ceiling that stays calm.
+// screen, between a floor that stays legible and a ceiling that stays calm, and placed on
+// its area's largest piece (figures.labels).
 const MAPS = "#area-map .js-plotly-plot, #wall-map .js-plotly-plot";
 
 function fitMap(graph) {
@@ -16,8 +17,11 @@ function fitMap(graph) {
   // Fitted again when the box changes size (a wall's panel settles after the first draw).
   const size = graph.clientWidth + "x" + graph.clientHeight;
   if (graph.__fitted === fit && graph.__fittedSize === size) { return; }
-  const scale = Math.min(graph.clientWidth / fit.width, graph.clientHeight / fit.height);
-  const zoom = fit.zoom + Math.log2(scale);
+  // Each axis fitted to the box's own width and height, and the smaller taken: a tall
+  // district fills a wide panel's height, a wide one a tall panel's width.
+  const zoomX = (fit.zoom_x === undefined ? fit.zoom : fit.zoom_x) + Math.log2(graph.clientWidth / fit.width);
+  const zoomY = (fit.zoom_y === undefined ? fit.zoom : fit.zoom_y) + Math.log2(graph.clientHeight / fit.height);
+  const zoom = Math.min(zoomX, zoomY);
   // MapLibre itself, not Plotly.relayout, which would apply the style again; and the
   // figure's own zoom too, or Plotly's next resize would put the laptop-sized one back.
   subplot.map.jumpTo({ zoom: zoom });
@@ -58,15 +62,58 @@ function placeLabels(graph) {
   layer.style.top = (box.top - origin.top) + "px";
   layer.style.width = box.width + "px";
   layer.style.height = box.height + "px";
-  labels.forEach(function (label, i) {
-    const span = layer.children[i];
-    const at = map.project([label.lon, label.lat]);
+  // Widest areas first: where two names collide, the smaller area's name shrinks to the
+  // floor, and is left out (its area's hover still names it) if they still collide.
+  const order = labels.map(function (label, i) {
     const width = Math.abs(map.project([label.east, label.lat]).x -
                            map.project([label.west, label.lat]).x);
-    const size = Math.max(floor, Math.min(ceiling, (width * 0.8) / Math.max(label.text.length, 2)));
-    span.style.fontSize = size.toFixed(1) + "px";
+    return { label: label, span: layer.children[i], width: width };
+  }).sort(function (a, b) { return b.width - a.width; });
+  const placed = [];
+  order.forEach(function (item) {
+    const label = item.label;
+    const span = item.span;
+    const at = map.project([label.lon, label.lat]);
+    const size = Math.max(floor, Math.min(ceiling, (item.width * 0.8) / Math.max(label.text.length, 2)));
+    span.style.display = "";
     span.style.left = at.x.toFixed(1) + "px";
     span.style.top = at.y.toFixed(1) + "px";
+    const sizes = size > floor ? [size, floor] : [size];
+    for (let k = 0; k < sizes.length; k += 1) {
+      span.style.fontSize = sizes[k].toFixed(1) + "px";
+      const rect = span.getBoundingClientRect();
+      if (!placed.some(function (other) { return overlaps(rect, other); })) {
+        placed.push(rect);
+        return;
+      }
+    }
+    span.style.display = "none";
+  });
+}
+
+function overlaps(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+// An area in several pieces is one location of the map: hovering any piece outlines them
+// all in the highlight's colour (the outline trace, FIGURE's third), so the pieces without
+// a name are seen to belong to the one with it.
+const OUTLINE_TRACE = 2;
+
+function tiePieces(graph) {
+  if (graph.__tied || typeof graph.on !== "function" || !window.Plotly) { return; }
+  graph.__tied = true;
+  graph.on("plotly_hover", function (event) {
+    const point = event && event.points && event.points[0];
+    const outline = graph.data && graph.data[OUTLINE_TRACE];
+    if (!point || point.location === undefined || !outline || point.curveNumber > 1) { return; }
+    if (graph.__kept === undefined) { graph.__kept = (outline.locations || []).slice(); }
+    window.Plotly.restyle(graph, { locations: [[point.location]] }, [OUTLINE_TRACE]);
+  });
+  graph.on("plotly_unhover", function () {
+    if (graph.__kept === undefined) { return; }
+    window.Plotly.restyle(graph, { locations: [graph.__kept] }, [OUTLINE_TRACE]);
+    graph.__kept = undefined;
   });
 }
 
@@ -99,6 +146,7 @@ function drawMaps() {
     fitMap(graph);
     placeLabels(graph);
     markPoints(graph);
+    if (graph.closest("#area-map")) { tiePieces(graph); }
     const subplot = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
     if (subplot && subplot.map && subplot.map.__labelled !== true) {
       subplot.map.on("move", function () { placeLabels(graph); });

@@ -36,6 +36,22 @@ def _checks(row: dict, lang: str) -> html.Div:
     )
 
 
+def _synthetic_tag(row: dict, lang: str) -> html.Span | None:
+    """ "演示数据（合成）" on a source served from the demo's files; for the boundaries, how
+    many areas have a real boundary and how many a synthetic one."""
+    if row["source"] == "boundaries" and not fmt.missing(row.get("real_shapes")):
+        real, synthetic = int(row["real_shapes"]), int(row["synthetic_shapes"])
+        text = t("catalog.boundaries.count", lang, real=real, synthetic=synthetic)
+        return html.Span(text, className="synthetic-tag" if synthetic else "real-tag")
+    if not row["synthetic"]:
+        return None
+    return html.Span(
+        t("catalog.synthetic", lang),
+        className="synthetic-tag",
+        title=t("catalog.synthetic.title", lang),
+    )
+
+
 def _fields(row: dict, lang: str) -> html.Details:
     fields = json.loads(row["schema_json"]) if row["schema_json"] else []
     items = [
@@ -83,13 +99,7 @@ def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
                             html.Strong(
                                 name(row, lang, "title"), id=ids.catalog_source(row["source"])
                             ),
-                            html.Span(
-                                t("catalog.synthetic", lang),
-                                className="synthetic-tag",
-                                title=t("catalog.synthetic.title", lang),
-                            )
-                            if row["synthetic"]
-                            else None,
+                            _synthetic_tag(row, lang),
                             html.Div(f"{row['source']} → {row['table_name']}", className="muted"),
                             html.Div(name(row, lang, "description"), className="description"),
                             _fields(row, lang),

@@ -206,7 +206,7 @@ def area_panels(view: PanelView) -> list:
                 indicator,
                 lang,
                 area["level"],
-                data.boundaries_synthetic(),
+                data.boundaries_synthetic(parent, child_level),
                 points,
                 mode,
             )

@@ -192,7 +192,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                                 html.H2(t(f"wall.map.{child_level}", lang)),
                                 map_legend(lang),
                                 html.Span(t("map.synthetic.short", lang), className="map-stamp")
-                                if data.boundaries_synthetic()
+                                if data.boundaries_synthetic(parent, child_level)
                                 else None,
                             ],
                             className="wall-map-head",

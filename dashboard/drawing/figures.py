@@ -63,10 +63,11 @@ def _coords(geometry: dict) -> list[tuple[float, float]]:
 
 
 def view(shapes: dict[str, dict]) -> dict:
-    """Centre and zoom that fit every shape in the map's box (Web Mercator, 512 px tiles)."""
+    """Centre and zoom that fit every shape in the map's box (Web Mercator, 512 px tiles),
+    and (``axes``) the zoom that fits each axis alone."""
     points = [pt for geom in shapes.values() for pt in _coords(geom)]
     if not points:
-        return {"center": {"lon": 120.17, "lat": 30.29}, "zoom": 11}
+        return {"center": {"lon": 120.17, "lat": 30.29}, "zoom": 11, "axes": {}}
     lons = [p[0] for p in points]
     lats = [p[1] for p in points]
 
@@ -81,6 +82,9 @@ def view(shapes: dict[str, dict]) -> dict:
     return {
         "center": {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2},
         "zoom": round(min(zoom_x, zoom_y), 2),
+        # Each axis's own fit: the browser takes the smaller for the box the map really
+        # has, so a tall district fills a wide wall panel's height (map_fit.js).
+        "axes": {"zoom_x": round(zoom_x, 3), "zoom_y": round(zoom_y, 3)},
     }
 
 
@@ -281,13 +285,20 @@ def map_figure(
     }
     traces = [base, layer, outline, *(empty_points(name) for name in POINT_LAYERS)]
     fitted = view(shapes)
+    axes = fitted.pop("axes")
     return {
         "data": traces,
         "layout": {
             "map": {"style": "white-bg", **fitted},
             # The zoom fits a box of MAP_PIXELS; map_fit.js scales it to the real box.
             "meta": {
-                "fit": {"zoom": fitted["zoom"], "width": MAP_PIXELS[0], "height": MAP_PIXELS[1]},
+                "fit": {
+                    "zoom": fitted["zoom"],
+                    "zoom_x": axes.get("zoom_x", fitted["zoom"]),
+                    "zoom_y": axes.get("zoom_y", fitted["zoom"]),
+                    "width": MAP_PIXELS[0],
+                    "height": MAP_PIXELS[1],
+                },
                 # Names drawn by map_fit.js as HTML over the map: MapLibre's own text
                 # labels would fetch glyphs from the internet.
                 "labels": labels(shapes, map_names(values, lang)),

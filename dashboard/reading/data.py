@@ -160,8 +160,14 @@ def shapes(parent_code: str, level: str) -> dict[str, dict]:
     return {row.code: orjson.loads(row.geometry_display) for row in rows.itertuples()}
 
 
-def boundaries_synthetic() -> bool:
-    row = first_row("SELECT bool_or(synthetic) AS synthetic FROM ind.area_shape")
+def boundaries_synthetic(parent_code: str, level: str) -> bool:
+    """Whether a shape drawn on the map of ``parent_code``'s ``level`` children is synthetic:
+    that map, not another, says 示意边界."""
+    row = first_row(
+        "SELECT bool_or(s.synthetic) AS synthetic FROM ind.area_shape s JOIN ind.area a "
+        "USING (code) WHERE a.parent_code = ? AND a.level = ?",
+        [parent_code, level],
+    )
     return bool(row and row["synthetic"])
 
 

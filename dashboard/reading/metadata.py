@@ -63,8 +63,14 @@ def catalog(now_utc: dt.datetime) -> pd.DataFrame:
                s.title_en, s.description_zh, s.description_en, s.table_name, s.cadence,
                s.max_age_days, s.last_success, s.last_status, s.last_message, s.schema_json,
                coalesce(s.synthetic, false) AS synthetic,
-               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks
+               l.file AS last_file, l.rows_in, l.rows_loaded, l.rows_rejected, c.checks,
+               -- Boundaries are real or synthetic area by area, whatever file they came in.
+               CASE WHEN s.source = 'boundaries' THEN b.real_shapes END AS real_shapes,
+               CASE WHEN s.source = 'boundaries' THEN b.synthetic_shapes END AS synthetic_shapes
         FROM meta.source s
+        CROSS JOIN (SELECT count(*) FILTER (WHERE NOT coalesce(synthetic, true)) AS real_shapes,
+                           count(*) FILTER (WHERE coalesce(synthetic, true)) AS synthetic_shapes
+                    FROM ind.area_shape) b
         LEFT JOIN latest l ON l.source = s.source AND l.n = 1
         LEFT JOIN checks c ON c.source = s.source
         ORDER BY s.department, s.source

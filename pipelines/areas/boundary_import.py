@@ -11,35 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import orjson
-import pandas as pd
 import pyogrio
 import shapely
 from shapely.geometry import mapping
 
 from cockpit.settings import Settings
-from pipelines.areas.boundary_report import ImportReport, check_boundaries
+from pipelines.areas.boundary_report import (
+    ImportReport,
+    check_boundaries,
+    served_shapes,
+    staged_real_boundaries,
+)
+from pipelines.areas.crs_check import wrong_crs
+from pipelines.areas.matching import match_areas
 from pipelines.areas.tree import load_area_tree
 from pipelines.ingest.geo import CHINESE_SYSTEMS, from_chinese
-from pipelines.ingest.sources.boundaries import CODE_PROPERTIES
-
-NAME_PROPERTIES = ("name_zh", "name", "NAME", "名称", "社区名称", "街道名称", "园区名称", "Name")
-# What an area's name may carry besides the name itself, by level, longest first. Only the
-# level's own words are dropped: 石桥社区 is never 石桥街道.
-_SUFFIXES = {
-    "city": re.compile(r"市$"),
-    "district": re.compile(r"区$"),
-    "street": re.compile(r"(街道办事处|街道)$"),
-    "community": re.compile(r"(社区居民委员会|社区居委会|居民委员会|居委会|社区)$"),
-    "park": re.compile(r"园区$"),
-}
-_CODE = re.compile(r"\d{12}|\d{9}|\d{9}P\d{2}")
 
 
 class ImportRefused(ValueError):
@@ -61,6 +52,8 @@ class ImportOptions:
     name_field: str | None = None
     crs: str | None = None
     encoding: str | None = None
+    # Import the features that match an area; list the rest (a 网格 between communities).
+    skip_unmatched: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,13 +62,6 @@ class ImportOutcome:
     staged: Path
     ok: bool
     message: str
-
-
-def name_key(name: object, level: str) -> str:
-    """A name as matching sees it: full-width folded, no spaces, no word of its level."""
-    text = unicodedata.normalize("NFKC", str(name or ""))
-    text = re.sub(r"\s+", "", text)
-    return _SUFFIXES[level].sub("", text)
 
 
 def _dbf_encoding(path: Path) -> str:
@@ -132,73 +118,6 @@ def to_wgs84(frame: gpd.GeoDataFrame, crs: str | None) -> gpd.GeoSeries:
     return frame.geometry.to_crs("EPSG:4326")
 
 
-def _pick_field(frame: gpd.GeoDataFrame, wanted: str | None, known: tuple[str, ...]) -> str | None:
-    if wanted:
-        if wanted not in frame.columns:
-            fields = ", ".join(c for c in frame.columns if c != "geometry")
-            raise ValueError(f"no field {wanted!r} in the file; its fields: {fields}")
-        return wanted
-    return next((c for c in known if c in frame.columns), None)
-
-
-def match_areas(
-    frame: gpd.GeoDataFrame,
-    tree: pd.DataFrame,
-    level: str,
-    code_field: str | None,
-    name_field: str | None,
-    report: ImportReport,
-) -> pd.Series:
-    """Each feature's area code (None where it matches none), by code or by name."""
-    areas = tree[tree["level"] == level]
-    by_code = set(areas["code"])
-    code_field = _pick_field(frame, code_field, CODE_PROPERTIES) if not name_field else None
-    if code_field:
-
-        def code_of(value: object) -> str | None:
-            text = unicodedata.normalize("NFKC", str(value or "")).strip()
-            text = re.sub(r"\.0+$", "", text)
-            if not _CODE.fullmatch(text):
-                return None
-            code = text + "000" if len(text) == 9 else text
-            return code if code in by_code else None
-
-        labels = frame[code_field].astype(str)
-        codes = frame[code_field].map(code_of)
-    else:
-        field = _pick_field(frame, name_field, NAME_PROPERTIES)
-        if field is None:
-            fields = ", ".join(c for c in frame.columns if c != "geometry")
-            raise ValueError(
-                f"no code or name field found: give --code-field or --name-field (fields: {fields})"
-            )
-        keys = areas.assign(key=areas["name_zh"].map(lambda n: name_key(n, level)))
-        counts = keys["key"].value_counts()
-        unique = keys[keys["key"].map(counts) == 1].set_index("key")["code"]
-        shared = set(counts[counts > 1].index)
-        labels = (
-            frame[field]
-            .astype(str)
-            .map(
-                lambda v: (
-                    f"{v} (ambiguous: {level} areas share this name; join by --code-field)"
-                    if name_key(v, level) in shared
-                    else v
-                )
-            )
-        )
-        codes = frame[field].map(lambda v: unique.get(name_key(v, level)))
-    names = dict(zip(tree["code"], tree["name_zh"], strict=True))
-    codes = codes.astype(object).where(codes.notna(), None)
-    for label, code in zip(labels, codes, strict=True):
-        if code is None:
-            report.unmatched.append(label)
-        else:
-            report.matched.append(f"{label} → {names[code]} ({code})")
-    report.missing = sorted(names[c] for c in by_code - set(codes.dropna()))
-    return codes
-
-
 def _polygonal(geometry, label: str, report: ImportReport):
     if geometry is None or geometry.is_empty:
         report.errors.append(f"{label}: no geometry")
@@ -248,26 +167,85 @@ def prepare(
     merged = {}
     for code, parts in shapes.items():
         if len(parts) > 1:
-            report.notes.append(f"{code}: {len(parts)} features joined into one area")
+            report.notes.append(
+                f"{names[code]} ({code}): {len(parts)} features joined into one area"
+            )
         merged[code] = shapely.union_all(parts)
     check_boundaries(settings, tree, level, merged, report)
-    if report.unmatched:
-        report.errors.append(f"{len(report.unmatched)} feature(s) match no {level} of the tree")
+    system = (options.crs or "").strip().lower().replace("-", "")
+    real = {**served_shapes(settings, real_only=True), **staged_real_boundaries(settings.inbox)}
+    misplaced = wrong_crs(
+        settings, tree, level, merged, system if system in CHINESE_SYSTEMS else "wgs84", real
+    )
+    if misplaced:
+        report.errors.insert(0, misplaced)
+    if report.unmatched and not options.skip_unmatched:
+        report.errors.append(
+            f"{len(report.unmatched)} feature(s) match no {level} of the tree: fix their "
+            "names or codes, or give --skip-unmatched to import the rest without them"
+        )
     if report.errors:
         raise ImportRefused(report.errors[0], report)
     return merged, report
 
 
-def stage(settings: Settings, path: Path, level: str, shapes: dict[str, object]) -> Path:
-    """The checked boundaries as a WGS84 GeoJSON in the boundaries inbox, appearing whole."""
+def outlines_from_children(
+    settings: Settings, level: str, shapes: dict[str, object], report: ImportReport
+) -> dict[str, object]:
+    """Parents that have no real boundary and whose every child of ``level`` is in
+    ``shapes``: their outline is their children's union (and so on up the tree while a
+    parent's children all have one). Listed in the report's notes."""
+    tree = load_area_tree(settings)
+    names = dict(zip(tree["code"], tree["name_zh"], strict=True))
+    real = set(served_shapes(settings, real_only=True))
+    real |= set(staged_real_boundaries(settings.inbox))
+    nested = tree[tree["level"] != "park"]
+    children = {p: rows["code"].tolist() for p, rows in nested.groupby("parent_code")}
+    parents = {c: p for c, p in zip(tree["code"], tree["parent_code"], strict=True)}
+    known = dict(shapes)
+    derived: dict[str, object] = {}
+    frontier = {parents.get(code) for code in shapes} - {None}
+    while frontier:
+        parent = frontier.pop()
+        if parent in real or parent in known:
+            continue
+        kids = children.get(parent, [])
+        if not kids or not all(k in known or k in real for k in kids):
+            continue
+        if not all(k in known for k in kids):
+            continue  # some children's real shapes are served, not in hand: left as is
+        known[parent] = derived[parent] = shapely.union_all([known[k] for k in kids])
+        report.notes.append(
+            f"{names[parent]} ({parent}) had no real boundary: its outline is now the union "
+            f"of its {len(kids)} areas in this file"
+        )
+        if parents.get(parent):
+            frontier.add(parents[parent])
+    return derived
+
+
+def stage(
+    settings: Settings,
+    path: Path,
+    level: str,
+    shapes: dict[str, object],
+    derived: dict[str, object] | None = None,
+) -> Path:
+    """The checked boundaries, and the parents ``derived`` from them, as a WGS84 GeoJSON in
+    the boundaries inbox, appearing whole."""
     tree = load_area_tree(settings).set_index("code")
     features = [
         {
             "type": "Feature",
-            "properties": {"code": code, "name_zh": tree.loc[code, "name_zh"], "level": level},
+            "properties": {
+                "code": code,
+                "name_zh": tree.loc[code, "name_zh"],
+                "level": tree.loc[code, "level"],
+                **({"derived": "children"} if code in (derived or {}) else {}),
+            },
             "geometry": mapping(shapely.set_precision(geom, 1e-9)),
         }
-        for code, geom in sorted(shapes.items())
+        for code, geom in sorted({**shapes, **(derived or {})}.items())
     ]
     folder = settings.inbox / "boundaries"
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,12 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 
 from cockpit.settings import Settings
+from pipelines.areas.boundary_report import served_shapes, staged_real_boundaries
+from pipelines.areas.fitted_shapes import fitted_boundaries
+from pipelines.areas.inside import kept_inside
 from pipelines.areas.tree import load_area_tree
 from pipelines.demo import facilities, reports
 from pipelines.demo.extracts import (
@@ -20,7 +23,6 @@ from pipelines.demo.extracts import (
     write_statistics,
     write_youth,
 )
-from pipelines.demo.geometry import synthetic_boundaries
 from pipelines.demo.hotline import community_points, renumbered, tickets, write_tickets
 from pipelines.ingest.sources import SOURCES
 from pipelines.ingest.synthetic import record_demo_files
@@ -38,6 +40,17 @@ def _park_centre(boundaries: dict) -> tuple[float, float] | None:
         return None
     point = shape(park["geometry"]).representative_point()
     return point.x, point.y
+
+
+def _with_real(boundaries: dict, real: dict, areas: pd.DataFrame) -> dict:
+    """The demo's features and the real shapes together: every shape in force."""
+    levels = dict(zip(areas["code"], areas["level"], strict=True))
+    features = list(boundaries["features"]) + [
+        {"type": "Feature", "properties": {"code": code, "level": levels[code]},
+         "geometry": mapping(geom)}
+        for code, geom in sorted(real.items()) if code in levels
+    ]  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _hotline(panel: pd.DataFrame, points: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
@@ -91,23 +104,35 @@ def write_demo(settings: Settings) -> list[Path]:
         folder = settings.inbox / source
         folder.mkdir(parents=True, exist_ok=True)
         paths[source] = folder / name
-    boundaries = synthetic_boundaries(areas)
-    points = community_points(boundaries)
-    park = _park_centre(boundaries)
-    paths["boundaries"].write_text(json.dumps(boundaries, ensure_ascii=False), encoding="utf-8")
+    # Real boundaries (served, or imported and waiting) are never replaced: the demo's are
+    # drawn around them, and its facilities placed in the shapes in force.
+    real = {**served_shapes(settings, real_only=True), **staged_real_boundaries(settings.inbox)}
+    boundaries = fitted_boundaries(areas, real)
+    in_force = _with_real(boundaries, real, areas)
+    points = community_points(in_force)
+    park = _park_centre(in_force)
+    if boundaries["features"]:
+        paths["boundaries"].write_text(json.dumps(boundaries, ensure_ascii=False), encoding="utf-8")
+    else:
+        del paths["boundaries"]
     write_statistics(panel, streets, paths["statistics"])
     write_housing(panel, streets, paths["housing"])
     write_health(panel, paths["health"])
     write_youth(panel, paths["youth"])
     months = pd.period_range(panel["month"].min(), panel["month"].max(), freq="M")
-    write_tickets(_hotline(panel, points, months), paths["hotline"])
+    shapes = {f["properties"]["code"]: shape(f["geometry"]) for f in in_force["features"]}
+    calls = _hotline(panel, points, months)
+    calls["经度"], calls["纬度"] = kept_inside(
+        calls["社区代码"], calls["经度"], calls["纬度"], shapes, seed=5
+    )
+    write_tickets(calls, paths["hotline"])
     reports.write_civil_affairs(panel, paths["civil_affairs"])
     reports.write_urban_management(panel, paths["urban_management"])
     reports.write_market_supervision(panel, paths["market_supervision"])
     reports.write_gov_items(panel, paths["gov_items"])
     reports.write_gov_cases(panel, paths["gov_cases"])
-    facilities.write_parking(panel, points, paths["parking"], park)
-    facilities.write_elevators(panel, points, paths["elevators"], park)
+    facilities.write_parking(panel, points, paths["parking"], park, shapes)
+    facilities.write_elevators(panel, points, paths["elevators"], park, shapes)
     if park is None:
         # A tree without a park has no footfall to report.
         del paths["tourism"]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
+from pipelines.areas.inside import kept_inside
 from pipelines.demo.extracts import write_workbook
 from pipelines.demo.problems import affected
 from pipelines.demo.reports import months_of
@@ -54,10 +56,15 @@ def _lots(
 
 
 def write_parking(
-    panel: pd.DataFrame, points: pd.DataFrame, path: Path, park_centre: tuple[float, float] | None
+    panel: pd.DataFrame,
+    points: pd.DataFrame,
+    path: Path,
+    park_centre: tuple[float, float] | None,
+    shapes: dict[str, BaseGeometry],
 ) -> None:
     rng = np.random.default_rng(106)
     lots = _lots(points, rng, park_centre, panel.attrs["park_code"])
+    lots["lng"], lots["lat"] = kept_inside(lots["areaCode"], lots["lng"], lots["lat"], shapes, 6)
     records = []
     for month in months_of(panel):
         occupancy = np.clip(rng.normal(72, 14, len(lots)), 15, 99)
@@ -77,7 +84,11 @@ def write_parking(
 
 
 def write_elevators(
-    panel: pd.DataFrame, points: pd.DataFrame, path: Path, park_centre: tuple[float, float] | None
+    panel: pd.DataFrame,
+    points: pd.DataFrame,
+    path: Path,
+    park_centre: tuple[float, float] | None,
+    shapes: dict[str, BaseGeometry],
 ) -> None:
     rng = np.random.default_rng(107)
     last = panel[panel["month"] == panel["month"].max()].set_index("code")
@@ -97,6 +108,9 @@ def write_elevators(
         devices = pd.concat([devices, park], ignore_index=True)
     devices["lon"] = np.round(devices["lon"] + rng.normal(0, 0.0012, len(devices)), 6)
     devices["lat"] = np.round(devices["lat"] + rng.normal(0, 0.001, len(devices)), 6)
+    devices["lon"], devices["lat"] = kept_inside(
+        devices["code"], devices["lon"], devices["lat"], shapes, 7
+    )
     devices["id"] = [f"31103301{n:06d}" for n in range(1, len(devices) + 1)]
     frames = []
     street_of = dict(zip(panel["code"], panel["street"], strict=False))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cockpit.settings import Settings
 from pipelines import warehouse
+from pipelines.areas.inside import demo_points_inside
 from pipelines.areas.placement import place_facilities
 from pipelines.areas.points import publish_park_sections, publish_points
 from pipelines.areas.publish import publish_areas, publish_code_changes, recode_history
@@ -108,6 +109,8 @@ def run_refresh(
         demo_list = take_demo_list(con, settings.inbox)
         mark_synthetic(con)
         changed = changed_tables(con, {r.source for r in report.files if r.status == "ok"})
+        for table, moved in demo_points_inside(con, changed).items():
+            echo(f"demo        {moved:,} point(s) of stg.{table} moved inside their area's shape")
         touched = [s for s in SOURCES.values() if changed is None or f"stg.{s.table}" in changed]
         for source_id, rows in place_facilities(con, touched).items():
             echo(

@@ -195,7 +195,8 @@ def test_the_wall_map_fills_its_panel_at_4k(browser, signed_in_state, server, wh
             (corners[1]["y"] - corners[0]["y"]) / graph["height"],
             (corners[1]["x"] - corners[0]["x"]) / graph["width"],
         )
-        assert spanned >= 0.7
+        # Fitted to the panel's own aspect: the tall district fills its height.
+        assert spanned >= 0.85
         # Type scales with the screen: the legend and the names are large, titles whole.
         legend = page.locator("#wall-legend").evaluate(
             "e => parseFloat(getComputedStyle(e).fontSize)"

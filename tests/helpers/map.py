@@ -59,14 +59,16 @@ def click_area(page, lon: float, lat: float) -> None:
 
 
 def labels_drawn(page, graph: str = GRAPH) -> list[dict]:
-    """The area names map_fit.js drew over a map: text and box on screen."""
+    """The area names map_fit.js drew over a map (not those it left out where they would
+    collide): text and box on screen."""
     page.wait_for_function(
         f"() => document.querySelectorAll('{graph} .map-label').length > 0"
         f" && document.querySelector('{graph}').__fittedSize"
     )
     page.wait_for_timeout(400)  # the next placement after the fit
     return page.evaluate(
-        f"""() => [...document.querySelectorAll('{graph} .map-label')].map(l => {{
+        f"""() => [...document.querySelectorAll('{graph} .map-label')]
+            .filter(l => l.style.display !== "none").map(l => {{
             const r = l.getBoundingClientRect();
             return {{text: l.textContent, left: r.left, right: r.right, top: r.top,
                      bottom: r.bottom, size: parseFloat(getComputedStyle(l).fontSize)}};

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from pipelines.areas.boundary_import import name_key
 from pipelines.areas.files import AreaFileError, build_area_tree
+from pipelines.areas.matching import name_key
 from pipelines.areas.tree import read_tree
 from pipelines.ingest.geo import display_shapes, from_chinese, to_chinese
 from tests.helpers.cockpits import REPO, make_settings, run_cockpit

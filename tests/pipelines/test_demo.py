@@ -8,9 +8,9 @@ import geopandas as gpd
 import orjson
 import pytest
 
+from pipelines.areas.synthetic_shapes import LOCAL_CRS
 from pipelines.areas.tree import read_tree
 from pipelines.demo import write_demo
-from pipelines.demo.geometry import LOCAL_CRS
 from tests.helpers.cockpits import REPO, make_settings
 
 

@@ -1,0 +1,56 @@
+"""Names on maps of many small areas: where two would collide, the smaller area's name
+shrinks, then is left out (its hover still names it); no two names drawn overlap."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.urls import area_href
+from tests.helpers.browser import TrackedPage
+from tests.helpers.map import labels_drawn, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+
+def _overlapping(drawn: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(drawn):
+        for b in drawn[i + 1 :]:
+            if (
+                a["left"] < b["right"] - 0.5
+                and b["left"] < a["right"] - 0.5
+                and (a["top"] < b["bottom"] - 0.5 and b["top"] < a["bottom"] - 0.5)
+            ):
+                out.append((a["text"], b["text"]))
+    return out
+
+
+def test_no_two_names_overlap_on_any_street_map(browser, signed_in_state, server, wh):
+    streets = wh.execute(
+        "SELECT code, name_zh FROM ind.area WHERE level = 'street' ORDER BY code"
+    ).fetchall()
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="zh-CN", storage_state=signed_in_state
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    tracked = TrackedPage(page)
+    left_out = 0
+    try:
+        for code, name in streets:
+            page.goto(server + area_href("street", code, "zh"))
+            wait_for_map(page, name)
+            drawn = labels_drawn(page)
+            assert _overlapping(drawn) == [], name
+            total = page.evaluate("() => document.querySelectorAll('.map-label').length")
+            communities = wh.execute(
+                "SELECT count(*) FROM ind.area WHERE parent_code = ? AND level = 'community'",
+                [code],
+            ).fetchone()[0]
+            assert total == communities
+            # Most names stay; those left out are few.
+            assert len(drawn) >= 0.7 * total, name
+            left_out += total - len(drawn)
+        assert tracked.external_requests() == []
+    finally:
+        context.close()
