@@ -54,3 +54,34 @@ def test_no_two_names_overlap_on_any_street_map(browser, signed_in_state, server
         assert tracked.external_requests() == []
     finally:
         context.close()
+
+
+def test_hovering_an_area_outlines_all_its_pieces(browser, signed_in_state, server, wh):
+    """An area in several pieces is one location of the map: hovering any piece puts the
+    highlight's outline on that location, so on every piece, and leaving puts it back."""
+    code, name = wh.execute(
+        "SELECT code, name_zh FROM ind.area WHERE level = 'street' ORDER BY code LIMIT 1"
+    ).fetchone()
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="zh-CN", storage_state=signed_in_state
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(server + area_href("street", code, "zh"))
+        wait_for_map(page, name)
+        labels_drawn(page)
+        graph = "document.querySelector('#area-map .js-plotly-plot')"
+        community = page.evaluate(f"() => {graph}.data[0].locations[1]")
+        before = page.evaluate(f"() => {graph}.data[2].locations")
+        page.evaluate(
+            f"(c) => {graph}.emit('plotly_hover', {{points: [{{location: c, curveNumber: 1}}]}})",
+            community,
+        )
+        page.wait_for_function(f"(c) => {graph}.data[2].locations[0] === c", arg=community)
+        page.evaluate(f"() => {graph}.emit('plotly_unhover', {{}})")
+        page.wait_for_function(
+            f"(b) => JSON.stringify({graph}.data[2].locations) === JSON.stringify(b)", arg=before
+        )
+    finally:
+        context.close()

@@ -136,6 +136,10 @@ def _assert_the_rest_fits(settings) -> None:
         con.close()
 
 
+def _parks(settings) -> list[str]:
+    return [c for c, (level, *_rest) in _served(settings).items() if level == "park"]
+
+
 def _says_schematic(settings, parent: str, level: str) -> bool:
     con = duckdb.connect(str(settings.warehouse.resolve()), read_only=True)
     try:
@@ -182,6 +186,15 @@ def test_streets_then_communities_then_the_demo_keeps_every_real_shape(real_dist
     assert not _says_schematic(settings, "330103000000", "street")
     assert _says_schematic(settings, served[MISSING][1], "community")
     assert not _says_schematic(settings, "330103002000", "community")
+    # The catalog's count: what is real and what is not.
+    from dashboard.reading import metadata
+    from tests.helpers.inprocess import app_for
+
+    with app_for(settings) as site, site.app.server.app_context():
+        entry = metadata.catalog(pd.Timestamp.now(tz="UTC").to_pydatetime())
+    row = entry[entry["source"] == "boundaries"].iloc[0]
+    assert int(row["real_shapes"]) == 1 + 8 + 74  # the district, the streets, the communities
+    assert int(row["synthetic_shapes"]) == 1 + len(_parks(settings))  # the missing one, parks
 
 
 def test_the_demo_first_then_communities_then_streets(real_district, tmp_path, demo_extracts):
