@@ -33,11 +33,28 @@ def reasons_text(row: dict, lang: str) -> str:
 
 
 def area_text(row: dict, lang: str) -> str:
-    """The area, with the one above it when that is not the page's own: whose it is."""
+    """The area, with the one above it when that is not the page's own: whose it is; and,
+    for a problem shared by areas under it, how many: '潮鸣街道 及其 6 个社区'."""
     parent = row.get(f"parent_{lang}")
+    text = row[f"area_{lang}"]
     if row["level"] in ("community", "park") and isinstance(parent, str):
-        return f"{row[f'area_{lang}']} · {parent}"
-    return row[f"area_{lang}"]
+        text = f"{text} · {parent}"
+    members = _members(row)
+    if members:
+        levels: dict[str, int] = {}
+        for member in members:
+            levels[member["level"]] = levels.get(member["level"], 0) + 1
+        parts = [
+            t(f"alerts.members.{level}" + (".one" if n == 1 else ""), lang, n=n)
+            for level, n in levels.items()
+        ]
+        text += t("alerts.group", lang, parts=("、" if lang == "zh" else ", ").join(parts))
+    return text
+
+
+def _members(row: dict) -> list[dict]:
+    members = row.get("members")
+    return list(members) if members is not None and not isinstance(members, float) else []
 
 
 def previous_text(row: dict, lang: str) -> str:
@@ -46,6 +63,38 @@ def previous_text(row: dict, lang: str) -> str:
         return ""
     value = fmt.with_unit(row["prev_value"], int(row["decimals"]), row[f"unit_{lang}"], lang)
     return f"{t('card.prev', lang)} {value}"
+
+
+def members_list(row: dict, lang: str) -> html.Details | None:
+    """The other areas of a shared problem, worst first, each linking to its page: shown
+    when the row is opened."""
+    members = _members(row)
+    if not members:
+        return None
+    unit, decimals = row[f"unit_{lang}"], int(row["decimals"])
+    return html.Details(
+        [
+            html.Summary(t("alerts.members.open", lang, n=len(members))),
+            html.Ul(
+                [
+                    html.Li(
+                        dcc.Link(
+                            [
+                                html.Span(className=f"status-dot {m['status']}"),
+                                html.Span(m[f"area_{lang}"], className="alert-area"),
+                                html.B(fmt.with_unit(m["value"], decimals, unit, lang)),
+                                html.Span(reasons_text(m, lang), className="alert-reasons"),
+                            ],
+                            href=area_href(m["level"], m["area_code"], lang, row["indicator_id"]),
+                        )
+                    )
+                    for m in members
+                ],
+                className="alert-members",
+            ),
+        ],
+        className="alert-group",
+    )
 
 
 def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = None) -> html.Li:
@@ -71,6 +120,7 @@ def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = N
                     html.Span(since_text(row, lang, period), className="alert-since"),
                 ],
             ),
+            members_list(row, lang),
             dispatch,
         ],
         className="alert-row",

@@ -127,7 +127,9 @@ def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
 
 def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area, period = _area(request.args.get("area", "")), _period(request)
-    rows = attention.alerts(area["code"], period, limit=10_000)
+    # One line per area; the problem it belongs to in ``group`` (the area the problem's
+    # row leads with on the page).
+    rows = attention.alerts(area["code"], period, limit=10_000, grouped=False)
     rows = _rounded(rows, ["value", "prev_value", "target"], rows["decimals"])
     rows["status_name"] = _status(rows, lang)
     rows["street"] = rows[f"street_{lang}"]
@@ -143,7 +145,8 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
         {"priority": "priority", "status": "status_name", "area": "area", "parent": "parent",
          "street": "street", "code": "area_code", "indicator": "name",
          "department": "department_name", "value": "value", "prev_value": "prev_value",
-         "unit": "unit", "target": "target", "reasons": "reasons", "since": "since"},
+         "unit": "unit", "target": "target", "reasons": "reasons", "since": "since",
+         "group": "group_root"},
     )  # fmt: skip
     return table, f"{t('alerts.title', lang)}-{area['name_' + lang]}-{period}"
 

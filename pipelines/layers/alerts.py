@@ -3,7 +3,8 @@ priority and a plain reason in both languages.
 
 A colour alone is not an alert. A value becomes one when it is red for ``persist`` months
 in a row, or, while red or amber, when it is clearly worse than its own history (the same
-month last year) or than its siblings (a robust z-score by median and MAD). Values on too
+month last year) or than its siblings (a robust z-score by median and MAD, floored where
+most siblings agree). Values on too
 few cases never get a colour (status "few"), and so never an alert.
 
 The priority multiplies what an official weighs: how bad (red 3, amber 1), for how long,
@@ -32,7 +33,9 @@ WITH v AS (
     SELECT v.indicator_id, v.area_code, v.level, v.parent_code, v.period, v.value,
            v.status, v.yoy_value, i.alert_persist AS persist,
            i.alert_worse_than_last_year AS worse_bound, i.alert_sibling_mads AS mads_bound,
-           CASE i.direction WHEN 'higher_better' THEN -1.0 ELSE 1.0 END AS worse_sign
+           CASE i.direction WHEN 'higher_better' THEN -1.0 ELSE 1.0 END AS worse_sign,
+           -- One step of the precision the indicator is shown in (0.1 for one decimal).
+           power(10, -coalesce(i.decimals, 0)) AS step
     FROM ind.indicator_value v JOIN ind.indicator i USING (indicator_id)
     WHERE i.direction <> 'neutral' AND v.value IS NOT NULL
 ),
@@ -56,15 +59,28 @@ siblings AS (
     FROM runs
     WINDOW w AS (PARTITION BY indicator_id, parent_code, level, period)
 ),
+spread AS (
+    -- The siblings' spread: MAD × 1.4826 where most siblings differ; where most share
+    -- one value (MAD 0), the mean absolute deviation from the median × 1.2533 (both
+    -- estimate the standard deviation of normal data), so that an area far from identical
+    -- siblings scores highest instead of blank; never under one step of the precision
+    -- the indicator is shown in.
+    SELECT *,
+           greatest(CASE WHEN sibling_mad > 0 THEN 1.4826 * sibling_mad
+                         ELSE 1.2533 * avg(abs(value - sibling_median)) OVER w END,
+                    step) AS sibling_scale
+    FROM siblings
+    WINDOW w AS (PARTITION BY indicator_id, parent_code, level, period)
+),
 scored AS (
     SELECT s.*,
            CASE WHEN s.yoy_value IS NOT NULL AND s.yoy_value <> 0
                 THEN s.worse_sign * (s.value - s.yoy_value) / abs(s.yoy_value) END AS worse_yoy,
-           CASE WHEN s.n_siblings >= 5 AND s.sibling_mad > 0
-                THEN s.worse_sign * (s.value - s.sibling_median) / (1.4826 * s.sibling_mad)
+           CASE WHEN s.n_siblings >= 5
+                THEN s.worse_sign * (s.value - s.sibling_median) / s.sibling_scale
            END AS z,
            coalesce(p.value, 0) AS people
-    FROM siblings s
+    FROM spread s
     LEFT JOIN ind.indicator_value p
       ON p.indicator_id = 'registered_population' AND p.area_code = s.area_code
      AND p.period = s.period

@@ -229,8 +229,11 @@ def test_alerts_say_whose_they_are_and_filter_by_street(tracked: TrackedPage, se
         row = rows.nth(i)
         assert row.locator(".alert-department").inner_text() in departments
     assert "上月" in page.locator(".alert-prev").first.inner_text()
-    # A community's alert names its street: "石桥社区 · 石桥街道".
-    communities = [a for a in rows.locator(".alert-area").all_inner_texts() if "社区" in a]
+    # A community's alert names its street: "石桥社区 · 石桥街道" (a street's problem shared
+    # by its communities reads "潮鸣街道 及其 6 个社区").
+    communities = [
+        a for a in rows.locator(".alert-area").all_inner_texts() if "社区" in a and "及其" not in a
+    ]
     assert communities and all(" · " in a and a.endswith("街道") for a in communities)
     street_filter = page.locator("#alerts .alert-filter").first
     street_filter.click()
@@ -242,12 +245,19 @@ def test_alerts_say_whose_they_are_and_filter_by_street(tracked: TrackedPage, se
         "[...document.querySelectorAll('.alert-area')].every(a => a.textContent.includes(s))",
         arg=chosen,
     )
+    # One row per problem: a community's alert joins its street's of the same indicator.
     expected = wh.execute(
         """
-        SELECT count(*) FROM ind.alert al JOIN ind.area a ON a.code = al.area_code
-        LEFT JOIN ind.area p ON p.code = a.parent_code
-        WHERE al.period = ? AND ((a.level = 'street' AND a.name_zh = ?)
-                                 OR (a.level <> 'street' AND p.name_zh = ?))
+        WITH al AS (
+            SELECT al.indicator_id, al.area_code, a.level, a.parent_code
+            FROM ind.alert al JOIN ind.area a ON a.code = al.area_code
+            LEFT JOIN ind.area p ON p.code = a.parent_code
+            WHERE al.period = ? AND ((a.level = 'street' AND a.name_zh = ?)
+                                     OR (a.level <> 'street' AND p.name_zh = ?))
+        )
+        SELECT count(*) FROM al c WHERE NOT EXISTS (
+            SELECT 1 FROM al s WHERE s.area_code = c.parent_code
+              AND s.indicator_id = c.indicator_id)
         """,
         [latest(wh), chosen, chosen],
     ).fetchone()[0]

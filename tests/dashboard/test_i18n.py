@@ -35,6 +35,9 @@ DYNAMIC = {
     "points": ("hotline", "elevators", "parking", "kitchens"),
     "map.mode": ("status", "value"),
     "alerts.filter": ("street", "domain", "department"),
+    "alerts.members": tuple(
+        f"{level}{n}" for level in ("district", "street", "community", "park") for n in ("", ".one")
+    ),
     "wall.legend": ("red", "amber", "green"),
     "park.section": ("吃", "住", "行", "游", "娱", "购"),
     "park.scene": ("tourism", "medical", "parking", "kitchens", "elevators"),

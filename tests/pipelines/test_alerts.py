@@ -141,6 +141,22 @@ def test_standing_out_among_siblings_alerts_with_a_robust_z_score(scratch, tmp_p
     assert alerts[worst][3] == ["worst in its street, 10.1 MADs from the median"]
 
 
+def test_one_area_far_from_identical_siblings_scores_highest_not_blank(scratch, tmp_path):
+    """Five communities share one value (their MAD is 0) and one has fallen far below
+    them: the robust z must not divide by zero and say nothing exactly then."""
+    con, communities = scratch
+    values = [97, 97, 97, 97, 97, 20]
+    _rows(con, [(c, "2019-12", v, 100) for c, v in zip(communities, values, strict=False)])
+    _materialise(con, tmp_path)
+    alerts = _alerts(con)
+    worst = communities[5]
+    assert list(alerts) == [worst]
+    # Mean absolute deviation from the median 97: 77 / 6; × 1.2533 = 16.08; 77 / 16.08.
+    assert alerts[worst][2] == ["街道内最差, 偏离中位数4.8倍MAD"]
+    z = con.execute("SELECT sibling_mads FROM ind.alert WHERE area_code = ?", [worst]).fetchone()[0]
+    assert z == pytest.approx(77 / (1.2533 * 77 / 6), rel=1e-3)
+
+
 def test_priority_weighs_severity_duration_and_people(scratch, tmp_path):
     con, (c1, c2, c3, *_rest) = scratch
     _rows(con, [

@@ -96,7 +96,7 @@ def tables(draw) -> dict[str, Cell]:
     return cells
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tables(), st.data())
 def test_the_ranges_are_what_a_linear_programme_finds(cells, data):
     # Some published cells hidden as complements too, as an audit would leave them.
@@ -124,7 +124,7 @@ def _kitchens() -> dict[str, Cell]:
     return cells
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @example(_kitchens())
 @given(tables())
 def test_after_the_audit_no_hidden_count_is_narrower_than_k(cells):
