@@ -106,6 +106,12 @@ def area_page(
             counts,
             attention.status_counts(area["code"], before) if before in insights.periods() else None,
             lang,
+            (
+                attention.problem_count(area["code"], period),
+                attention.problem_count(area["code"], before)
+                if before in insights.periods()
+                else None,
+            ),
         ),
     ]
     body = [

@@ -57,9 +57,31 @@ def period_badge(period: str, now_utc, lang: str) -> html.Span:
     )
 
 
-def status_counts_box(now: dict[str, int], before: dict[str, int] | None, lang: str) -> html.A:
-    """红 and 黄 of this month with their change on last month; a link to the list."""
+def status_counts_box(
+    now: dict[str, int],
+    before: dict[str, int] | None,
+    lang: str,
+    problems: tuple[int, int | None] | None = None,
+) -> html.A:
+    """The problems to act on (alerts, one per problem: ``problems``, this month's and last
+    month's), then 红 and 黄 of this month's values, each with its change on last month; a
+    link to the list. The first counts things to do, the others values, and they say so."""
     items = []
+    if problems is not None:
+        count, earlier = problems
+        change = fmt.count_change(count, earlier)
+        items.append(
+            html.Span(
+                [
+                    html.Span(t("header.problems", lang), className="label"),
+                    html.B(str(count)),
+                    html.Span(change, className="delta") if change else None,
+                ],
+                className="head-count problems",
+                id=ids.head_count("problems"),
+                title=t("header.problems.title", lang),
+            )
+        )
     for status in ("red", "amber"):
         change = fmt.count_change(now[status], before[status] if before else None)
         items.append(

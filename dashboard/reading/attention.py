@@ -128,6 +128,13 @@ def alerts(
     )
 
 
+def problem_count(code: str, period: str) -> int:
+    """How many problems need acting on in ``code`` and below in ``period``: alerts, one
+    per problem (``alerts``), not coloured values."""
+    rows = alerts(code, period, limit=1)
+    return int(rows["total"].iloc[0]) if not rows.empty else 0
+
+
 def alert_choices(code: str, period: str) -> dict[str, list[dict]]:
     """What the alert filters offer for ``code``'s alerts in ``period``: the streets,
     domains and departments they fall in, each as ``value`` with names in both languages."""

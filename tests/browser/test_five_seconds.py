@@ -358,6 +358,28 @@ def test_the_header_counts_red_and_amber_with_their_change_on_last_month(
             else (f"↓{earlier - now}" if now < earlier else "±0")
         )
         assert text[1:] == [str(now), arrow]
+    # First, the problems to act on: alerts, an area's and those under it with the same
+    # indicator counted once, with their change on last month.
+
+    def problems(month: str) -> int:
+        return wh.execute(
+            """
+            SELECT count(*) FROM ind.alert c JOIN ind.area a ON a.code = c.area_code
+            WHERE c.period = $month AND NOT EXISTS (
+                SELECT 1 FROM ind.alert p WHERE p.area_code = a.parent_code
+                  AND p.indicator_id = c.indicator_id AND p.period = c.period)
+            """,
+            {"month": month},
+        ).fetchone()[0]
+
+    now, earlier = problems(period), problems(before)
+    arrow = (
+        f"↑{now - earlier}" if now > earlier else (f"↓{earlier - now}" if now < earlier else "±0")
+    )
+    lead = page.locator("#head-count-problems")
+    assert lead.inner_text().split() == ["需处置", str(now), arrow]
+    assert now < count("amber", period) and "不是着色指标值的个数" in lead.get_attribute("title")
+    assert page.locator(".head-count").first.get_attribute("id") == "head-count-problems"
     page.click("#head-count-red")
     page.wait_for_function("() => window.location.hash === '#alerts'")
     # Two kinds of freshness: when it was loaded, and how old the latest period is.
