@@ -118,13 +118,7 @@ def alerts(
                  al.area_code
         LIMIT $limit
         """,
-        {
-            "code": code,
-            "period": period,
-            "limit": limit,
-            "visible": visible_codes(),
-            **chosen,
-        },  # fmt: skip
+        {"code": code, "period": period, "limit": limit, "visible": visible_codes(), **chosen},
     )
 
 
