@@ -81,9 +81,9 @@ def members_list(row: dict, lang: str) -> html.Details | None:
                         dcc.Link(
                             [
                                 html.Span(className=f"status-dot {m['status']}"),
-                                html.Span(m[f"area_{lang}"], className="alert-area"),
+                                html.Span(m[f"area_{lang}"], className="member-area"),
                                 html.B(fmt.with_unit(m["value"], decimals, unit, lang)),
-                                html.Span(reasons_text(m, lang), className="alert-reasons"),
+                                html.Span(reasons_text(m, lang), className="member-reasons"),
                             ],
                             href=area_href(m["level"], m["area_code"], lang, row["indicator_id"]),
                         )
