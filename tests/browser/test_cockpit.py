@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.helpers.browser import ARTIFACTS, TrackedPage
@@ -21,7 +23,10 @@ def test_district_map_shows_the_eight_streets(server, tracked: TrackedPage, area
     assert page.inner_text(".area-name") == "下城区"
     assert map_locations(page) == children(areas, "330103000000", "street")
     assert len(map_locations(page)) == 8
-    population = page.locator(".kpi-card", has_text="户籍人口")
+    unfold(page, "社会")
+    population = page.locator(".kpi-card").filter(
+        has=page.locator(".kpi-name", has_text=re.compile(r"^户籍人口$"))
+    )
     assert population.locator(".kpi-value").inner_text() == "42.36"
     assert population.locator(".kpi-unit").inner_text() == "万人"
     assert "示意边界" in page.inner_text("#synthetic-note")

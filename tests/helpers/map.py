@@ -24,10 +24,12 @@ def wait_for_map(page, area_name: str | None = None) -> None:
 
 
 def unfold(page, domain: str | None = None) -> None:
-    """Open the folded domain sections, all or the one named, as an official clicks them."""
+    """Open the folded domain sections, all or the one named, as an official clicks them
+    (the domain of the indicator on the map is open already)."""
     closed = "details.domain:not([open]) > summary"
     if domain is not None:
-        page.locator(closed, has_text=domain).click()
+        if page.locator(closed, has_text=domain).count():
+            page.locator(closed, has_text=domain).click()
         return
     while page.locator(closed).count():
         page.locator(closed).first.click()

@@ -285,7 +285,7 @@ def test_green_and_amber_may_share_a_bound_and_a_cte_is_not_a_table(tmp_path):
 
 
 def test_the_headline_bounds_are_the_highest_levels(wh):
-    # Lift maintenance has wider bands for communities (94/85) than above (98/95): the
+    # Lift maintenance has wider bands for communities (90/80) than above (98/95): the
     # dictionary and the cards' headline show the district's.
     bounds = wh.execute(
         "SELECT threshold_green, threshold_amber FROM ind.indicator "
