@@ -16,7 +16,7 @@ from dashboard.components.header import freshness_badge, header, period_badge, s
 from dashboard.components.panels import PanelView, cached_panels
 from dashboard.drawing import fmt, point_layers
 from dashboard.i18n import pick_lang, t
-from dashboard.reading import attention, data, insights, warehouse
+from dashboard.reading import attention, data, insights, problems, warehouse
 from dashboard.urls import HOME, area_href, brief_href, export_href, link_code, with_lang
 
 
@@ -107,8 +107,8 @@ def area_page(
             attention.status_counts(area["code"], before) if before in insights.periods() else None,
             lang,
             (
-                attention.problem_count(area["code"], period),
-                attention.problem_count(area["code"], before)
+                problems.problem_count(area["code"], period),
+                problems.problem_count(area["code"], before)
                 if before in insights.periods()
                 else None,
             ),

@@ -29,7 +29,7 @@ from dashboard.components.map_panel import geometry_url, map_panel
 from dashboard.components.scorecard import scorecard_panel
 from dashboard.drawing import charts, figures, fmt, point_layers
 from dashboard.i18n import name, t
-from dashboard.reading import attention, data, insights, tasks, warehouse
+from dashboard.reading import attention, data, insights, problems, tasks, warehouse
 from dashboard.urls import area_href, export_href, link_code
 
 # Where a cached page holds the dispatch forms' CSRF token: letters and dashes, which JSON
@@ -227,7 +227,7 @@ def area_panels(view: PanelView) -> list:
                     filenames,
                 )
             )
-    alerts = attention.alerts(area["code"], period, limit=10)
+    alerts = problems.alerts(area["code"], period, limit=10)
     main.append(
         alerts_panel(
             alerts,
@@ -236,7 +236,7 @@ def area_panels(view: PanelView) -> list:
             period,
             export_link("alerts", lang, area=area["code"], period=period),
             alert_dispatch(period, lang, CSRF_SLOT),
-            attention.alert_choices(area["code"], period),
+            problems.alert_choices(area["code"], period),
         )
     )
     if area["level"] == "district":

@@ -14,7 +14,7 @@ from dashboard.components.cards import count_tiles, figure_tile
 from dashboard.components.map_panel import geometry_url
 from dashboard.drawing import figures, fmt
 from dashboard.i18n import name, t
-from dashboard.reading import attention, brand, data, insights, tasks
+from dashboard.reading import attention, brand, data, insights, problems, tasks
 
 _SEVERITY = {"red": 0, "amber": 1, "green": 2}
 DARK_MAP_STYLE = {
@@ -127,7 +127,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
     # would stay at plotly's pixel sizes, tiny on a 4K wall.
     figure["data"][figures.VALUE_TRACE]["showscale"] = False
     figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
-    alerts = attention.alerts(area["code"], period, limit=7)
+    alerts = problems.alerts(area["code"], period, limit=7)
     totals = attention.alert_totals(attention.status_counts(area["code"], period), alerts)
     before = fmt.shift_month(period, -1)
     earlier = (

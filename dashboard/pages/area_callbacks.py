@@ -26,7 +26,7 @@ from dashboard.components.alerts import alert_body
 from dashboard.components.panels import alert_dispatch
 from dashboard.drawing import figures, point_layers
 from dashboard.pages import area_answers as answers
-from dashboard.reading import attention, data, insights
+from dashboard.reading import data, insights, problems
 from dashboard.urls import area_href, link_code
 
 _URL = (State(ids.NAV, "pathname"), State(ids.NAV, "search"))
@@ -132,10 +132,10 @@ def filter_alerts(values, filter_ids, pathname, search):
     filters = {}
     for value, fid in zip(values, filter_ids, strict=True):
         kind = fid.get("kind") if isinstance(fid, dict) else None
-        if kind not in attention.ALERT_FILTERS:
+        if kind not in problems.ALERT_FILTERS:
             raise BadRequest("unknown filter")
         filters[kind] = views.filter_value(kind, value)
-    rows = attention.alerts(view.area["code"], view.period, limit=10, filters=filters)
+    rows = problems.alerts(view.area["code"], view.period, limit=10, filters=filters)
     return alert_body(rows, view.lang, view.period, alert_dispatch(view.period, view.lang))
 
 

@@ -7,7 +7,7 @@ from dashboard import urls
 from dashboard.components.brief import brief
 from dashboard.components.cockpit import no_data, not_found
 from dashboard.i18n import pick_lang, t
-from dashboard.reading import attention, data, insights, warehouse
+from dashboard.reading import attention, data, insights, problems, warehouse
 from dashboard.urls import area_href, link_code
 
 
@@ -26,7 +26,7 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
             href=area_href(area["level"], link_code(area), lang, None, shown),
             className="tool-link",
         )
-        alerts = attention.alerts(area["code"], period, limit=8)
+        alerts = problems.alerts(area["code"], period, limit=8)
         return brief(
             area,
             period,

@@ -20,7 +20,7 @@ from dashboard.access import auth
 from dashboard.components.alerts import reasons_text
 from dashboard.drawing import fmt
 from dashboard.i18n import pick_lang, t
-from dashboard.reading import attention, data, insights, metadata, warehouse
+from dashboard.reading import attention, data, insights, metadata, problems, warehouse
 
 Table = Callable[[flask.Request, str], tuple[pd.DataFrame, str]]
 
@@ -129,7 +129,7 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area, period = _area(request.args.get("area", "")), _period(request)
     # One line per area; the problem it belongs to in ``group`` (the area the problem's
     # row leads with on the page).
-    rows = attention.alerts(area["code"], period, limit=10_000, grouped=False)
+    rows = problems.alerts(area["code"], period, limit=10_000, grouped=False)
     rows = _rounded(rows, ["value", "prev_value", "target"], rows["decimals"])
     rows["status_name"] = _status(rows, lang)
     rows["street"] = rows[f"street_{lang}"]
