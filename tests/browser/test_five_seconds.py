@@ -60,6 +60,17 @@ def shown_colour(page, lon: float, lat: float) -> tuple[int, int, int]:
         "() => { const g = document.querySelector('#area-map .js-plotly-plot');"
         " g.layout.meta.labels = null; }"
     )
+    # Once the map has settled: a fit to the box (map_fit.js) may still be moving it.
+    page.wait_for_function(
+        f"() => {{ const g = document.querySelector('{GRAPH}'); return g.__fittedSize"
+        " && !g._fullLayout.map._subplot.map.isMoving(); }"
+    )
+    page.evaluate(
+        f"""() => new Promise(done => {{
+            const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
+            if (map.loaded() && !map.isMoving()) {{ done(); }} else {{ map.once('idle', done); }}
+        }})"""
+    )
     x, y = screen_point(page, lon, lat)
     shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
     return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((1, 1))
