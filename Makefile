@@ -56,7 +56,7 @@ test: install browser-deps
 
 ## The edit loop: all but the browser, Spark and the soak tests (under two minutes).
 test-fast: install
-	$(PYTEST) -m "not browser and not spark and not soak and not flows"
+	$(PYTEST) -m "not browser and not spark and not soak and not flows and not slow"
 
 ## Rewrite tests/snapshots/values.txt from a fresh demo, after an intended change to a
 ## figure; review the diff and commit it. The tests only ever compare against it.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 
 from pipelines.layers.kept import EVERY_REFRESH
 from pipelines.layers.spec import discover
@@ -52,6 +53,7 @@ def _published(settings) -> list[tuple]:
         con.close()
 
 
+@pytest.mark.slow
 def test_only_the_changed_source_s_layers_are_computed_and_the_result_is_the_full_one(
     tmp_path: Path, demo_extracts: Path
 ) -> None:

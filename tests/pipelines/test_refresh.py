@@ -185,6 +185,7 @@ def test_publish_swaps_a_pointer_and_leaves_no_half_written_file(tmp_path, drop_
     assert not [p for p in versions if p.suffix != ".duckdb"]
 
 
+@pytest.mark.slow
 def test_a_broken_file_fails_its_source_alone(tmp_path, drop_demo):
     settings = make_settings(tmp_path)
     drop_demo(settings)

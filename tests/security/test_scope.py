@@ -99,8 +99,16 @@ def page_paths(tree: dict) -> list[str]:
     return paths
 
 
-@pytest.mark.parametrize("route", ("router", "first render"))
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("persona", "route"),
+    [
+        # The district's router pass renders every area's page: `make test`, not the loop.
+        pytest.param(persona, route, marks=[pytest.mark.slow] if persona == "district"
+                     and route == "router" else [], id=f"{persona}-{route}")
+        for route in ("router", "first render")
+        for persona in PERSONAS
+    ],
+)  # fmt: skip
 def test_no_page_shows_an_area_outside_the_scope(persona, route, clients, tree, people):
     """Each page as the router renders it on a click, and as the shell of a first load
     renders the page its Referer names (which anyone can forge)."""
