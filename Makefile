@@ -54,7 +54,7 @@ test: install browser-deps
 	$(BIN)/cockpit layers check
 	$(PYTEST)
 
-## The edit loop: all but the browser, Spark and the soak tests (under two minutes).
+## The edit loop: all but the browser, Spark, soak, flows and slow tests (about two minutes).
 test-fast: install
 	$(PYTEST) -m "not browser and not spark and not soak and not flows and not slow"
 
