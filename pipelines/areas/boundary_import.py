@@ -23,14 +23,14 @@ from shapely.geometry import mapping
 from cockpit.settings import Settings
 from pipelines.areas.boundary_report import (
     ImportReport,
+    InForce,
     check_boundaries,
-    served_shapes,
-    staged_real_boundaries,
+    shapes_in_force,
 )
 from pipelines.areas.crs_check import wrong_crs
 from pipelines.areas.matching import match_areas
 from pipelines.areas.tree import load_area_tree
-from pipelines.ingest.geo import CHINESE_SYSTEMS, from_chinese
+from pipelines.ingest.geo import CHINESE_SYSTEMS, from_chinese, polygonal_part
 
 
 class ImportRefused(ValueError):
@@ -126,19 +126,18 @@ def _polygonal(geometry, label: str, report: ImportReport):
         reason = shapely.is_valid_reason(geometry)
         geometry = shapely.make_valid(geometry)
         report.repaired.append(f"{label}: {reason}")
-    if geometry.geom_type == "GeometryCollection":
-        parts = [g for g in geometry.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
-        geometry = shapely.union_all(parts) if parts else None
-    if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+    geometry = polygonal_part(geometry)
+    if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
         report.errors.append(f"{label}: not a polygon")
         return None
     return geometry
 
 
 def prepare(
-    settings: Settings, path: Path, options: ImportOptions
+    settings: Settings, path: Path, options: ImportOptions, in_force: InForce | None = None
 ) -> tuple[dict[str, object], ImportReport]:
-    """The file's boundaries by area code (WGS84), and the report. Raises ImportRefused."""
+    """The file's boundaries by area code (WGS84), and the report, checked against the
+    boundaries ``in_force`` (read here unless given). Raises ImportRefused."""
     level = options.level
     report = ImportReport(path, level)
     try:
@@ -171,12 +170,13 @@ def prepare(
                 f"{names[code]} ({code}): {len(parts)} features joined into one area"
             )
         merged[code] = shapely.union_all(parts)
-    check_boundaries(settings, tree, level, merged, report)
+    in_force = in_force or shapes_in_force(settings)
+    check_boundaries(tree, level, merged, report, in_force)
     system = (options.crs or "").strip().lower().replace("-", "")
-    real = {**served_shapes(settings, real_only=True), **staged_real_boundaries(settings.inbox)}
     misplaced = wrong_crs(
-        settings, tree, level, merged, system if system in CHINESE_SYSTEMS else "wgs84", real
-    )
+        settings, tree, level, merged, system if system in CHINESE_SYSTEMS else "wgs84",
+        in_force.real,
+    )  # fmt: skip
     if misplaced:
         report.errors.insert(0, misplaced)
     if report.unmatched and not options.skip_unmatched:
@@ -190,15 +190,18 @@ def prepare(
 
 
 def outlines_from_children(
-    settings: Settings, level: str, shapes: dict[str, object], report: ImportReport
+    settings: Settings,
+    level: str,
+    shapes: dict[str, object],
+    report: ImportReport,
+    in_force: InForce,
 ) -> dict[str, object]:
     """Parents that have no real boundary and whose every child of ``level`` is in
     ``shapes``: their outline is their children's union (and so on up the tree while a
     parent's children all have one). Listed in the report's notes."""
     tree = load_area_tree(settings)
     names = dict(zip(tree["code"], tree["name_zh"], strict=True))
-    real = set(served_shapes(settings, real_only=True))
-    real |= set(staged_real_boundaries(settings.inbox))
+    real = set(in_force.real)
     nested = tree[tree["level"] != "park"]
     children = {p: rows["code"].tolist() for p, rows in nested.groupby("parent_code")}
     parents = {c: p for c, p in zip(tree["code"], tree["parent_code"], strict=True)}
@@ -247,12 +250,18 @@ def stage(
         }
         for code, geom in sorted({**shapes, **(derived or {})}.items())
     ]
+    payload = {"type": "FeatureCollection", "source": path.name, "features": features}
+    return write_staged(settings, f"{level}-{path.stem}", payload)
+
+
+def write_staged(settings: Settings, name: str, collection: dict) -> Path:
+    """A FeatureCollection into the boundaries inbox as ``<time>-<name>.geojson``, appearing
+    whole (written aside, then renamed)."""
     folder = settings.inbox / "boundaries"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
-    target = folder / f"{stamp}-{level}-{path.stem}.geojson"
+    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
+    target = folder / f"{stamp}-{name}.geojson"
     tmp = folder / f".{target.name}.part"
-    payload = {"type": "FeatureCollection", "source": path.name, "features": features}
-    tmp.write_bytes(orjson.dumps(payload))
+    tmp.write_bytes(orjson.dumps(collection))
     os.replace(tmp, target)
     return target

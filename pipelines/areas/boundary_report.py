@@ -66,21 +66,44 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def served_shapes(settings: Settings, real_only: bool = False) -> dict[str, object]:
-    """The boundaries served now (``real_only``: those not synthetic), by area code (none
-    before the first refresh)."""
+@dataclass(frozen=True)
+class InForce:
+    """The boundaries an import or the demo works against, read once: every boundary
+    served, the real ones (served, or imported with ``--no-refresh`` and waiting in the
+    inbox), and the areas whose boundary in force is synthetic (served, or the demo's
+    waiting in the inbox)."""
+
+    served: dict[str, BaseGeometry]
+    real: dict[str, BaseGeometry]
+    synthetic: set[str]
+
+
+def shapes_in_force(settings: Settings) -> InForce:
+    served: dict[str, BaseGeometry] = {}
+    synthetic: set[str] = set()
     current = warehouse.current_version(settings)
-    if current is None:
-        return {}
-    con = duckdb.connect(str(current), read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT code, geometry FROM ind.area_shape WHERE NOT (? AND coalesce(synthetic, true))",
-            [real_only],
-        ).fetchall()
-    finally:
-        con.close()
-    return {code: shapely.from_geojson(text) for code, text in rows}
+    if current is not None:
+        con = duckdb.connect(str(current), read_only=True)
+        try:
+            rows = con.execute(
+                "SELECT code, geometry, coalesce(synthetic, true) FROM ind.area_shape"
+            ).fetchall()
+        finally:
+            con.close()
+        for code, text, fake in rows:
+            served[code] = shapely.from_geojson(text)
+            if fake:
+                synthetic.add(code)
+    real = {code: geom for code, geom in served.items() if code not in synthetic}
+    for feature in _staged_features(settings.inbox):
+        props = feature.get("properties") or {}
+        if not props.get("code"):
+            continue
+        if props.get("synthetic") is True:
+            synthetic.add(str(props["code"]))
+        else:
+            real[str(props["code"])] = shape(feature["geometry"])
+    return InForce(served, real, synthetic)
 
 
 def _staged_features(inbox: Path) -> list[dict]:
@@ -94,32 +117,12 @@ def _staged_features(inbox: Path) -> list[dict]:
     return out
 
 
-def staged_real_boundaries(inbox: Path) -> dict[str, BaseGeometry]:
-    """The real boundaries waiting in the inbox (imported with ``--no-refresh``), by code:
-    every feature of a boundary file not marked synthetic."""
-    found: dict[str, BaseGeometry] = {}
-    for feature in _staged_features(inbox):
-        props = feature.get("properties") or {}
-        if props.get("synthetic") is not True and props.get("code"):
-            found[str(props["code"])] = shape(feature["geometry"])
-    return found
-
-
-def staged_synthetic_codes(inbox: Path) -> set[str]:
-    """The areas a synthetic boundary waiting in the inbox (the demo's) is for."""
-    return {
-        str((f.get("properties") or {}).get("code"))
-        for f in _staged_features(inbox)
-        if (f.get("properties") or {}).get("synthetic") is True
-    }
-
-
 def check_boundaries(
-    settings: Settings,
     tree: pd.DataFrame,
     level: str,
     shapes: dict[str, object],
     report: ImportReport,
+    in_force: InForce,
 ) -> None:
     """Fill the report's geometric sections for the new ``shapes`` of ``level``."""
     if not shapes:
@@ -133,11 +136,8 @@ def check_boundaries(
     for code, parent, lv in zip(tree["code"], tree["parent_code"], tree["level"], strict=True):
         if lv == level:
             family.setdefault(parent, []).append(code)
-    served = served_shapes(settings)
-    real = set(served_shapes(settings, real_only=True)) | set(
-        staged_real_boundaries(settings.inbox)
-    )
-    everything = {**served, **shapes}
+    real = in_force.real
+    everything = {**in_force.served, **shapes}
     crs = local_crs(shapes.values())
 
     def metres(geoms: list) -> np.ndarray:

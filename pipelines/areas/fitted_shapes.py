@@ -30,7 +30,7 @@ from pipelines.areas.synthetic_shapes import (
     _relaxed_cells,
     synthetic_boundaries,
 )
-from pipelines.ingest.geo import local_crs, reproject
+from pipelines.ingest.geo import local_crs, polygonal_part, reproject
 
 # Below this, what a real parent leaves for its children without a shape is a sliver,
 # not room for an area (m²).
@@ -40,19 +40,13 @@ _ROOM_M2 = 2_000.0
 def _wgs84(geom: BaseGeometry, crs: str) -> BaseGeometry:
     """A local shape back in WGS84, to 1e-9°; valid (differences and hulls of real
     shapes can leave self-touching rings)."""
-    moved = _polygons(shapely.make_valid(reproject(shapely.make_valid(geom), crs, "EPSG:4326")))
+    moved = polygonal_part(
+        shapely.make_valid(reproject(shapely.make_valid(geom), crs, "EPSG:4326"))
+    )
     try:
-        return _polygons(shapely.set_precision(moved, 1e-9))
+        return polygonal_part(shapely.set_precision(moved, 1e-9))
     except shapely.errors.GEOSException:
         return moved
-
-
-def _polygons(geom: BaseGeometry) -> BaseGeometry:
-    """Only the polygonal parts (a repair can leave lines and points beside them)."""
-    if geom.geom_type == "GeometryCollection":
-        parts = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
-        return shapely.union_all(parts) if parts else shapely.Polygon()
-    return geom
 
 
 def fitted_boundaries(areas: pd.DataFrame, real: dict[str, BaseGeometry]) -> dict:

@@ -11,7 +11,7 @@ import pandas as pd
 from shapely.geometry import mapping, shape
 
 from cockpit.settings import Settings
-from pipelines.areas.boundary_report import served_shapes, staged_real_boundaries
+from pipelines.areas.boundary_report import shapes_in_force
 from pipelines.areas.fitted_shapes import fitted_boundaries
 from pipelines.areas.inside import kept_inside
 from pipelines.areas.tree import load_area_tree
@@ -106,7 +106,7 @@ def write_demo(settings: Settings) -> list[Path]:
         paths[source] = folder / name
     # Real boundaries (served, or imported and waiting) are never replaced: the demo's are
     # drawn around them, and its facilities placed in the shapes in force.
-    real = {**served_shapes(settings, real_only=True), **staged_real_boundaries(settings.inbox)}
+    real = shapes_in_force(settings).real
     boundaries = fitted_boundaries(areas, real)
     in_force = _with_real(boundaries, real, areas)
     points = community_points(in_force)

@@ -24,6 +24,15 @@ def reproject(geometry, source: str, target: str):
     return shapely.transform(geometry, move)
 
 
+def polygonal_part(geometry):
+    """Only the polygons of a geometry: a repair (``make_valid``) or a difference can leave
+    lines and points beside them in a collection. An empty polygon if there is none."""
+    if geometry.geom_type == "GeometryCollection":
+        parts = [g for g in geometry.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        return shapely.union_all(parts) if parts else shapely.Polygon()
+    return geometry
+
+
 def areas_km2(geometries: list) -> list[float]:
     """True areas (km²) of WGS84 geometries, in one equal-area projection centred on the
     whole set: at the scale of a city the error is far below the precision shown."""

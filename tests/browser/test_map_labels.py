@@ -3,6 +3,9 @@ shrinks, then is left out (its hover still names it); no two names drawn overlap
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from dashboard.urls import area_href
@@ -25,18 +28,26 @@ def _overlapping(drawn: list[dict]) -> list[tuple[str, str]]:
     return out
 
 
-def test_no_two_names_overlap_on_any_street_map(browser, signed_in_state, server, wh):
-    streets = wh.execute(
-        "SELECT code, name_zh FROM ind.area WHERE level = 'street' ORDER BY code"
-    ).fetchall()
+@contextmanager
+def laptop_page(browser, signed_in_state) -> Iterator[TrackedPage]:
+    """A signed-in page of a laptop's size, closed afterwards."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 800}, locale="zh-CN", storage_state=signed_in_state
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    tracked = TrackedPage(page)
-    left_out = 0
     try:
+        yield TrackedPage(page)
+    finally:
+        context.close()
+
+
+def test_no_two_names_overlap_on_any_street_map(browser, signed_in_state, server, wh):
+    streets = wh.execute(
+        "SELECT code, name_zh FROM ind.area WHERE level = 'street' ORDER BY code"
+    ).fetchall()
+    with laptop_page(browser, signed_in_state) as tracked:
+        page = tracked.page
         for code, name in streets:
             page.goto(server + area_href("street", code, "zh"))
             wait_for_map(page, name)
@@ -50,10 +61,7 @@ def test_no_two_names_overlap_on_any_street_map(browser, signed_in_state, server
             assert total == communities
             # Most names stay; those left out are few.
             assert len(drawn) >= 0.7 * total, name
-            left_out += total - len(drawn)
         assert tracked.external_requests() == []
-    finally:
-        context.close()
 
 
 def test_hovering_an_area_outlines_all_its_pieces(browser, signed_in_state, server, wh):
@@ -62,12 +70,8 @@ def test_hovering_an_area_outlines_all_its_pieces(browser, signed_in_state, serv
     code, name = wh.execute(
         "SELECT code, name_zh FROM ind.area WHERE level = 'street' ORDER BY code LIMIT 1"
     ).fetchone()
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="zh-CN", storage_state=signed_in_state
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    try:
+    with laptop_page(browser, signed_in_state) as tracked:
+        page = tracked.page
         page.goto(server + area_href("street", code, "zh"))
         wait_for_map(page, name)
         labels_drawn(page)
@@ -79,9 +83,9 @@ def test_hovering_an_area_outlines_all_its_pieces(browser, signed_in_state, serv
             community,
         )
         page.wait_for_function(f"(c) => {graph}.data[2].locations[0] === c", arg=community)
+        assert page.evaluate(f"() => {graph}.data[2].locations") == [community]
         page.evaluate(f"() => {graph}.emit('plotly_unhover', {{}})")
         page.wait_for_function(
             f"(b) => JSON.stringify({graph}.data[2].locations) === JSON.stringify(b)", arg=before
         )
-    finally:
-        context.close()
+        assert page.evaluate(f"() => {graph}.data[2].locations") == before
