@@ -136,7 +136,12 @@ def labelled(k: int, published: bool = True) -> Callable[[Cell], Interval]:
 
 
 def _exposed(tree: _Tree, small: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
-    """The hidden cells an attacker narrows too far (``exposed``), as a mask."""
+    """The hidden cells an attacker narrows too far, as a mask:
+    - any hidden cell whose range, given the published counts and the ≥ 1 bound, is
+      narrower than k;
+    - a small count whose range, given the published counts and the labels, is narrower
+      than the labels alone allow (a street of "<5" over two communities of "<5" says by
+      itself that each is at most 3; the published counts must add nothing to that)."""
     base = tree.base
     lo, hi = tree.ranges(np.where(hidden, 1.0, base), np.where(hidden, INF, base))
     narrow = hidden & (hi - lo < k)
@@ -165,18 +170,6 @@ def _masks(tree: _Tree, cells: dict[str, Cell]) -> tuple[np.ndarray, np.ndarray]
     small = np.array([cells[c].hidden == SMALL for c in tree.codes], dtype=bool)
     hidden = np.array([cells[c].hidden is not None for c in tree.codes], dtype=bool)
     return small, hidden
-
-
-def exposed(cells: dict[str, Cell], k: int) -> list[str]:
-    """The hidden cells an attacker narrows too far:
-    - any hidden cell whose range, given the published counts and the ≥ 1 bound, is
-      narrower than k;
-    - a small count whose range, given the published counts and the labels, is narrower
-      than the labels alone allow (a street of "<5" over two communities of "<5" says by
-      itself that each is at most 3; the published counts must add nothing to that)."""
-    tree = _Tree(cells)
-    mask = _exposed(tree, *_masks(tree, cells), k)
-    return sorted(c for c, m in zip(tree.codes, mask, strict=True) if m)
 
 
 def known_zero_rates(cells: dict[str, Cell]) -> list[str]:
