@@ -108,7 +108,7 @@ class Task(Base):
     # The month whose value raised it, and its status then.
     period: Mapped[str] = mapped_column(String(7))
     severity: Mapped[str] = mapped_column(String(8))
-    origin: Mapped[str] = mapped_column(String(8))  # alert | manual
+    origin: Mapped[str] = mapped_column(String(8))  # alert | forecast | manual
     state: Mapped[str] = mapped_column(String(16), index=True)
     due: Mapped[dt.datetime] = mapped_column(DateTime)
     created: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -16,6 +16,12 @@ DEFAULT_SLA_DAYS = {"red": 7, "amber": 14}
 Month = tuple[str, str | None, float | None]  # (period, status, value)
 
 
+def severity_of(status: str | None) -> str:
+    """A task's severity from its alert: red when the area is red; amber otherwise, for
+    an amber area and for an early warning of one not yet red (预计转红)."""
+    return "red" if status == "red" else "amber"
+
+
 def due_date(created: dt.datetime, severity: str, sla_days: Mapping[str, int]) -> dt.datetime:
     return created + dt.timedelta(days=sla_days[severity])
 

@@ -17,10 +17,10 @@ from dashboard.urls import area_href
 
 def since_text(row: dict, lang: str, period: str) -> str:
     """Since when it has been red without a break ('red this month' when that is
-    ``period``); nothing for an alert that is not red."""
+    ``period``); for an early warning, that it is one; nothing for other alerts."""
     since = row["since"]
     if row["status"] != "red":
-        return ""
+        return "" if fmt.missing(row.get("forecast_months")) else t("alerts.forecast", lang)
     if isinstance(since, str) and since < period:
         return t("alerts.since", lang, period=fmt.period(since, lang))
     return t("alerts.new", lang)
@@ -103,7 +103,8 @@ def alert_item(row: dict, lang: str, period: str, dispatch: html.Form | None = N
         [
             dcc.Link(
                 href=area_href(row["level"], row["area_code"], lang, row["indicator_id"]),
-                className=f"alert-item status-{row['status']}",
+                className=f"alert-item status-{row['status']}"
+                + ("" if fmt.missing(row.get("forecast_months")) else " early-warning"),
                 children=[
                     html.Span(className=f"status-dot {row['status']}"),
                     html.Span(area_text(row, lang), className="alert-area"),

@@ -23,8 +23,21 @@ def _status_cell(status: object, lang: str) -> html.Td:
     )
 
 
-def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
-    """One compact table per domain."""
+def _trend_cell(trend: str | None, lang: str) -> html.Td:
+    if not trend:
+        return html.Td("", className="trend")
+    return html.Td(
+        html.Img(src=trend, className="brief-trend", alt=t("brief.trend", lang)),
+        className="trend",
+    )
+
+
+def kpi_table(
+    cards: pd.DataFrame, lang: str, trends: dict[str, str] | None = None
+) -> list[html.Div]:
+    """One compact table per domain, each indicator with its last year and, on the latest
+    month, its forecast (``trends``: indicator id → sparkline)."""
+    trends = trends or {}
     blocks = []
     for domain in DOMAIN_ORDER:
         rows = cards[cards["domain"] == domain]
@@ -54,6 +67,7 @@ def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
                             fmt.signed_change(yoy, unit, lang),
                             className=f"num change {fmt.change_tone(yoy, row['direction'])}",
                         ),
+                        _trend_cell(trends.get(row["indicator_id"]), lang),
                     ]
                 )
             )
@@ -71,6 +85,7 @@ def kpi_table(cards: pd.DataFrame, lang: str) -> list[html.Div]:
                                         html.Th(t("col.status", lang)),
                                         html.Th(t("card.vs_prev", lang)),
                                         html.Th(t("card.vs_yoy", lang)),
+                                        html.Th(t("brief.trend", lang)),
                                     ]
                                 )
                             ),
@@ -115,6 +130,7 @@ def brief(
     counts: dict[str, int],
     lang: str,
     back: html.A,
+    trends: dict[str, str] | None = None,
 ) -> html.Div:
     kind = area["level"]
     level = t(f"cockpit.{kind}", lang)
@@ -151,7 +167,7 @@ def brief(
             html.Section(
                 [
                     html.H2(t("brief.indicators", lang)),
-                    html.Div(kpi_table(cards, lang), className="brief-columns"),
+                    html.Div(kpi_table(cards, lang, trends), className="brief-columns"),
                 ],
                 className="brief-section",
             ),  # fmt: skip

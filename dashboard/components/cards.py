@@ -136,10 +136,13 @@ def count_tiles(
     )  # fmt: skip
 
 
-def figure_tile(row: dict, lang: str, kind: str, href: str | None = None) -> html.Div | dcc.Link:
+def figure_tile(
+    row: dict, lang: str, kind: str, href: str | None = None, trend: str | None = None
+) -> html.Div | dcc.Link:
     """One large figure: name, value and unit as officials count (42.36万人), its status
-    as the top border, and the change on last month. The wall's tiles (``kind``
-    "wall-tile") and the headline band's ("headline-tile") are these."""
+    as the top border, the change on last month, and ``trend`` (a sparkline with its
+    forecast) when given. The wall's tiles (``kind`` "wall-tile") and the headline
+    band's ("headline-tile") are these."""
     status = row["status"] if isinstance(row["status"], str) else "none"
     unit = row[f"unit_{lang}"]
     delta = fmt.change(row["value"], row["prev_value"], unit)
@@ -161,6 +164,8 @@ def figure_tile(row: dict, lang: str, kind: str, href: str | None = None) -> htm
             className=f"change {fmt.change_tone(delta, row['direction'])}",
         ),
     ]
+    if trend:
+        children.append(html.Img(src=trend, className=f"{kind}-trend", alt=t("brief.trend", lang)))
     classes = f"{kind} status-{status}"
     if href is None:
         return html.Div(children, className=classes)

@@ -54,6 +54,36 @@ def _target_text(row: dict, lang: str) -> str:
     )
 
 
+def _forecast_text(row: dict, lang: str) -> list:
+    """How well the indicator's forecasts did in their backtest, and whether they may warn:
+    MASE against the seasonal naive forecast's, and how often the 80% interval held."""
+    if fmt.missing(row.get("mase")):
+        return [html.Span(t("dict.forecast_none", lang), className="muted")]
+    verdict = "dict.forecast_used" if row["beats_naive"] else "dict.forecast_unused"
+    rule = ""
+    if not fmt.missing(row.get("forecast_within")):
+        rule = t(
+            "dict.forecast_rule", lang, n=int(row["forecast_within"]),
+            p=round(100 * row["forecast_probability"]),
+        )  # fmt: skip
+    return [
+        html.Span(
+            t(
+                "dict.forecast_text",
+                lang,
+                mase=f"{row['mase']:.2f}",
+                naive=f"{row['naive_mase']:.2f}",
+                coverage=round(100 * row["coverage80"]),
+                n=f"{int(row['backtested']):,}",
+            ),
+            className="forecast-accuracy",
+        ),  # fmt: skip
+        " ",
+        html.Span(t(verdict, lang), className=f"forecast-verdict {verdict.rsplit('_', 1)[1]}"),
+        *([" ", html.Span(rule, className="muted")] if rule else []),
+    ]
+
+
 def _lineage(row: dict, lang: str, sources: dict[str, dict], dept_name: str) -> html.Div:
     """Source → layer file → cockpits, each a link where there is somewhere to go."""
     feeds = []
@@ -109,6 +139,8 @@ def _entry(
         ("dict.target", _target_text(row, lang)),
         ("dict.thresholds", _bounds_text(row, lang)),
     ]  # fmt: skip
+    if row["direction"] != "neutral":
+        facts.append(("dict.forecast", _forecast_text(row, lang)))
     if not fmt.missing(row["suppress_below"]):
         facts.append(("dict.suppress", t("dict.suppress_text", lang, n=int(row["suppress_below"]))))
     return html.Article(

@@ -28,6 +28,7 @@ from dashboard.components.downloads import export_link
 from dashboard.components.map_panel import geometry_url, map_panel
 from dashboard.components.scorecard import scorecard_panel
 from dashboard.drawing import charts, figures, fmt, point_layers
+from dashboard.drawing.trend import trend_figure
 from dashboard.i18n import name, t
 from dashboard.reading import attention, data, insights, problems, tasks, warehouse
 from dashboard.urls import area_href, export_href, link_code
@@ -85,9 +86,10 @@ def analysis_figures(
 ) -> tuple[dict, dict]:
     """The children ranked by the map's ``values``, and this area's trend."""
     ranking = charts.ranking_figure(values, indicator, lang)
-    trend = charts.trend_figure(
-        insights.trend(area["code"], indicator["indicator_id"]), indicator, lang, period
-    )
+    trend = trend_figure(
+        insights.trend(area["code"], indicator["indicator_id"]), indicator, lang, period,
+        insights.forecast(area["code"], indicator["indicator_id"]),
+    )  # fmt: skip
     return ranking, trend
 
 

@@ -12,7 +12,7 @@ from dashboard.caching import answers
 from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.components.cards import count_tiles, figure_tile
 from dashboard.components.map_panel import geometry_url
-from dashboard.drawing import figures, fmt
+from dashboard.drawing import charts, figures, fmt
 from dashboard.i18n import name, t
 from dashboard.reading import attention, brand, data, insights, problems, tasks
 
@@ -134,6 +134,13 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
         attention.status_counts(area["code"], before) if before in insights.periods() else None
     )
     cards = data.card_values(area["code"], period)
+    # Each tile's last year, and on the latest month its forecast after it.
+    trends = charts.card_sparklines(
+        insights.history(area["code"], period),
+        dict(zip(cards["indicator_id"], cards["direction"], strict=True)),
+        fmt.months_back(period, 12),
+        insights.forecasts(area["code"]) if period == insights.periods()[0] else None,
+    )
     steps = [
         html.Span(className="wall-step" + (" current" if i == position else ""))
         for i in range(len(playlist))
@@ -239,7 +246,9 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                         html.H2(t("wall.indicators", lang)),
                         html.Div(
                             [
-                                figure_tile(r, lang, "wall-tile")
+                                figure_tile(
+                                    r, lang, "wall-tile", trend=trends.get(r["indicator_id"])
+                                )
                                 for r in worst_first(cards, 8).to_dict("records")
                             ],
                             className="wall-tiles",

@@ -11,22 +11,37 @@ from dashboard.drawing import fmt
 from dashboard.i18n import name, t
 
 STATUS_COLOURS = {"green": "#2e9d6a", "amber": "#e0a21e", "red": "#d64545"}
-_NO_STATUS = "#8aa2bd"
+NO_STATUS = "#8aa2bd"
 _TONE_COLOURS = {"good": "#2e9d6a", "bad": "#d64545", "flat": "#6f8196"}
+# Forecasts are drawn in one colour everywhere, dashed, over their interval's band.
+FORECAST_COLOUR = "#7a4fb5"
 
 
-def sparkline(values: list[float | None], tone: str, width: int = 120, height: int = 28) -> str:
+def sparkline(
+    values: list[float | None],
+    tone: str,
+    width: int = 120,
+    height: int = 28,
+    ahead: list[tuple[float, float, float]] | None = None,
+) -> str:
     """A 12-month line as an SVG data URI: light enough for fifty cards, and drawn without
-    a chart library. Missing months break the line; the last point is marked."""
+    a chart library. Missing months break the line; the last point is marked. ``ahead``
+    (forecast, low, high of the 80% interval, month by month) continues it dashed over
+    its band."""
+    ahead = ahead or []
     known = [v for v in values if v is not None]
     if len(known) < 2:
         return ""
-    lo, hi = min(known), max(known)
+    reach = known + [x for month in ahead for x in month]
+    lo, hi = min(reach), max(reach)
     span = (hi - lo) or 1.0
-    step = (width - 6) / max(len(values) - 1, 1)
+    step = (width - 6) / max(len(values) + len(ahead) - 1, 1)
 
-    def y(v: float) -> float:
-        return 3 + (height - 6) * (1 - (v - lo) / span)
+    def x(i: int) -> str:
+        return f"{3 + i * step:.1f}"
+
+    def y(v: float) -> str:
+        return f"{3 + (height - 6) * (1 - (v - lo) / span):.1f}"
 
     runs, run = [], []
     for i, v in enumerate(values):
@@ -35,7 +50,7 @@ def sparkline(values: list[float | None], tone: str, width: int = 120, height: i
                 runs.append(run)
             run = []
         else:
-            run.append(f"{3 + i * step:.1f},{y(v):.1f}")
+            run.append(f"{x(i)},{y(v)}")
     if run:
         runs.append(run)
     colour = _TONE_COLOURS.get(tone, _TONE_COLOURS["flat"])
@@ -45,15 +60,30 @@ def sparkline(values: list[float | None], tone: str, width: int = 120, height: i
         for r in runs
     )
     last = next((i, v) for i, v in reversed(list(enumerate(values))) if v is not None)
-    dot = f'<circle cx="{3 + last[0] * step:.1f}" cy="{y(last[1]):.1f}" r="2.6" fill="{colour}"/>'
+    dot = f'<circle cx="{x(last[0])}" cy="{y(last[1])}" r="2.6" fill="{colour}"/>'
+    future = ""
+    if ahead and last[0] == len(values) - 1:
+        n = len(values)
+        band = [f"{x(last[0])},{y(last[1])}"] + [f"{x(n + i)},{y(h)}" for i, (_, _, h) in
+                enumerate(ahead)] + [f"{x(n + i)},{y(lo_)}" for i, (_, lo_, _) in
+                reversed(list(enumerate(ahead)))]  # fmt: skip
+        mean = [f"{x(last[0])},{y(last[1])}"] + [
+            f"{x(n + i)},{y(m)}" for i, (m, _, _) in enumerate(ahead)
+        ]
+        future = (
+            f'<polygon class="forecast-band" points="{" ".join(band)}" fill="{FORECAST_COLOUR}" '
+            'fill-opacity="0.18"/>'
+            f'<polyline class="forecast" points="{" ".join(mean)}" fill="none" '
+            f'stroke="{FORECAST_COLOUR}" stroke-width="1.6" stroke-dasharray="3 2"/>'
+        )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">{lines}{dot}</svg>'
+        f'viewBox="0 0 {width} {height}">{future}{lines}{dot}</svg>'
     )
     return "data:image/svg+xml;charset=utf-8," + quote(svg)
 
 
-def _layout(**extra: object) -> dict:
+def layout(**extra: object) -> dict:
     return {
         "margin": {"l": 8, "r": 16, "t": 8, "b": 28},
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -65,9 +95,7 @@ def _layout(**extra: object) -> dict:
 
 
 def _status_colours(statuses: pd.Series) -> list[str]:
-    return [
-        STATUS_COLOURS.get(s, _NO_STATUS) if isinstance(s, str) else _NO_STATUS for s in statuses
-    ]
+    return [STATUS_COLOURS.get(s, NO_STATUS) if isinstance(s, str) else NO_STATUS for s in statuses]
 
 
 def ranking_figure(rows: pd.DataFrame, indicator: dict, lang: str) -> dict:
@@ -108,7 +136,7 @@ def ranking_figure(rows: pd.DataFrame, indicator: dict, lang: str) -> dict:
                 "showlegend": False,
             },
         ],
-        "layout": _layout(
+        "layout": layout(
             yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
             xaxis={
                 "showgrid": True,
@@ -124,88 +152,28 @@ def ranking_figure(rows: pd.DataFrame, indicator: dict, lang: str) -> dict:
     }
 
 
-def trend_figure(rows: pd.DataFrame, indicator: dict, lang: str, period: str | None) -> dict:
-    """One area's indicator month by month, its target, and the month on screen marked."""
-    unit = indicator[f"unit_{lang}"]
-    months = [fmt.period(p, lang) for p in rows["period"]]
-    values = [None if fmt.missing(v) else float(v) for v in rows["value"]]
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "x": months,
-            "y": values,
-            "name": name(indicator, lang),
-            "line": {"color": "#1f5fa8", "width": 2.5},
-            "marker": {
-                "size": 7,
-                "color": [
-                    STATUS_COLOURS.get(s, _NO_STATUS) if isinstance(s, str) else _NO_STATUS
-                    for s in rows["status"]
-                ],
-            },
-            "hovertemplate": f"%{{x}}<br>%{{y:,.{int(indicator['decimals'])}f}} {unit}"
-            "<extra></extra>",
-        }
-    ]
-    targets = rows["target"].dropna()
-    if len(targets):
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": months,
-                "y": [float(targets.iloc[-1])] * len(months),
-                "name": t("card.target", lang),
-                "line": {"color": "#6f8196", "dash": "dash", "width": 1.5},
-                "hoverinfo": "skip",
-            }
-        )
-    shapes = []
-    if period in set(rows["period"]):
-        mark = fmt.period(period, lang)
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": mark,
-                "x1": mark,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#12365f", "width": 1, "dash": "dot"},
-            }
-        )
-    return {
-        "data": traces,
-        "layout": _layout(
-            height=260,
-            showlegend=len(traces) > 1,
-            legend={"orientation": "h", "y": 1.12, "x": 0},
-            yaxis={
-                "title": {"text": unit},
-                "gridcolor": "rgba(127,127,127,0.2)",
-                "automargin": True,
-                **fmt.axis(values, unit, lang, from_zero=False),
-            },
-            # A label every sixth month: the months' names are long in Chinese.
-            xaxis={"type": "category", "tickvals": months[::6], "tickangle": 0},
-            shapes=shapes,
-        ),
-    }
-
-
-def card_sparklines(history: pd.DataFrame, directions: dict[str, str], months: list[str]) -> dict:
+def card_sparklines(
+    history: pd.DataFrame,
+    directions: dict[str, str],
+    months: list[str],
+    ahead: pd.DataFrame | None = None,
+) -> dict:
     """Indicator id → its sparkline over ``months``, coloured by whether the line moved
-    the way the indicator wants."""
+    the way the indicator wants, and continued by its forecast (``ahead``: indicator_id,
+    period, value, lo80, hi80) where that starts after the last of ``months``."""
     out = {}
+    future: dict[str, list[tuple[float, float, float]]] = {}
+    if ahead is not None and len(months):
+        later = ahead[ahead["period"] > months[-1]]
+        for indicator_id, rows in later.groupby("indicator_id"):
+            future[indicator_id] = list(zip(rows["value"], rows["lo80"], rows["hi80"], strict=True))
     for indicator_id, rows in history.groupby("indicator_id"):
         by_month = dict(zip(rows["period"], rows["value"], strict=True))
         values = [None if fmt.missing(by_month.get(m)) else float(by_month[m]) for m in months]
         known = [v for v in values if v is not None]
         delta = fmt.change(known[-1], known[0]) if len(known) >= 2 else None
         tone = fmt.change_tone(delta, directions.get(indicator_id, "neutral"))
-        out[indicator_id] = sparkline(values, tone)
+        out[indicator_id] = sparkline(values, tone, ahead=future.get(indicator_id))
     return out
 
 
@@ -235,8 +203,8 @@ def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) ->
                 "x": labels,
                 "y": [int(mine.get(m, 0)) for m in months],
                 "name": t(f"park.section.{section}", lang),
-                "line": {"width": 0.5, "color": SECTION_COLOURS.get(section, _NO_STATUS)},
-                "fillcolor": SECTION_COLOURS.get(section, _NO_STATUS),
+                "line": {"width": 0.5, "color": SECTION_COLOURS.get(section, NO_STATUS)},
+                "fillcolor": SECTION_COLOURS.get(section, NO_STATUS),
                 "hovertemplate": "%{x}<br>%{y:,} "
                 + t("park.visitors.unit", lang)
                 + "<extra>"
@@ -246,7 +214,7 @@ def sections_figure(rows: pd.DataFrame, sections: tuple[str, ...], lang: str) ->
         )
     return {
         "data": traces,
-        "layout": _layout(
+        "layout": layout(
             height=280,
             legend={"orientation": "h", "y": 1.14, "x": 0},
             yaxis={

@@ -6,6 +6,7 @@ from dash import dcc
 from dashboard import urls
 from dashboard.components.brief import brief
 from dashboard.components.cockpit import no_data, not_found
+from dashboard.drawing import charts, fmt
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import attention, data, insights, problems, warehouse
 from dashboard.urls import area_href, link_code
@@ -27,15 +28,24 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
             className="tool-link",
         )
         alerts = problems.alerts(area["code"], period, limit=8)
+        cards = data.card_values(area["code"], period)
+        # The last year of each indicator, and on the latest month its forecast after it.
+        trends = charts.card_sparklines(
+            insights.history(area["code"], period),
+            dict(zip(cards["indicator_id"], cards["direction"], strict=True)),
+            fmt.months_back(period, 12),
+            insights.forecasts(area["code"]) if shown is None else None,
+        )
         return brief(
             area,
             period,
             data.as_of(),
-            data.card_values(area["code"], period),
+            cards,
             alerts,
             attention.alert_totals(attention.status_counts(area["code"], period), alerts),
             lang,
             back,
+            trends,
         )
     except warehouse.NoWarehouse:
         return no_data(lang)

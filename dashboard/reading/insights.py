@@ -84,6 +84,25 @@ def trend(code: str, indicator_id: str) -> pd.DataFrame:
     )
 
 
+def forecast(code: str, indicator_id: str) -> pd.DataFrame:
+    """The months ahead of one indicator of one area (``ind.forecast``): the forecast,
+    its 80% and 95% intervals, the model, and the chance of red."""
+    return frame(
+        "SELECT period, value, lo80, hi80, lo95, hi95, method, p_red FROM ind.forecast "
+        "WHERE area_code = ? AND indicator_id = ? ORDER BY period",
+        [guard(code), indicator_id],
+    )
+
+
+def forecasts(code: str) -> pd.DataFrame:
+    """Every indicator's forecast of one area, for its brief and the wall."""
+    return frame(
+        "SELECT indicator_id, period, value, lo80, hi80 FROM ind.forecast "
+        "WHERE area_code = ? ORDER BY indicator_id, period",
+        [guard(code)],
+    )
+
+
 def stale_sources(level: str, now_utc: dt.datetime) -> pd.DataFrame:
     """The sources behind the indicators of a ``level`` page that are older than their
     cadence allows, or never loaded (``cockpit.freshness``: the rule status and the

@@ -96,15 +96,19 @@ def department(department_id: str) -> dict | None:
 
 
 def dictionary() -> pd.DataFrame:
-    """Every materialised indicator with its whole definition, in the domains' order."""
+    """Every materialised indicator with its whole definition and its forecasts'
+    backtest accuracy, in the domains' order."""
     return frame(
         """
-        SELECT i.* RENAME (unit AS unit_zh), v.first_period, v.last_period
+        SELECT i.* RENAME (unit AS unit_zh), v.first_period, v.last_period,
+               f.mase, f.naive_mase, f.coverage80, f.beats_naive, f.forecasts AS backtested
         FROM ind.indicator i
         LEFT JOIN (
             SELECT indicator_id, min(period) AS first_period, max(period) AS last_period
             FROM ind.indicator_value GROUP BY indicator_id
         ) v USING (indicator_id)
+        -- How well its forecasts did in the rolling-origin backtest.
+        LEFT JOIN ind.forecast_accuracy f USING (indicator_id)
         ORDER BY list_position(?, i.domain), i.indicator_id
         """,
         [list(DOMAIN_ORDER)],

@@ -110,7 +110,8 @@ def alerts(
                al.name_zh, al.name_en, al.unit_zh, al.unit_en, al.decimals, al.direction,
                al.domain, al.department, al.department_zh, al.department_en,
                al.value, al.status, al.target, al.prev_value, al.months_red,
-               al.priority, al.reasons_zh, al.reasons_en,
+               al.priority, al.reasons_zh, al.reasons_en, al.forecast_months,
+               al.forecast_probability,
                CASE WHEN al.months_red > 1 THEN strftime(strptime(al.period, '%Y-%m')
                     - to_months(al.months_red - 1), '%Y-%m') ELSE al.period END AS since,
                al.group_root, al.group_size, al.group_priority, al.members,

@@ -152,17 +152,32 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
 
 
 def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
+    """The months published, then the months forecast (marked as such, with their
+    intervals, model and chance of red)."""
     area = _area(request.args.get("area", ""))
     indicator = _indicator(request)
-    rows = insights.trend(area["code"], indicator["indicator_id"])
-    rows = _rounded(rows, ["value", "target"], indicator["decimals"])
-    rows["status_name"], rows["unit"] = _status(rows, lang), indicator[f"unit_{lang}"]
+    decimals = indicator["decimals"]
+    rows = _rounded(
+        insights.trend(area["code"], indicator["indicator_id"]), ["value", "target"], decimals
+    )
+    rows["status_name"] = _status(rows, lang)
     rows["shown"] = _shown(rows, lang, indicator["suppress_below"])
+    ahead = insights.forecast(area["code"], indicator["indicator_id"])
+    ahead = _rounded(ahead, ["value", "lo80", "hi80", "lo95", "hi95"], decimals)
+    ahead["shown"] = ahead["value"]
+    ahead["p_red"] = (100 * ahead["p_red"]).round().astype("Int64")
+    both = pd.concat(
+        [rows.assign(kind=t("trend.actual", lang)),
+         ahead.assign(kind=t("trend.forecast_row", lang))],
+        ignore_index=True,
+    )  # fmt: skip
+    both["unit"] = indicator[f"unit_{lang}"]
     table = _named(
-        rows,
+        both,
         lang,
-        {"period": "period", "value": "shown", "unit": "unit", "status": "status_name",
-         "target": "target"},
+        {"period": "period", "kind": "kind", "value": "shown", "unit": "unit",
+         "status": "status_name", "target": "target", "lo80": "lo80", "hi80": "hi80",
+         "lo95": "lo95", "hi95": "hi95", "method": "method", "p_red": "p_red"},
     )  # fmt: skip
     return table, f"{indicator['name_' + lang]}-{area['name_' + lang]}"
 

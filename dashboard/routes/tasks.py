@@ -35,7 +35,7 @@ class NewTaskForm(FlaskForm):
     area_code = HiddenField(validators=[DataRequired(), _CODE])
     period = HiddenField(validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}$")])
     severity = HiddenField(validators=[AnyOf(["red", "amber"])])
-    origin = HiddenField(validators=[Optional(), AnyOf(["alert", "manual"])])
+    origin = HiddenField(validators=[Optional(), AnyOf(["alert", "forecast", "manual"])])
     note = TextAreaField(validators=[Optional(), Length(max=2000)])
     lang = HiddenField(validators=[Optional(), AnyOf(["zh", "en"])])
 

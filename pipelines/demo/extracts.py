@@ -18,7 +18,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from pipelines.demo.problems import planted
+from pipelines.demo.problems import DRIFTS, Drift, planted
 from pipelines.ingest.area_index import AreaIndex
 
 # The demo district's published end-2019 figure, 423,600 people in 75 communities; another
@@ -104,8 +104,24 @@ def community_panel(areas: pd.DataFrame, seed: int = 2019) -> pd.DataFrame:
         "park_code": parks["code"].iloc[0] if len(parks) else None,
         "park_name": parks["name_zh"].iloc[0] if len(parks) else None,
         "problems": planted(areas),
+        "drifts": (drifts := planted(areas, DRIFTS)),
     }
+    for drift in drifts:
+        if drift.indicator == "family_doctor_coverage":
+            _slide_contracts(panel, drift)
     return panel
+
+
+def _slide_contracts(panel: pd.DataFrame, drift: Drift) -> None:
+    """The planted drift of family-doctor coverage: contracts lapse month by month."""
+    rows = panel["code"] == drift.area_code
+    before = panel[rows & (panel["month"] < drift.since)].iloc[-1]
+    start = 100 * before["contracts"] / before["registered"]
+    sliding = rows & (panel["month"] >= drift.since)
+    rate = panel.loc[sliding, "month"].map(lambda m: drift.value(start, m))
+    panel.loc[sliding, "contracts"] = np.round(
+        panel.loc[sliding, "registered"] * rate / 100
+    ).astype(int)
 
 
 def _deterministic_zip(data: bytes) -> bytes:

@@ -8,7 +8,7 @@ of the page that owns it (the area's own cockpit), and of its parent's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,73 @@ PROBLEMS: tuple[Problem, ...] = (
 )  # fmt: skip
 
 
-def planted(areas) -> tuple[Problem, ...]:
-    """The problems as planted in this tree: where a problem's area is not in it (another
-    district's demo), the same kind of problem lands on an area of the same level, picked
-    by its place in the code order, so every tree's demo has something to find."""
+@dataclass(frozen=True)
+class Drift:
+    """A gradual deterioration: from ``since`` the community's rate slides by the same
+    step each month, from its level the month before to just past the red boundary
+    ``bound`` in ``red_from``, a month that comes after the demo's last. Still green or
+    amber in the last published month: only a forecast can see it coming."""
+
+    id: str
+    indicator: str
+    area_code: str
+    since: str
+    red_from: str
+    bound: float
+    zh: str
+    en: str
+
+    def months_in(self, month: str) -> int:
+        """How many months of the slide ``month`` is (0 before it starts)."""
+        return max(0, _month_index(month) - _month_index(self.since) + 1)
+
+    def value(self, start: float, month: str) -> float:
+        """The slid value in ``month``, from ``start`` (the month before the slide):
+        half a step past the boundary in ``red_from``, half a step short the month before."""
+        steps = _month_index(self.red_from) - _month_index(self.since) + 1
+        step = (start - self.bound) / (steps - 0.5)
+        return start - step * self.months_in(month)
+
+
+def _month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+DRIFTS: tuple[Drift, ...] = (
+    Drift(
+        "family_doctor_slide", "family_doctor_coverage", "330103007001", "2019-08", "2020-02",
+        28.0, "打铁关社区的家庭医生签约率自8月起每月下滑（续约流失），2020年2月将转红",
+        "Family-doctor coverage in 打铁关 slides every month from August; red from February 2020",
+    ),
+    Drift(
+        "recycling_slide", "recyclable_share", "330103003055", "2019-08", "2020-02",
+        10.0, "仓桥社区的可回收物占比自8月起逐月走低（回收站点撤并），2020年2月将转红",
+        "The recyclable share in 仓桥 falls month by month from August; red from February 2020",
+    ),
+)  # fmt: skip
+
+
+def planted(areas, problems: tuple = PROBLEMS) -> tuple:
+    """The problems (or drifts) as planted in this tree: where one's area is not in it
+    (another district's demo), the same kind lands on an area of the same level, picked by
+    its place in the code order, so every tree's demo has something to find."""
     levels = dict(zip(areas["code"], areas["level"], strict=True))
     out = []
-    for n, p in enumerate(PROBLEMS):
+    for n, p in enumerate(problems):
         if p.area_code in levels:
             out.append(p)
             continue
         level = "street" if p.area_code.endswith("000") else "community"
         codes = sorted(c for c, lv in levels.items() if lv == level)
-        code = codes[(len(codes) * (2 * n + 1)) // (2 * len(PROBLEMS))]
-        out.append(Problem(p.id, p.indicator, code, p.since, p.zh, p.en))
+        # Drifts take the places between the problems'.
+        slot = 2 * n + 1 + (1 if isinstance(p, Drift) else 0)
+        code = codes[(len(codes) * slot) // (2 * len(problems) + 1)]
+        out.append(replace(p, area_code=code))
     return tuple(out)
+
+
+def drift_of(drifts: tuple[Drift, ...], indicator: str, area_code: str) -> Drift | None:
+    return next((d for d in drifts if d.indicator == indicator and d.area_code == area_code), None)
 
 
 def affected(

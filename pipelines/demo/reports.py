@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.demo.extracts import write_workbook
-from pipelines.demo.problems import affected
+from pipelines.demo.problems import Drift, affected
 
 ITEMS, ONLINE_ITEMS = 358, 342
 
@@ -212,6 +212,24 @@ def write_environment(panel: pd.DataFrame, path: Path) -> None:
             ),
         }
     )
+    for drift in panel.attrs["drifts"]:
+        if drift.indicator == "recyclable_share":
+            _slide_recycling(frame, panel, drift)
     if panel.attrs["names_clash"]:
         frame.insert(1, "社区代码", panel["code"])
     frame.to_csv(path, index=False, encoding="gb18030")
+
+
+def _slide_recycling(frame: pd.DataFrame, panel: pd.DataFrame, drift: Drift) -> None:
+    """The planted drift of the recyclable share: a community whose share held steady
+    (within a fifth of a point of its mean) until its recyclables start to fall against the rest."""
+    rows = np.flatnonzero((panel["code"] == drift.area_code).to_numpy())
+    months = panel["month"].to_numpy()[rows]
+    others = frame.loc[rows, ["厨余垃圾(吨)", "有害垃圾(吨)", "其他垃圾(吨)"]].sum(axis=1)
+    recyclable = frame.loc[rows, "可回收物(吨)"]
+    share = recyclable / (recyclable + others)
+    start = float(share[months < drift.since].mean())
+    steady = start + 0.1 * (share - start)
+    slid = [drift.value(100 * start, m) / 100 for m in months]
+    target = np.where(months < drift.since, steady, slid)
+    frame.loc[rows, "可回收物(吨)"] = np.round(others * target / (1 - target), 2)

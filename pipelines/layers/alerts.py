@@ -4,7 +4,8 @@ priority and a plain reason in both languages.
 A colour alone is not an alert. A value becomes one when it is red for ``persist`` months
 in a row, or, while red or amber, when it is clearly worse than its own history (the same
 month last year) or than its siblings (a robust z-score by median and MAD, floored where
-most siblings agree). Values on too
+most siblings agree); or, not red yet, when its forecast says it will turn red soon (the
+rule ``forecast_breach``, from ``ind.forecast_warning``). Values on too
 few cases never get a colour (status "few"), and so never an alert.
 
 The priority multiplies what an official weighs: how bad (red 3, amber 1), for how long,
@@ -21,7 +22,8 @@ CREATE OR REPLACE TABLE ind.alert (
     indicator_id VARCHAR, area_code VARCHAR, level VARCHAR, parent_code VARCHAR,
     period VARCHAR, status VARCHAR, value DOUBLE, months_red INTEGER,
     worse_than_last_year DOUBLE, sibling_mads DOUBLE, people DOUBLE, priority DOUBLE,
-    reasons_zh VARCHAR[], reasons_en VARCHAR[],
+    reasons_zh VARCHAR[], reasons_en VARCHAR[], forecast_months INTEGER,
+    forecast_probability DOUBLE,
     PRIMARY KEY (indicator_id, area_code, period)
 )
 """
@@ -79,22 +81,27 @@ scored AS (
            CASE WHEN s.n_siblings >= 5
                 THEN s.worse_sign * (s.value - s.sibling_median) / s.sibling_scale
            END AS z,
-           coalesce(p.value, 0) AS people
+           coalesce(p.value, 0) AS people,
+           w.months AS forecast_months, w.probability AS forecast_probability
     FROM spread s
     LEFT JOIN ind.indicator_value p
       ON p.indicator_id = 'registered_population' AND p.area_code = s.area_code
      AND p.period = s.period
+    LEFT JOIN ind.forecast_warning w
+      ON w.indicator_id = s.indicator_id AND w.area_code = s.area_code AND w.period = s.period
 ),
 flagged AS (
     SELECT *,
            months_red >= persist AS persistent,
            status IN ('red', 'amber') AND worse_yoy >= worse_bound AS worsening,
-           status IN ('red', 'amber') AND z >= mads_bound AS outlier
+           status IN ('red', 'amber') AND z >= mads_bound AS outlier,
+           status <> 'red' AND forecast_months IS NOT NULL AS warned
     FROM scored
 )
 SELECT indicator_id, area_code, level, parent_code, period, status, value, months_red,
        worse_yoy, z, people,
        (CASE status WHEN 'red' THEN 3 ELSE 1 END)
+       * (1 + CASE WHEN warned THEN forecast_probability ELSE 0 END)
        * (1 + 0.25 * least(months_red, 6))
        * (1 + least(greatest(coalesce(worse_yoy, 0), 0), 2))
        * (1 + least(greatest(coalesce(z, 0), 0) / 3, 2))
@@ -106,7 +113,9 @@ SELECT indicator_id, area_code, level, parent_code, period, status, value, month
                CASE level WHEN 'community' THEN '街道内' WHEN 'street' THEN '全区'
                           WHEN 'district' THEN '全市' ELSE '同级' END
                || CASE WHEN worst_sibling THEN '最差, ' ELSE '' END
-               || printf('偏离中位数%.1f倍MAD', z) END
+               || printf('偏离中位数%.1f倍MAD', z) END,
+           CASE WHEN warned THEN printf('预计%d个月内转红（概率%d%%）', forecast_months,
+                                        floor(100 * forecast_probability)::INTEGER) END
        ], lambda r: r IS NOT NULL),
        list_filter([
            CASE WHEN persistent THEN printf('red %d months running', months_red) END,
@@ -116,15 +125,21 @@ SELECT indicator_id, area_code, level, parent_code, period, status, value, month
                || CASE level WHEN 'community' THEN 'in its street' WHEN 'street'
                              THEN 'in the district' WHEN 'district' THEN 'in the city'
                              ELSE 'among its peers' END
-               || printf(', %.1f MADs from the median', z) END
-       ], lambda r: r IS NOT NULL)
+               || printf(', %.1f MADs from the median', z) END,
+           CASE WHEN warned THEN printf('forecast to turn red within %d month%s (%d%% likely)',
+                                        forecast_months,
+                                        CASE WHEN forecast_months > 1 THEN 's' ELSE '' END,
+                                        floor(100 * forecast_probability)::INTEGER) END
+       ], lambda r: r IS NOT NULL),
+       CASE WHEN warned THEN forecast_months END, CASE WHEN warned THEN forecast_probability END
 FROM flagged
-WHERE persistent OR worsening OR outlier
+WHERE persistent OR worsening OR outlier OR warned
 """
 
 
 def publish_alerts(con: duckdb.DuckDBPyConnection) -> int:
-    """Rebuild ``ind.alert`` from the published values; returns how many there are."""
+    """Rebuild ``ind.alert`` from the published values and early warnings; returns how
+    many there are."""
     con.execute(ALERT_DDL)
     con.execute(_ALERTS)
     return con.execute("SELECT count(*) FROM ind.alert").fetchall()[0][0]

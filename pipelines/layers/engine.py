@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from cockpit.levels import ROLLED_UP
+from pipelines.forecast import publish_forecasts
 from pipelines.layers.alerts import publish_alerts
 from pipelines.layers.leaf import duckdb_query, leaf_problems, leaf_select, output_problem
 from pipelines.layers.spec import RATIO_LIKE, Layer, LayerError
@@ -193,6 +194,8 @@ def materialise(
     # Only now, with every sum checked on the true values, are small counts hidden (in
     # the layers computed: the rows kept were published so last time).
     suppress_small_counts(con, result.computed)
-    # Alerts read the published values only: nothing kept back can raise one.
+    # Forecasts and alerts read the published values only: nothing kept back can raise
+    # one, nor be forecast into the open.
+    publish_forecasts(con)
     publish_alerts(con)
     return result

@@ -54,6 +54,15 @@ class ColumnCheck(_Strict):
     max: float | None = None
 
 
+class ForecastBreach(_Strict):
+    """Warn before red: the area is forecast to turn red within ``within`` months with
+    probability at least ``probability`` (预计N个月内转红). Only where the indicator's
+    forecasts beat the seasonal naive forecast in their backtest."""
+
+    within: int = Field(ge=1, le=3)
+    probability: float = Field(ge=0.5, le=0.99)
+
+
 class AlertRules(_Strict):
     """When a value is worth an official's attention (需关注), beyond its colour."""
 
@@ -70,6 +79,8 @@ class AlertRules(_Strict):
     sla_days: dict[Literal["red", "amber"], int] = {"red": 7, "amber": 14}
     # Green months in a row after a task's month before the data verifies it done.
     verify_months: int = Field(default=1, ge=1, le=12)
+    # Early warning from the forecasts (off unless given); needs thresholds.
+    forecast_breach: ForecastBreach | None = None
 
     @model_validator(mode="after")
     def _both_severities(self) -> AlertRules:
@@ -127,6 +138,10 @@ class LayerSpec(_Strict):
             stray = set(keyed) - set(self.levels) if isinstance(keyed, dict) else set()
             if stray:
                 raise ValueError(f"{where}: {sorted(stray)} not among levels {self.levels}")
+        if self.alerts.forecast_breach is not None and self.thresholds is None:
+            raise ValueError(
+                "alerts.forecast_breach: red is where the thresholds say, and this layer has none"
+            )
         if self.assessed and ("street" not in self.levels or self.direction == "neutral"):
             raise ValueError(
                 "assessed: streets are ranked on it, so it needs the street level "

@@ -20,7 +20,8 @@ CREATE OR REPLACE TABLE ind.indicator (
     bounds STRUCT(level VARCHAR, green DOUBLE, amber DOUBLE, target DOUBLE)[],
     min_base INTEGER, alert_persist INTEGER, alert_worse_than_last_year DOUBLE,
     alert_sibling_mads DOUBLE, sla_red_days INTEGER, sla_amber_days INTEGER,
-    verify_months INTEGER, assessed BOOLEAN
+    verify_months INTEGER, assessed BOOLEAN, forecast_within INTEGER,
+    forecast_probability DOUBLE
 );
 -- Kept across refreshes: an incremental refresh rewrites only the layers it computes.
 CREATE TABLE IF NOT EXISTS ind.indicator_value (
@@ -115,7 +116,7 @@ def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer, tree_levels: 
     # The headline boundaries are those of the highest level the indicator is shown at.
     top = max(bounds, key=lambda b: LEVEL_ORDER.index(b["level"]))
     con.execute(
-        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 31)})",
+        f"INSERT INTO ind.indicator VALUES ({', '.join(['?'] * 33)})",
         [
             s.id, s.name_zh, s.name_en, s.description_zh, s.description_en, s.domain,
             s.department, s.unit_zh, s.unit_en, s.direction, s.rollup, s.scale, s.decimals,
@@ -126,6 +127,8 @@ def insert_indicator(con: duckdb.DuckDBPyConnection, layer: Layer, tree_levels: 
             s.alerts.persist, s.alerts.worse_than_last_year, s.alerts.sibling_mads,
             s.alerts.sla_days["red"], s.alerts.sla_days["amber"], s.alerts.verify_months,
             s.assessed,
+            breach.within if (breach := s.alerts.forecast_breach) else None,
+            breach.probability if breach else None,
         ],
     )  # fmt: skip
 

@@ -169,3 +169,33 @@ def test_a_passed_layer_is_not_retested_until_one_of_its_files_changes(layers_di
     )
     restored, errors = check_layers(layers_dir, passed)
     assert not errors and len(restored) == len(good)
+
+
+def test_forecast_breach_is_checked_like_every_other_rule(layers_dir):
+    """The early-warning rule is validated by ``cockpit layers check``: a horizon the
+    forecasts do not reach, a probability that says nothing, and a rule on a layer with
+    no red are each named with their file and field."""
+    broken = {
+        "family_doctor_coverage": ("{within: 3, probability: 0.8}", "{within: 6, probability: 0.8}"),
+        "recyclable_share": ("{within: 3, probability: 0.8}", "{within: 2, probability: 0.3}"),
+    }
+    for layer_id, (good, bad) in broken.items():
+        yml = next(layers_dir.glob(f"*/{layer_id}.yml"))
+        text = yml.read_text(encoding="utf-8")
+        assert f"forecast_breach: {good}" in text
+        yml.write_text(text.replace(good, bad), encoding="utf-8")
+    # A monitoring figure (no thresholds) cannot turn red, so cannot be warned of.
+    visits = layers_dir / "society" / "clinic_visits.yml"
+    visits.write_text(
+        visits.read_text(encoding="utf-8").replace(
+            "tests:", "alerts:\n  forecast_breach: {within: 2, probability: 0.8}\ntests:", 1
+        ),
+        encoding="utf-8",
+    )
+    result = _cockpit(layers_dir, "check")
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert "family_doctor_coverage.yml: field alerts.forecast_breach.within" in out, out
+    assert "recyclable_share.yml: field alerts.forecast_breach.probability" in out, out
+    assert "clinic_visits.yml" in out and "forecast_breach" in out and "thresholds" in out, out
+    assert "3 problem(s)" in out, out
