@@ -59,7 +59,10 @@ def _forecast_text(row: dict, lang: str) -> list:
     MASE against the seasonal naive forecast's, and how often the 80% interval held."""
     if fmt.missing(row.get("mase")):
         return [html.Span(t("dict.forecast_none", lang), className="muted")]
-    verdict = "dict.forecast_used" if row["beats_naive"] else "dict.forecast_unused"
+    verdict = (
+        "dict.forecast_used" if row["warns"]
+        else "dict.forecast_unused" if not row["beats_naive"] else "dict.forecast_narrow"
+    )  # fmt: skip
     rule = ""
     if not fmt.missing(row.get("forecast_within")):
         rule = t(
@@ -79,7 +82,10 @@ def _forecast_text(row: dict, lang: str) -> list:
             className="forecast-accuracy",
         ),  # fmt: skip
         " ",
-        html.Span(t(verdict, lang), className=f"forecast-verdict {verdict.rsplit('_', 1)[1]}"),
+        html.Span(
+            t(verdict, lang, coverage=round(100 * row["coverage80"])),
+            className=f"forecast-verdict {'used' if row['warns'] else 'unused'}",
+        ),
         *([" ", html.Span(rule, className="muted")] if rule else []),
     ]
 

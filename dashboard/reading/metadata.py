@@ -101,7 +101,7 @@ def dictionary() -> pd.DataFrame:
     return frame(
         """
         SELECT i.* RENAME (unit AS unit_zh), v.first_period, v.last_period,
-               f.mase, f.naive_mase, f.coverage80, f.beats_naive, f.forecasts AS backtested
+               f.mase, f.naive_mase, f.coverage80, f.beats_naive, f.warns, f.forecasts AS backtested
         FROM ind.indicator i
         LEFT JOIN (
             SELECT indicator_id, min(period) AS first_period, max(period) AS last_period

@@ -154,23 +154,22 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
 def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     """The months published, then the months forecast (marked as such, with their
     intervals, model and chance of red)."""
-    area = _area(request.args.get("area", ""))
-    indicator = _indicator(request)
-    decimals = indicator["decimals"]
-    rows = _rounded(
-        insights.trend(area["code"], indicator["indicator_id"]), ["value", "target"], decimals
-    )
+    area, indicator = _area(request.args.get("area", "")), _indicator(request)
+    code, iid, decimals = area["code"], indicator["indicator_id"], indicator["decimals"]
+    rows = _rounded(insights.trend(code, iid), ["value", "target"], decimals)
     rows["status_name"] = _status(rows, lang)
     rows["shown"] = _shown(rows, lang, indicator["suppress_below"])
-    ahead = insights.forecast(area["code"], indicator["indicator_id"])
-    ahead = _rounded(ahead, ["value", "lo80", "hi80", "lo95", "hi95"], decimals)
-    ahead["shown"] = ahead["value"]
-    ahead["p_red"] = (100 * ahead["p_red"]).round().astype("Int64")
+    ahead = _rounded(
+        insights.forecast(code, iid), ["value", "lo80", "hi80", "lo95", "hi95"], decimals
+    )
+    ahead["shown"], ahead["p_red"] = ahead["value"], (100 * ahead["p_red"]).round().astype("Int64")
     both = pd.concat(
-        [rows.assign(kind=t("trend.actual", lang)),
-         ahead.assign(kind=t("trend.forecast_row", lang))],
+        [
+            rows.assign(kind=t("trend.actual", lang)),
+            ahead.assign(kind=t("trend.forecast_row", lang)),
+        ],
         ignore_index=True,
-    )  # fmt: skip
+    )
     both["unit"] = indicator[f"unit_{lang}"]
     table = _named(
         both,

@@ -49,8 +49,9 @@ PROBLEMS: tuple[Problem, ...] = (
 class Drift:
     """A gradual deterioration: from ``since`` the community's rate slides by the same
     step each month, from its level the month before to just past the red boundary
-    ``bound`` in ``red_from``, a month that comes after the demo's last. Still green or
-    amber in the last published month: only a forecast can see it coming."""
+    ``bound`` in ``red_from``. Most turn red after the demo's last month, still green or
+    amber in it, where only a forecast can see them coming; one turned red months ago,
+    so that the warnings the backtest raises on history can be judged against it."""
 
     id: str
     indicator: str
@@ -87,6 +88,11 @@ DRIFTS: tuple[Drift, ...] = (
         "recycling_slide", "recyclable_share", "330103003055", "2019-08", "2020-02",
         10.0, "仓桥社区的可回收物占比自8月起逐月走低（回收站点撤并），2020年2月将转红",
         "The recyclable share in 仓桥 falls month by month from August; red from February 2020",
+    ),
+    Drift(
+        "family_doctor_lapse", "family_doctor_coverage", "330103002057", "2019-03", "2019-10",
+        28.0, "安吉社区的家庭医生签约率自3月起逐月下滑，10月转红并继续下滑",
+        "Family-doctor coverage in 安吉 slides from March, red from October and still sliding",
     ),
 )  # fmt: skip
 

@@ -38,7 +38,8 @@ CREATE OR REPLACE TABLE ind.forecast (
 CREATE OR REPLACE TABLE ind.forecast_accuracy (
     indicator_id VARCHAR PRIMARY KEY, series INTEGER, origins INTEGER, forecasts INTEGER,
     mase DOUBLE, naive_mase DOUBLE, coverage80 DOUBLE, coverage95 DOUBLE,
-    beats_naive BOOLEAN, warnings INTEGER, warnings_judged INTEGER, false_warnings INTEGER
+    beats_naive BOOLEAN, warns BOOLEAN, warnings INTEGER, warnings_judged INTEGER,
+    false_warnings INTEGER
 );
 CREATE OR REPLACE TABLE ind.forecast_warning (
     indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, months INTEGER,
@@ -103,12 +104,13 @@ def _forecast_frame(panel: Panel, rows: np.ndarray, fc: Forecast) -> pd.DataFram
 
 
 def _accuracy_row(panel: Panel, bt: Backtest) -> tuple:
-    judged, false = false_warnings(panel, bt.warnings)
+    # The warnings counted are those it raised: none where its forecasts may not warn.
+    raised = bt.warnings if bt.warns else []
+    judged, false = false_warnings(panel, raised)
     return (
         panel.indicator.id, bt.series, bt.origins, bt.errors, bt.mase, bt.naive_mase,
-        bt.inside80 / bt.errors if bt.errors else None,
-        bt.inside95 / bt.errors if bt.errors else None,
-        bt.beats_naive, len(bt.warnings), judged, false,
+        bt.coverage80, bt.inside95 / bt.errors if bt.errors else None,
+        bt.beats_naive, bt.warns, len(raised), judged, false,
     )  # fmt: skip
 
 
@@ -134,8 +136,9 @@ def publish_forecasts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         if fc is None:
             continue
         forecasts.append(_forecast_frame(panel, rows, fc))
-        # Only a forecast that beats the seasonal naive one on its indicator may warn.
-        if bt.beats_naive:
+        # Only forecasts that beat the seasonal naive one on their indicator, with honest
+        # intervals, may warn.
+        if bt.warns:
             live = warnings_at(panel, rows, panel.values.shape[1], fc)
             warnings.extend(_warning_rows(panel, bt.warnings + live))
     frame = pd.concat(forecasts, ignore_index=True) if forecasts else None
@@ -145,7 +148,7 @@ def publish_forecasts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         con.unregister("_forecast_frame")
     if accuracy:
         con.executemany(
-            f"INSERT INTO ind.forecast_accuracy VALUES ({', '.join(['?'] * 12)})", accuracy
+            f"INSERT INTO ind.forecast_accuracy VALUES ({', '.join(['?'] * 13)})", accuracy
         )
     if warnings:
         raised = pd.DataFrame(

@@ -27,6 +27,9 @@ MIN_TRAIN = 15
 # How many of the most recent origins the backtest takes.
 ORIGINS = 9
 Z80, Z95 = 1.2815515655446004, 1.959963984540054
+# An indicator's forecasts warn only where their 80% intervals held at least this share
+# of the values in the backtest: narrower intervals would overstate every probability.
+MIN_COVERAGE80 = 0.6
 
 
 def normal_cdf(x: np.ndarray) -> np.ndarray:
@@ -103,6 +106,16 @@ class Backtest:
     @property
     def beats_naive(self) -> bool:
         return self.mase is not None and self.mase < (self.naive_mase or 0)
+
+    @property
+    def coverage80(self) -> float | None:
+        return self.inside80 / self.errors if self.errors else None
+
+    @property
+    def warns(self) -> bool:
+        """Whether its forecasts may raise early warnings: they beat the seasonal naive
+        forecast, and their intervals were honest enough to give probabilities."""
+        return self.beats_naive and (self.coverage80 or 0) >= MIN_COVERAGE80
 
 
 def backtest(panel: Panel) -> Backtest:

@@ -9,6 +9,7 @@ so a ratio is always Σnumerator / Σdenominator at every level, never an averag
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -143,6 +144,10 @@ class Materialised:
     waiting: dict[str, list[str]] = field(default_factory=dict)
     # Layers whose values were computed in this refresh (the rest were kept).
     computed: list[str] = field(default_factory=list)
+    # What the forecasts published (forecasts, indicators backtested, early warnings) and
+    # how long they took.
+    forecasts: dict[str, int] = field(default_factory=dict)
+    forecast_seconds: float = 0.0
 
 
 def missing_sources(con: duckdb.DuckDBPyConnection, layer: Layer) -> list[str]:
@@ -196,6 +201,8 @@ def materialise(
     suppress_small_counts(con, result.computed)
     # Forecasts and alerts read the published values only: nothing kept back can raise
     # one, nor be forecast into the open.
-    publish_forecasts(con)
+    started = time.perf_counter()
+    result.forecasts = publish_forecasts(con)
+    result.forecast_seconds = time.perf_counter() - started
     publish_alerts(con)
     return result

@@ -144,6 +144,13 @@ def run_refresh(
             f"changed), {len(layer_errors)} "
             f"left out, {len(outcome.waiting)} waiting for a source"
         )
+        made = outcome.forecasts
+        echo(
+            f"forecast {made.get('forecasts', 0):,} value(s) 1–3 months ahead for "
+            f"{made.get('indicators', 0)} indicator(s), "
+            f"{made.get('warnings', 0)} early warning(s) live and on history, "
+            f"in {outcome.forecast_seconds:.1f} s"
+        )
         con.execute(
             "INSERT INTO meta.refresh VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -119,7 +119,10 @@ def test_an_early_warning_is_listed_and_dispatched_before_the_area_turns_red(sit
     task_id = int(made.headers["Location"].split("/tasks/")[1].split("?")[0])
     task, _events = store.get(site.app.server.config["COCKPIT_SETTINGS"].app_db, task_id)
     assert (task.indicator_id, task.area_code, task.severity, task.origin) == (
-        DRIFT.indicator, DRIFT.area_code, "amber", "forecast"
+        DRIFT.indicator,
+        DRIFT.area_code,
+        "amber",
+        "forecast",
     )
 
 
@@ -154,4 +157,5 @@ def test_the_dictionary_says_how_accurate_each_indicators_forecasts_were(site, p
     text = page.text
     assert text.count("滚动回测 MASE") >= 30
     assert "优于季节朴素法，用于预警" in text and "未优于季节朴素法，不用于预警" in text
+    assert "区间偏窄（80%区间只覆盖了" in text
     assert "规则：预计 3 个月内转红且概率 ≥ 80% 时预警" in text

@@ -176,7 +176,10 @@ def test_forecast_breach_is_checked_like_every_other_rule(layers_dir):
     forecasts do not reach, a probability that says nothing, and a rule on a layer with
     no red are each named with their file and field."""
     broken = {
-        "family_doctor_coverage": ("{within: 3, probability: 0.8}", "{within: 6, probability: 0.8}"),
+        "family_doctor_coverage": (
+            "{within: 3, probability: 0.8}",
+            "{within: 6, probability: 0.8}",
+        ),
         "recyclable_share": ("{within: 3, probability: 0.8}", "{within: 2, probability: 0.3}"),
     }
     for layer_id, (good, bad) in broken.items():
