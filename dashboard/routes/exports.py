@@ -21,6 +21,7 @@ from dashboard.components.alerts import reasons_text
 from dashboard.drawing import fmt
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import attention, data, insights, metadata, problems, warehouse
+from dashboard.routes.export_columns import named, rounded, shown, status_names
 
 Table = Callable[[flask.Request, str], tuple[pd.DataFrame, str]]
 
@@ -39,29 +40,6 @@ def _period(request: flask.Request) -> str:
     return chosen.period
 
 
-def _named(rows: pd.DataFrame, lang: str, columns: dict[str, str]) -> pd.DataFrame:
-    """``columns``: output column id → source column; the header is ``col.<id>``."""
-    out = pd.DataFrame({t(f"col.{key}", lang): rows[src] for key, src in columns.items()})
-    return out.reset_index(drop=True)
-
-
-def _rounded(rows: pd.DataFrame, columns: list[str], decimals: object) -> pd.DataFrame:
-    """``columns`` rounded to the indicator's display precision (``decimals``: one number,
-    or a column of them, row by row)."""
-    places = decimals if isinstance(decimals, pd.Series) else pd.Series(decimals, rows.index)
-    for column in columns:
-        # object, not float: a whole number is written 5, not 5.0
-        rows[column] = pd.Series(
-            [
-                None if fmt.missing(v) else (round(float(v), int(d)) if int(d) else round(float(v)))
-                for v, d in zip(rows[column], places, strict=True)
-            ],
-            index=rows.index,
-            dtype=object,
-        )
-    return rows
-
-
 def _indicator(request: flask.Request) -> dict:
     indicator = data.indicator(request.args.get("indicator", ""))
     if indicator is None:
@@ -69,29 +47,15 @@ def _indicator(request: flask.Request) -> dict:
     return indicator
 
 
-def _shown(rows: pd.DataFrame, lang: str, k: object = None) -> pd.Series:
-    """Values as published: "<k" where a small count is kept back, "已隐藏" where a value
-    is hidden to protect one."""
-    ks = rows["suppress_below"] if k is None else pd.Series(k, index=rows.index)
-    hidden = rows["suppressed"].fillna(False).astype(bool)
-    kinds = rows["suppressed_kind"]
-    labels = [fmt.suppressed(k_, kind, lang) for k_, kind in zip(ks, kinds, strict=True)]
-    return rows["value"].astype(object).where(~hidden, pd.Series(labels, index=rows.index))
-
-
-def _status(rows: pd.DataFrame, lang: str) -> pd.Series:
-    return rows["status"].map(lambda s: t(f"status.{s}", lang) if isinstance(s, str) else "")
-
-
 def cards(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     area, period = _area(request.args.get("area", "")), _period(request)
     rows = data.card_values(area["code"], period)
-    rows = _rounded(rows, ["value", "target", "prev_value", "yoy_value"], rows["decimals"])
+    rows = rounded(rows, ["value", "target", "prev_value", "yoy_value"], rows["decimals"])
     rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
-    rows["status_name"] = _status(rows, lang)
-    rows["period"], rows["shown"] = period, _shown(rows, lang)
-    table = _named(
+    rows["status_name"] = status_names(rows, lang)
+    rows["period"], rows["shown"] = period, shown(rows, lang)
+    table = named(
         rows,
         lang,
         {
@@ -109,14 +73,14 @@ def ranking(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     indicator = _indicator(request)
     parent, level = data.map_areas(area)
     rows = data.map_values(parent, level, indicator["indicator_id"], period)
-    rows = _rounded(rows, ["value"], indicator["decimals"])
+    rows = rounded(rows, ["value"], indicator["decimals"])
     rows = rows.sort_values(["rank", "code"], na_position="last", kind="stable")
-    rows["name"], rows["status_name"] = rows[f"name_{lang}"], _status(rows, lang)
+    rows["name"], rows["status_name"] = rows[f"name_{lang}"], status_names(rows, lang)
     rows["unit"], rows["shown"] = (
         indicator[f"unit_{lang}"],
-        _shown(rows, lang, indicator["suppress_below"]),
+        shown(rows, lang, indicator["suppress_below"]),
     )
-    table = _named(
+    table = named(
         rows,
         lang,
         {"rank": "rank", "area": "name", "code": "code", "value": "shown", "unit": "unit",
@@ -130,8 +94,8 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     # One line per area; the problem it belongs to in ``group`` (the area the problem's
     # row leads with on the page).
     rows = problems.alerts(area["code"], period, limit=10_000, grouped=False)
-    rows = _rounded(rows, ["value", "prev_value", "target"], rows["decimals"])
-    rows["status_name"] = _status(rows, lang)
+    rows = rounded(rows, ["value", "prev_value", "target"], rows["decimals"])
+    rows["status_name"] = status_names(rows, lang)
     rows["street"] = rows[f"street_{lang}"]
     rows["department_name"] = rows[f"department_{lang}"]
     rows["area"], rows["name"] = rows[f"area_{lang}"], rows[f"name_{lang}"]
@@ -139,7 +103,7 @@ def alerts(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows["parent"] = rows[f"parent_{lang}"]
     rows["reasons"] = [reasons_text(r, lang) for r in rows.to_dict("records")]
     rows["priority"] = rows["priority"].round(1)
-    table = _named(
+    table = named(
         rows,
         lang,
         {"priority": "priority", "status": "status_name", "area": "area", "parent": "parent",
@@ -156,10 +120,10 @@ def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     intervals, model and chance of red)."""
     area, indicator = _area(request.args.get("area", "")), _indicator(request)
     code, iid, decimals = area["code"], indicator["indicator_id"], indicator["decimals"]
-    rows = _rounded(insights.trend(code, iid), ["value", "target"], decimals)
-    rows["status_name"] = _status(rows, lang)
-    rows["shown"] = _shown(rows, lang, indicator["suppress_below"])
-    ahead = _rounded(
+    rows = rounded(insights.trend(code, iid), ["value", "target"], decimals)
+    rows["status_name"] = status_names(rows, lang)
+    rows["shown"] = shown(rows, lang, indicator["suppress_below"])
+    ahead = rounded(
         insights.forecast(code, iid), ["value", "lo80", "hi80", "lo95", "hi95"], decimals
     )
     ahead["shown"], ahead["p_red"] = ahead["value"], (100 * ahead["p_red"]).round().astype("Int64")
@@ -171,7 +135,7 @@ def trend(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
         ignore_index=True,
     )
     both["unit"] = indicator[f"unit_{lang}"]
-    table = _named(
+    table = named(
         both,
         lang,
         {"period": "period", "kind": "kind", "value": "shown", "unit": "unit",
@@ -185,7 +149,7 @@ def catalog(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows = metadata.catalog(fmt.utc_now())
     rows["title"], rows["owner"] = rows[f"title_{lang}"], rows[f"department_{lang}"]
     rows["freshness_name"] = rows["freshness"].map(lambda f: t(f"fresh.{f}", lang))
-    table = _named(
+    table = named(
         rows,
         lang,
         {"source": "source", "title": "title", "department": "owner", "table": "table_name",
@@ -201,7 +165,7 @@ def dictionary(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows["description"] = rows[f"description_{lang}"]
     rows["domain_name"] = rows["domain"].map(lambda d: t(f"domain.{d}", lang))
     rows["levels_text"] = rows["levels"].map(lambda ls: "/".join(t(f"level.{x}", lang) for x in ls))
-    table = _named(
+    table = named(
         rows,
         lang,
         {"indicator_id": "indicator_id", "indicator": "name", "domain": "domain_name",
@@ -216,11 +180,11 @@ def department(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     if metadata.department(department_id) is None:
         flask.abort(404, "no such department")
     rows = metadata.department_matrix(department_id, period)
-    rows = _rounded(rows, ["value"], rows["decimals"])
+    rows = rounded(rows, ["value"], rows["decimals"])
     rows["name"], rows["unit"] = rows[f"name_{lang}"], rows[f"unit_{lang}"]
-    rows["area"], rows["status_name"] = rows[f"area_{lang}"], _status(rows, lang)
-    rows["period"], rows["shown"] = period, _shown(rows, lang)
-    table = _named(
+    rows["area"], rows["status_name"] = rows[f"area_{lang}"], status_names(rows, lang)
+    rows["period"], rows["shown"] = period, shown(rows, lang)
+    table = named(
         rows,
         lang,
         {"indicator": "name", "indicator_id": "indicator_id", "area": "area", "code": "code",
@@ -236,7 +200,7 @@ def deliveries(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
     rows = metadata.department_deliveries(department_id, fmt.utc_now())
     rows["title"] = rows[f"title_{lang}"]
     rows["freshness_name"] = rows["freshness"].map(lambda f: t(f"fresh.{f}", lang))
-    table = _named(
+    table = named(
         rows,
         lang,
         {"source": "source", "title": "title", "freshness": "freshness_name",
@@ -256,7 +220,7 @@ def scorecard(request: flask.Request, lang: str) -> tuple[pd.DataFrame, str]:
         fmt.place_change(p, b)[0]
         for p, b in zip(rows["position"], rows["prev_position"], strict=True)
     ]
-    table = _named(
+    table = named(
         rows,
         lang,
         {"position": "position", "area": "name", "code": "code", "score": "score",
