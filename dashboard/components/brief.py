@@ -27,7 +27,7 @@ def _trend_cell(trend: str | None, lang: str) -> html.Td:
     if not trend:
         return html.Td("", className="trend")
     return html.Td(
-        html.Img(src=trend, className="brief-trend", alt=t("brief.trend", lang)),
+        html.Img(src=trend, className="brief-trend", alt=t("trend.alt", lang)),
         className="trend",
     )
 

@@ -165,7 +165,7 @@ def figure_tile(
         ),
     ]
     if trend:
-        children.append(html.Img(src=trend, className=f"{kind}-trend", alt=t("brief.trend", lang)))
+        children.append(html.Img(src=trend, className=f"{kind}-trend", alt=t("trend.alt", lang)))
     classes = f"{kind} status-{status}"
     if href is None:
         return html.Div(children, className=classes)
