@@ -21,6 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from cockpit.connections import Connection
+
 CONFIG_ENV = "COCKPIT_CONFIG"
 ENV_PREFIX = "COCKPIT_"
 
@@ -115,6 +117,9 @@ class Settings(BaseSettings):
     notify_file: Path = Path("notify.toml")
     # The cockpit's address as officials reach it, for links in notifications.
     public_url: str = ""
+    # Sources pulled from a database or an interface instead of dropped in the inbox
+    # ([sources.<id>] in cockpit.toml; docs/operators.md).
+    sources: dict[str, Connection] = {}
 
     @field_validator("cache")
     @classmethod
@@ -166,6 +171,9 @@ def _from_environment(environ: dict[str, str] | os._Environ) -> dict[str, object
 def _problem(error: dict, path: Path, from_env: set[str]) -> str:
     key = str(error["loc"][0]) if error["loc"] else "?"
     where = f"environment variable {ENV_PREFIX}{key.upper()}" if key in from_env else str(path)
+    if len(error["loc"]) > 1:
+        # A nested setting ([sources.health] query = …): its whole path.
+        key = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown setting {key!r}"
     if error["type"] == "missing":

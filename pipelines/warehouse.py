@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS meta.demo_file (digest VARCHAR PRIMARY KEY, file VARC
 -- Layers whose lint and YAML tests passed, by ``layer_digest``: not re-run until a file
 -- of the layer or the engine changes.
 CREATE TABLE IF NOT EXISTS meta.layer_check (digest VARCHAR PRIMARY KEY, layer VARCHAR);
+-- Pulled sources: how each arrives (file, sql, api) and the watermark of its last
+-- incremental pull that was loaded.
+CREATE TABLE IF NOT EXISTS meta.pull_state (
+    source VARCHAR PRIMARY KEY, how VARCHAR, watermark VARCHAR, pulled TIMESTAMP,
+    rows BIGINT, file VARCHAR
+);
 CREATE TABLE IF NOT EXISTS meta.refresh (
     refresh_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
     sources_ok VARCHAR[], sources_failed VARCHAR[], layers_failed VARCHAR[], message VARCHAR

@@ -22,6 +22,7 @@ from tests.helpers.cockpits import (
     make_settings,
     serve_cockpit,
 )
+from tests.helpers.postgres import postgres_server  # noqa: F401  (a fixture for every test)
 
 
 @contextlib.contextmanager

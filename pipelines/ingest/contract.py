@@ -97,8 +97,10 @@ class TabularSource:
         _progress(progress, f"{self.id}: checked", batch.rows_in, started)
         return batch
 
-    def write(self, con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> int:
-        return write_batch(con, self, batch, run_id)
+    def write(
+        self, con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, partial: bool = False
+    ) -> int:
+        return write_batch(con, self, batch, run_id, partial)
 
     def period_sql(self) -> str:
         """The month of a row, as SQL over the checked columns ('' without a month)."""
@@ -182,9 +184,14 @@ def validate(
 
 
 def write_batch(
-    con: duckdb.DuckDBPyConnection, source: TabularSource, batch: Batch, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    source: TabularSource,
+    batch: Batch,
+    run_id: str,
+    partial: bool = False,
 ) -> int:
-    """Replace exactly the months this extract covers; returns the rows loaded."""
+    """Replace exactly the months this extract covers, or, for a ``partial`` delivery (an
+    incremental pull's), exactly the rows with its rows' keys; returns the rows loaded."""
     table = ident(source.table)
     columns = ", ".join(f"{ident(f.name)} {f.sql_type}" for f in source.fields)
     con.execute(
@@ -199,11 +206,21 @@ def write_batch(
     target = f"{names}, period" if derived else names
     select = f"{names}, {period}" if derived else names
     args = {"run_id": run_id, "file": batch.file.name}
-    con.execute(
-        f"DELETE FROM stg.{table} WHERE list_contains($periods, period)",
-        # A source without a month replaces its one unnamed period, ''.
-        {"periods": list(batch.periods) if source.period_field else [""]},
-    )
+    if partial:
+        keys = ", ".join(ident(k) for k in source.key)
+        key_select = ", ".join(
+            period if k == "period" and derived else ident(k) for k in source.key
+        )
+        con.execute(
+            f"DELETE FROM stg.{table} WHERE ({keys}) IN "
+            f"(SELECT ({key_select}) FROM {CHECKED} WHERE len(reasons) = 0)"
+        )
+    else:
+        con.execute(
+            f"DELETE FROM stg.{table} WHERE list_contains($periods, period)",
+            # A source without a month replaces its one unnamed period, ''.
+            {"periods": list(batch.periods) if source.period_field else [""]},
+        )
     con.execute(
         f"INSERT INTO stg.{table} ({target}, _run_id, _file) "
         f"SELECT {select}, $run_id, $file FROM {CHECKED} WHERE len(reasons) = 0",

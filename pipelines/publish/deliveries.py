@@ -16,6 +16,7 @@ import duckdb
 
 from cockpit.settings import Settings
 from pipelines.ingest.extract import ExtractError, file_facts
+from pipelines.ingest.pull import PARTIAL, PULLED
 from pipelines.ingest.sources import SOURCES
 from pipelines.publish.served import serving_run
 
@@ -47,7 +48,9 @@ def arrival(path: Path) -> tuple[float, str]:
     return path.stat().st_mtime, path.name
 
 
-def _record_run(con, run_id, refresh_id, source, result: FileResult, started, periods):
+def _record_run(
+    con, run_id, refresh_id, source, result: FileResult, started, periods, received=None
+):
     con.execute(
         "INSERT INTO meta.load_run (run_id, refresh_id, source, file, file_hash, started, "
         "finished, status, rows_in, rows_loaded, rows_rejected, periods, message, archive_path, "
@@ -57,9 +60,17 @@ def _record_run(con, run_id, refresh_id, source, result: FileResult, started, pe
             result.status, result.rows_in, result.rows_loaded, result.rows_rejected,
             list(periods), result.message,
             archive_name(source, result.digest, result.file) if result.status == "ok" else None,
-            _received(result.file),
+            received or _received(result.file),
         ],
     )  # fmt: skip
+
+
+def failed_pull(con, refresh_id: str, source: str, message: str) -> FileResult:
+    """A pull that failed, recorded as a failed delivery of its source (no file came)."""
+    result = FileResult(source, Path(f"({source}: pull)"), "failed", message=message)
+    now = utcnow()
+    _record_run(con, f"{refresh_id}:{source}:pull", refresh_id, source, result, now, (), now)
+    return result
 
 
 def load_file(con, source, path, refresh_id, today, scratch, echo: Echo) -> FileResult:
@@ -79,7 +90,13 @@ def load_file(con, source, path, refresh_id, today, scratch, echo: Echo) -> File
         return result
     con.begin()
     try:
-        loaded = source.write(con, batch, run_id)
+        # An incremental pull's file replaces the rows of its keys, not whole months.
+        partial = path.name.endswith(PARTIAL)
+        loaded = (
+            source.write(con, batch, run_id, partial=True)
+            if partial
+            else source.write(con, batch, run_id)
+        )
         notes = "; ".join(batch.notes)
         result = FileResult(
             source.id, path, "ok", batch.rows_in, loaded, batch.rows_rejected, notes, digest
@@ -148,6 +165,16 @@ def archive(settings: Settings, results: list[FileResult]) -> None:
     """Extracts as received hold what the warehouse never does (callers' names and
     numbers): the archive is the owner's alone, 0700 folders and 0600 files."""
     for result in results:
+        if result.status == "failed" and PULLED in result.file.name and result.file.exists():
+            # A pulled file that would not load is kept for the audit, out of the inbox:
+            # the next refresh pulls again rather than failing on it again.
+            kept = settings.archive / result.source / "failed" / result.file.name
+            _private_dir(settings.archive)
+            _private_dir(kept.parent.parent)
+            _private_dir(kept.parent)
+            shutil.move(result.file, kept)
+            kept.chmod(0o600)
+            continue
         if result.status not in ("ok", "unchanged") or not result.file.exists():
             continue
         target = settings.archive / archive_name(result.source, result.digest, result.file)

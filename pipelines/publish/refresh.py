@@ -34,11 +34,13 @@ from pipelines.publish.deliveries import (
     archive,
     arrival,
     describe,
+    failed_pull,
     load_file,
     update_catalog,
     utcnow,
 )
 from pipelines.publish.linkage import publish_task_snapshot
+from pipelines.publish.pulls import PullError, check_declared, keep_watermark, pull_source
 
 Echo = Callable[[str], None]
 
@@ -86,6 +88,7 @@ def run_refresh(
     if unknown:
         raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(SOURCES)}")
     selected = [s for s in SOURCES.values() if not only or s.id in only]
+    check_declared(settings, list(SOURCES))
     report = RefreshReport(new_refresh_id())
     started = utcnow()
     tree = load_tree(settings)
@@ -97,12 +100,22 @@ def run_refresh(
         recode_history(con)
         scratch = warehouse.scratch_dir(settings)
         for source in selected:
+            pulled = None
+            if source.id in settings.sources:
+                try:
+                    pulled = pull_source(settings, con, source.id, report.refresh_id, echo)
+                except PullError as exc:
+                    failed = failed_pull(con, report.refresh_id, source.id, str(exc))
+                    report.files.append(failed)
+                    echo(describe(failed, 0))
             # The last file received for a month is the one served for it.
             for path in sorted(source.files(settings.inbox), key=arrival):
                 t0 = time.perf_counter()
                 result = load_file(con, source, path, report.refresh_id, today, scratch, echo)
                 report.files.append(result)
                 echo(describe(result, time.perf_counter() - t0))
+                if pulled is not None and path == pulled.file and result.status == "ok":
+                    keep_watermark(con, pulled, settings.sources[source.id].how)
             if source.id == "boundaries":
                 publish_areas(con, areas)
         update_catalog(con, report.files)

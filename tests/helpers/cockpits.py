@@ -4,7 +4,9 @@ command, a served cockpit on a free local port, and its test accounts."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -46,8 +48,17 @@ def make_settings(root: Path, **overrides: object) -> Settings:
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that points a `cockpit` process at these settings."""
+    """The environment that points a `cockpit` process at these settings: with its pulled
+    sources, and the variables holding their secrets."""
+    pulled = {}
+    if settings.sources:
+        declared = {k: v.model_dump(by_alias=True) for k, v in settings.sources.items()}
+        pulled["COCKPIT_SOURCES"] = json.dumps(declared, ensure_ascii=False)
+        for name in re.findall(r'"\w+_env": "(\w+)"', pulled["COCKPIT_SOURCES"]):
+            if name in os.environ:
+                pulled[name] = os.environ[name]
     return {
+        **pulled,
         "COCKPIT_CONFIG": str(REPO / "cockpit.toml"),
         "COCKPIT_INBOX": str(settings.inbox),
         "COCKPIT_ARCHIVE": str(settings.archive),
