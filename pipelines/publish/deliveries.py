@@ -67,7 +67,7 @@ def _record_run(
 
 def failed_pull(con, refresh_id: str, source: str, message: str) -> FileResult:
     """A pull that failed, recorded as a failed delivery of its source (no file came)."""
-    result = FileResult(source, Path(f"({source}: pull)"), "failed", message=message)
+    result = FileResult(source, Path("(pull)"), "failed", message=message)
     now = utcnow()
     _record_run(con, f"{refresh_id}:{source}:pull", refresh_id, source, result, now, (), now)
     return result

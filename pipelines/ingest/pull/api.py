@@ -86,11 +86,13 @@ def _paced(per_second: float) -> Callable[[requests.Response], None]:
     """A response hook that keeps requests at most ``per_second`` apart."""
     gap, last = 1.0 / per_second, [0.0]
 
-    def wait(_response: requests.Response, *_args: object, **_kw: object) -> None:
+    def wait(response: requests.Response, *_args: object, **_kw: object) -> None:
         pause = last[0] + gap - time.monotonic()
         if pause > 0:
             time.sleep(pause)
         last[0] = time.monotonic()
+        # Hooks replace dlt's own: an error status (after the retries) is raised here.
+        response.raise_for_status()
 
     return wait
 
@@ -103,6 +105,7 @@ def rows(
     interface's answer is months of a report, not millions of rows."""
     auth, secrets = _auth(source, connection.auth)
     session = Client(
+        raise_for_status=False,
         request_timeout=connection.timeout_seconds,
         request_max_attempts=connection.retries + 1,
         request_backoff_factor=0.5,
@@ -144,13 +147,14 @@ def rows(
             scrubbed(f"{source}: the interface answered HTTP {status} on page {pages + 1}"
                      f" (after {connection.retries} retries)", secrets)
         ) from exc  # fmt: skip
-    except requests.RequestException as exc:
-        raise PullError(scrubbed(f"{source}: cannot reach the interface ({exc})", secrets)) from exc
     except ValueError as exc:
-        # The answer is not JSON, or the records are not where the settings say.
+        # The answer is not JSON (requests' JSON error is a ValueError too), or the records
+        # are not where the settings say.
         raise PullError(
             scrubbed(f"{source}: page {pages + 1}: the answer cannot be read ({exc})", secrets)
         ) from exc
+    except requests.RequestException as exc:
+        raise PullError(scrubbed(f"{source}: cannot reach the interface ({exc})", secrets)) from exc
     columns: list[str] = []
     for record in records:
         columns.extend(k for k in record if k not in columns)
