@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     notify_file: Path = Path("notify.toml")
     # The cockpit's address as officials reach it, for links in notifications.
     public_url: str = ""
+    # Calls one API key may make to /api/v1 (flask-limiter's notation).
+    api_rate_limit: str = "600 per minute"
     # Sources pulled from a database or an interface instead of dropped in the inbox
     # ([sources.<id>] in cockpit.toml; docs/operators.md).
     sources: dict[str, Connection] = {}

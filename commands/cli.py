@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from cockpit.settings import Settings, SettingsError, load_settings
 from commands.admin import add_parsers as add_admin_parsers
+from commands.apikeys import add_parsers as add_apikey_parsers
 from commands.areas import add_parsers as add_area_parsers
 from commands.sources import add_parsers as add_source_parsers
 from commands.tasks import add_parsers as add_task_parsers
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_area_parsers(sub)
     add_task_parsers(sub)
     add_source_parsers(sub)
+    add_apikey_parsers(sub)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")
     serve.set_defaults(run=_serve)

@@ -21,6 +21,8 @@ KINDS = (
     "token_use", "user_change", "token_change", "refresh", "denied", "task_change",
     # Refusals, each its own kind, with the caller and the path the request named.
     "not_found", "malformed", "csrf_failed", "rate_limited", "unauthenticated",
+    # /api/v1: a consuming system's key made or revoked, and each call it makes.
+    "apikey_change", "api_call",
 )  # fmt: skip
 
 

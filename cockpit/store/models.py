@@ -51,6 +51,24 @@ class KioskToken(Base):
     last_used: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class ApiKey(Base):
+    """A consuming system's read-only, scoped key to ``/api/v1`` (共享: who uses the data
+    answers for it). Only its SHA-256 is stored; ``indicators`` (comma-separated) limits
+    it to some indicators, all when empty."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    consumer: Mapped[str] = mapped_column(String(128))
+    scope: Mapped[str] = mapped_column(String(32))
+    indicators: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_used: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class LoginSession(Base):
     """One browser's session: a person's login or a wall's kiosk token. The cookie holds
     only the random id; ending the row (logout, revocation, idle time) ends the session."""

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Length
 
 from cockpit.settings import Settings
 from cockpit.store import accounts, audit, ratelimits, sessions
-from dashboard.access import scope
+from dashboard.access import api_keys, scope
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
 from dashboard.urls import same_site_path
@@ -173,8 +173,11 @@ def _wants_page() -> bool:
 def gate():
     """Runs before every request: who is asking, and may they ask this."""
     path = flask.request.path
-    if path.startswith(PUBLIC_PREFIXES):
+    if path.startswith(PUBLIC_PREFIXES) or path in api_keys.API_PUBLIC:
         return None
+    if path.startswith(api_keys.API_PREFIX):
+        return _api_gate()
+
     if "token" in flask.request.args and _wants_page():
         return _kiosk_redirect()
     user = flask_login.current_user
@@ -191,6 +194,22 @@ def gate():
         flask.abort(401, "sign in first")
     if path.startswith(ADMIN_PREFIX) and not may_read_usage(flask.g.principal):
         flask.abort(403, "for administrators")
+    return None
+
+
+def _api_gate() -> flask.Response | None:
+    """A consuming system: its API key, or 401 (a missing, unknown, revoked or expired
+    key alike), audited, with no session made."""
+    key = api_keys.key_of_request()
+    if key is None:
+        flask.g.principal = None
+        record("unauthenticated", detail={"api": "no usable API key"})
+        answer = flask.jsonify({"error": "an API key is needed: Authorization: Bearer <key>"})
+        answer.status_code = 401
+        answer.headers["WWW-Authenticate"] = 'Bearer realm="cockpit"'
+        return answer
+    flask.g.api_key = key
+    flask.g.principal = api_keys.principal_of(key)
     return None
 
 

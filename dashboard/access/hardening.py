@@ -142,6 +142,11 @@ def _errors(server: flask.Flask) -> None:
         # for an untrusted host would, so that one says only what was wrong.
         text = "host not served here" if isinstance(exc, SecurityError) else exc.description
         trail.record_refusal(exc.code or 500, str(text), csrf=isinstance(exc, CSRFError))
+        if flask.request.path.startswith("/api/v1/"):
+            # The interface's consumers are programs: a JSON error they can read.
+            answer = flask.jsonify({"error": str(text), "status": exc.code})
+            answer.status_code = exc.code or 500
+            return answer
         return flask.Response(f"{exc.code} {exc.name}: {text}\n", exc.code,
                               mimetype="text/plain")  # fmt: skip
 

@@ -14,7 +14,7 @@ from dashboard import dash_adapter
 from dashboard.access import auth, hardening, trail
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
-from dashboard.routes import exports, geometry, tasks
+from dashboard.routes import api, exports, geometry, tasks
 from dashboard.shell import layout as shell
 
 PAGE_MODULES = (
@@ -87,6 +87,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     exports.register(app.server)
     geometry.register(app.server)
     tasks.register(app.server, limiter, settings)
+    api.register(app.server, limiter, settings)
     app.layout = shell.layout
     hardening.harden(app, settings)
     cache.init(app.server, settings)

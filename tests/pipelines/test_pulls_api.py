@@ -65,8 +65,10 @@ class Platform:
         stamp, signature = headers.get("X-Timestamp", ""), headers.get("X-Signature", "")
         good = hmac.new(APP_SECRET.encode(), (APP_KEY + stamp).encode(), hashlib.sha256)
         fresh = stamp.isdigit() and abs(time.time() * 1000 - int(stamp)) < 60_000
-        return headers.get("X-App-Key") == APP_KEY and fresh and hmac.compare_digest(
-            good.hexdigest(), signature
+        return (
+            headers.get("X-App-Key") == APP_KEY
+            and fresh
+            and hmac.compare_digest(good.hexdigest(), signature)
         )
 
     def answer(self, headers, page: int) -> tuple[int, bytes]:
@@ -125,9 +127,7 @@ def _values(settings) -> pd.DataFrame:
         con.close()
 
 
-def test_a_signed_paged_interface_publishes_what_the_file_does(
-    demo, platform, keys, tmp_path
-):
+def test_a_signed_paged_interface_publishes_what_the_file_does(demo, platform, keys, tmp_path):
     settings = copy_of_demo(demo, tmp_path).with_overrides(
         sources={"health": _source(platform.url)}
     )
@@ -176,9 +176,7 @@ def test_a_broken_interface_fails_with_its_cause_and_keeps_what_is_served(
     assert not list(settings.inbox.glob("health/*.csv"))
 
 
-def test_a_pull_killed_halfway_leaves_nothing_half_loaded(
-    demo, platform, keys, tmp_path
-):
+def test_a_pull_killed_halfway_leaves_nothing_half_loaded(demo, platform, keys, tmp_path):
     platform.mode = "stall"
     settings = copy_of_demo(demo, tmp_path).with_overrides(
         sources={"health": _source(platform.url)}

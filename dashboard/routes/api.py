@@ -1,0 +1,273 @@
+"""``/api/v1``: the cockpit's data for the systems that use it (共享), read-only.
+
+Each answer names the data version it comes from and carries an ETag of it: a consumer
+that sends ``If-None-Match`` gets 304 until the next refresh. JSON by default, CSV with
+``?format=csv``; lists come in pages (``limit``, ``offset``). Parameters are checked
+strictly: an unknown one, or one out of its form, is a 400 that says which and why. The
+rules are the pages': the key's scope (its area, everything under it and its ancestors'
+aggregates), small counts as "<k", every call audited and rate-limited per key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+
+import flask
+import pandas as pd
+from flask_limiter import Limiter
+
+from cockpit.codes import BadCode, parse_code
+from cockpit.levels import LEVELS
+from cockpit.settings import Settings
+from dashboard.access import api_keys, auth
+from dashboard.drawing import fmt
+from dashboard.reading import data, exchange, insights, metadata, problems, warehouse
+from dashboard.routes.api_spec import docs_page, openapi
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+MAX_LIMIT = 5_000
+
+
+class BadParameter(Exception):
+    pass
+
+
+def _params(allowed: dict[str, Callable[[str], object]]) -> dict[str, object]:
+    """The query's parameters, each checked by its parser; anything else is a 400."""
+    out: dict[str, object] = {}
+    for name in flask.request.args:
+        if name not in allowed and name not in ("format", "limit", "offset"):
+            takes = ", ".join(sorted([*allowed, "format", "limit", "offset"]))
+            raise BadParameter(f"unknown parameter {name!r}; this path takes {takes}")
+        values = flask.request.args.getlist(name)
+        if len(values) > 1:
+            raise BadParameter(f"parameter {name!r} given {len(values)} times")
+    for name, parse in allowed.items():
+        if name in flask.request.args:
+            out[name] = parse(flask.request.args[name])
+    return out
+
+
+def _code(text: str) -> str:
+    try:
+        return parse_code(text)
+    except BadCode as exc:
+        raise BadParameter(f"area {text!r}: {exc}") from exc
+
+
+def _month(text: str) -> str:
+    if not _MONTH.match(text):
+        raise BadParameter(f"{text!r} is not a month (YYYY-MM)")
+    return text
+
+
+def _level(text: str) -> str:
+    if text not in LEVELS:
+        raise BadParameter(f"level {text!r}: one of {', '.join(LEVELS)}")
+    return text
+
+
+def _bounded(name: str, low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"\d{1,9}", text) or not low <= int(text) <= high:
+            raise BadParameter(f"{name} {text!r}: a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def _page() -> tuple[int, int, str]:
+    limit = _bounded("limit", 1, MAX_LIMIT)(flask.request.args.get("limit", "1000"))
+    offset = _bounded("offset", 0, 10**9)(flask.request.args.get("offset", "0"))
+    form = flask.request.args.get("format", "json")
+    if form not in ("json", "csv"):
+        raise BadParameter(f"format {form!r}: json or csv")
+    return limit, offset, form
+
+
+def _etag() -> str:
+    seed = f"{warehouse.warehouse_version()}|{flask.request.full_path}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+def _answer(rows: pd.DataFrame | dict, name: str) -> flask.Response:
+    """The answer in its format, with the data version, its page and an ETag."""
+    tag = _etag()
+    if tag in flask.request.if_none_match:
+        return flask.Response(status=304, headers={"ETag": f'"{tag}"'})
+    version = warehouse.warehouse_version()
+    if isinstance(rows, dict):
+        answer = flask.jsonify({"version": version, "data": rows})
+    else:
+        limit, offset, form = _page()
+        total = len(rows)
+        page = rows.iloc[offset : offset + limit]
+        if form == "csv":
+            body = page.to_csv(index=False).encode("utf-8-sig")
+            answer = flask.Response(body, mimetype="text/csv")
+            answer.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            answer.headers["X-Total-Count"] = str(total)
+        else:
+            records = page.astype(object).where(page.notna(), None).to_dict("records")
+            more = offset + limit < total
+            answer = flask.jsonify({
+                "version": version, "total": total, "limit": limit, "offset": offset,
+                "next": _next_url(offset + limit, limit) if more else None, "data": records,
+            })  # fmt: skip
+    answer.headers["ETag"] = f'"{tag}"'
+    answer.headers["X-Data-Version"] = version
+    answer.headers["Cache-Control"] = "private, no-cache"
+    return answer
+
+
+def _next_url(offset: int, limit: int) -> str:
+    args = {**flask.request.args.to_dict(), "offset": str(offset), "limit": str(limit)}
+    return flask.request.path + "?" + "&".join(f"{k}={v}" for k, v in args.items())
+
+
+def _indicator(indicator_id: str) -> dict:
+    if not _ID.match(indicator_id):
+        raise BadParameter(f"indicator {indicator_id!r} is not an indicator id")
+    found = data.indicator(indicator_id)
+    if found is None or not api_keys.may_read(indicator_id):
+        flask.abort(404, f"no indicator {indicator_id!r} for this key")
+    return found
+
+
+def _shown(rows: pd.DataFrame, k: int) -> pd.Series:
+    """Values as the pages show them: "<k" for a small count, "hidden" for a value hidden
+    to protect one."""
+    labels = [
+        ("hidden" if kind == "complementary" else f"<{k}") if hidden else value
+        for value, hidden, kind in zip(rows["value"], rows["suppressed"], rows["suppressed_kind"],
+                                       strict=True)
+    ]  # fmt: skip
+    return pd.Series(labels, index=rows.index, dtype=object)
+
+
+def list_areas():
+    chosen = _params({"level": _level, "parent": _code})
+    rows = exchange.areas(chosen.get("level"), chosen.get("parent"))
+    return _answer(rows, "areas")
+
+
+def one_area(code: str):
+    full = _code(code)
+    found = data.area(full)
+    if found is None:
+        flask.abort(404, f"no area {code!r} for this key")
+    _params({})
+    shown = {k: found[k] for k in ("code", "level", "parent_code", "name_zh", "name_en")}
+    return _answer({**shown, "children": exchange.children(full)}, "area")
+
+
+def list_indicators():
+    _params({"domain": lambda s: s})
+    rows = metadata.dictionary()
+    domain = flask.request.args.get("domain")
+    rows = rows[[api_keys.may_read(i) for i in rows["indicator_id"]]]
+    if domain is not None:
+        rows = rows[rows["domain"] == domain]
+    columns = ["indicator_id", "name_zh", "name_en", "description_zh", "description_en",
+               "domain", "department", "unit_zh", "unit_en", "direction", "rollup",
+               "decimals", "levels", "suppress_below", "first_period", "last_period"]  # fmt: skip
+    out = rows[columns].copy()
+    out["levels"] = out["levels"].map(lambda v: list(v) if v is not None else [])
+    return _answer(out.reset_index(drop=True), "indicators")
+
+
+def indicator_values(indicator_id: str):
+    indicator = _indicator(indicator_id)
+    chosen = _params({"area": _code, "from": _month, "to": _month, "level": _level})
+    if "area" not in chosen:
+        raise BadParameter("parameter 'area' is required (an area code)")
+    first, last = chosen.get("from"), chosen.get("to")
+    if first and last and first > last:
+        raise BadParameter(f"from {first} is after to {last}")
+    if data.area(str(chosen["area"])) is None:
+        flask.abort(404, f"no area {chosen['area']!r} for this key")
+    rows = exchange.values(indicator_id, str(chosen["area"]), chosen.get("level"), first, last)
+    rows["value"] = _shown(rows, int(indicator["suppress_below"] or 0))
+    return _answer(rows.drop(columns=["suppressed_kind"]), f"{indicator_id}-values")
+
+
+def list_alerts():
+    chosen = _params({"area": _code, "period": _month})
+    if "area" not in chosen:
+        raise BadParameter("parameter 'area' is required (an area code)")
+    code = str(chosen["area"])
+    if data.area(code) is None:
+        flask.abort(404, f"no area {code!r} for this key")
+    period = insights.which_period(chosen.get("period"))
+    if period is None:
+        flask.abort(503, "no warehouse published yet")
+    rows = problems.alerts(code, period.period, limit=MAX_LIMIT, grouped=False)
+    rows = rows[[api_keys.may_read(i) for i in rows["indicator_id"]]]
+    rows = rows.assign(period=period.period)
+    columns = ["period", "indicator_id", "area_code", "level", "area_zh", "area_en", "value",
+               "status", "priority", "reasons_zh", "reasons_en", "since", "group_root",
+               "forecast_months", "forecast_probability"]  # fmt: skip
+    out = rows[columns].copy()
+    for col in ("reasons_zh", "reasons_en"):
+        out[col] = out[col].map(lambda v: list(v) if v is not None else [])
+    return _answer(out.reset_index(drop=True), "alerts")
+
+
+def catalog():
+    _params({})
+    rows = metadata.catalog(fmt.utc_now())
+    columns = ["source", "department", "department_zh", "department_en", "title_zh", "title_en",
+               "table_name", "cadence", "max_age_days", "last_success", "last_status",
+               "freshness"]  # fmt: skip
+    out = rows[[c for c in columns if c in rows.columns]].copy()
+    out["last_success"] = out["last_success"].map(
+        lambda v: v.isoformat() if isinstance(v, dt.datetime | pd.Timestamp) else None
+    )
+    return _answer(out, "catalog")
+
+
+def _who(indicator_id: str | None = None) -> dict:
+    key = api_keys.current_key()
+    return {"consumer": key.consumer if key else None, "indicator": indicator_id,
+            "path": flask.request.path}  # fmt: skip
+
+
+def _audited(view: Callable) -> Callable:
+    """Every call is audited (the values' with their area), and a bad parameter is a 400
+    with its reason."""
+
+    def call(*args, **kwargs):
+        try:
+            answer = view(*args, **kwargs)
+        except BadParameter as exc:
+            auth.record("malformed", detail={**_who(), "reason": str(exc)})
+            out = flask.jsonify({"error": str(exc), "status": 400})
+            out.status_code = 400
+            return out
+        area = flask.request.args.get("area") or kwargs.get("code")
+        auth.record("api_call", area=area, detail=_who(kwargs.get("indicator_id")))
+        return answer
+
+    call.__name__ = f"api_{view.__name__}"
+    return call
+
+
+def register(server: flask.Flask, limiter: Limiter, settings: Settings) -> None:
+    per_key = limiter.limit(
+        settings.api_rate_limit,
+        key_func=lambda: f"apikey:{k.id}" if (k := api_keys.current_key()) else "anonymous",
+    )
+    routes = [
+        ("/api/v1/areas", list_areas), ("/api/v1/areas/<code>", one_area),
+        ("/api/v1/indicators", list_indicators),
+        ("/api/v1/indicators/<indicator_id>/values", indicator_values),
+        ("/api/v1/alerts", list_alerts), ("/api/v1/catalog", catalog),
+    ]  # fmt: skip
+    for path, view in routes:
+        wrapped = _audited(view)
+        server.add_url_rule(path, wrapped.__name__, per_key(wrapped))
+    server.add_url_rule("/api/v1/openapi.json", "api_openapi", lambda: flask.jsonify(openapi()))
+    server.add_url_rule("/api/v1/docs", "api_docs", docs_page)
