@@ -11,7 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from cockpit.store import apikeys
-from tests.helpers.cockpits import PASSWORD, run_cockpit  # noqa: F401
+from tests.helpers.cockpits import run_cockpit
 
 DISTRICT, STREET, SIBLING = "330103000000", "330103001000", "330103002000"
 COMMUNITY = "330103001051"

@@ -7,6 +7,7 @@ killed halfway leaves nothing half loaded."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -52,10 +53,9 @@ class Platform:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.end_headers()
-                try:
+                # A pull killed mid-answer has gone: nobody to write to.
+                with contextlib.suppress(BrokenPipeError):
                     self.wfile.write(body)
-                except BrokenPipeError:
-                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/health/monthly"
