@@ -71,6 +71,16 @@ def _fields(row: dict, lang: str) -> html.Details:
     )
 
 
+def _consumers(row: dict, lang: str) -> html.Div | None:
+    """The systems that read this source's data through /api/v1 (谁使用谁负责)."""
+    names = row.get("consumers") or []
+    if not len(names):
+        return None
+    return html.Div(
+        f"{t('catalog.consumers', lang)}: {'、'.join(names)}", className="catalog-consumers"
+    )
+
+
 def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
     head = [
         "catalog.department", "catalog.resource", "catalog.cadence", "catalog.last_success",
@@ -103,6 +113,7 @@ def catalog_table(sources: pd.DataFrame, lang: str) -> html.Table:
                             html.Div(f"{row['source']} → {row['table_name']}", className="muted"),
                             html.Div(name(row, lang, "description"), className="description"),
                             _fields(row, lang),
+                            _consumers(row, lang),
                             *error,
                         ]
                     ),

@@ -139,6 +139,20 @@ def usage_layout(lang: str | None = None, **_query: str):
                 "usage-silent-streets",
             ),
         ]
+    if who.role == "admin":
+        body += [
+            html.H2(t("usage.api", lang)),
+            _table(
+                usage.api_use(events).to_dict("records"),
+                [
+                    ("week", t("usage.week", lang)),
+                    ("consumer", t("usage.consumer", lang)),
+                    ("calls", t("usage.count", lang)),
+                    ("indicators", t("col.indicator_id", lang)),
+                ],
+                "usage-api",
+            ),  # fmt: skip
+        ]
     silent_depts = usage.silent_departments(events, owners, week)
     unseen = usage.unseen_indicators(events, indicators)
     body += [

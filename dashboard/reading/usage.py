@@ -27,7 +27,7 @@ def events_frame(url: str, since: dt.datetime) -> pd.DataFrame:
             "detail": e.detail or {},
         }
         for e in audit.events(url, since=since, limit=200_000)
-        if e.kind in ("page_view", "indicator_view", "export")
+        if e.kind in ("page_view", "indicator_view", "export", "api_call")
     ]
     columns = ["at", "kind", "actor", "scope", "area", "path", "detail"]
     return pd.DataFrame(rows, columns=columns)
@@ -91,6 +91,33 @@ def unseen_indicators(
     recent = events[pd.to_datetime(events["at"]) >= since] if not events.empty else events
     seen = {d.get("indicator") for d in recent["detail"] if isinstance(d, dict)}
     return indicators[~indicators["indicator_id"].isin(seen)].reset_index(drop=True)
+
+
+def api_use(events: pd.DataFrame) -> pd.DataFrame:
+    """Calls to ``/api/v1`` per week and consumer (the system its key was made for), with
+    the indicators it read."""
+    calls = events[events["kind"] == "api_call"].copy() if not events.empty else events
+    if calls.empty:
+        return pd.DataFrame(columns=["week", "consumer", "calls", "indicators"])
+    calls["week"] = week_of(calls["at"])
+    calls["consumer"] = calls["detail"].map(lambda d: d.get("consumer") or "—")
+    calls["indicator"] = calls["detail"].map(lambda d: d.get("indicator"))
+    out = calls.groupby(["week", "consumer"]).agg(
+        calls=("kind", "size"),
+        indicators=("indicator", lambda s: ", ".join(sorted({i for i in s if i}))),
+    )
+    return out.reset_index().sort_values(["week", "calls"], ascending=[False, False])
+
+
+def consumers_by_source(events: pd.DataFrame, sources_of: dict[str, list[str]]) -> dict:
+    """谁使用谁负责: each source table (``stg.…``), the consumers whose keys read an
+    indicator computed from it."""
+    calls = events[events["kind"] == "api_call"] if not events.empty else events
+    out: dict[str, set[str]] = {}
+    for detail in calls["detail"] if not calls.empty else []:
+        for table in sources_of.get(detail.get("indicator") or "", []):
+            out.setdefault(table, set()).add(detail.get("consumer") or "—")
+    return {table: sorted(names) for table, names in out.items()}
 
 
 def this_week(now: dt.datetime | None = None) -> str:

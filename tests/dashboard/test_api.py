@@ -238,3 +238,17 @@ def test_the_cli_prints_a_key_once_and_never_lists_it(demo, tmp_path):
     assert refused.returncode == 2 and "scope" in refused.stderr
     assert run_cockpit(settings, "apikeys", "revoke", "1").returncode == 0
     assert apikeys.usable_api_key(settings.app_db, key) is None
+
+
+def test_the_catalog_and_usage_say_who_uses_what(site, keys, people):
+    from tests.helpers.client import Cockpit
+
+    _get(site, f"/api/v1/indicators/family_doctor_coverage/values?area={STREET}", keys["street"])
+    admin = Cockpit(site.url, site.visitor(people["district"]))
+    catalog = admin.page("/catalog")
+    assert catalog.status_code == 200
+    # The health report and the population feed family-doctor coverage: both name it.
+    text = catalog.text
+    assert text.count("接口使用方: ") >= 2 and "长庆街道基层治理平台" in text
+    usage = admin.page("/admin/usage")
+    assert "共享接口调用（按使用方）" in usage.text and "长庆街道基层治理平台" in usage.text
