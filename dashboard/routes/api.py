@@ -17,6 +17,7 @@ from collections.abc import Callable
 import flask
 import pandas as pd
 from flask_limiter import Limiter
+from werkzeug.exceptions import HTTPException
 
 from cockpit.codes import BadCode, parse_code
 from cockpit.levels import LEVELS
@@ -158,7 +159,7 @@ def one_area(code: str):
     full = _code(code)
     found = data.area(full)
     if found is None:
-        flask.abort(404, f"no area {code!r} for this key")
+        flask.abort(404, "no such area for this key")
     _params({})
     shown = {k: found[k] for k in ("code", "level", "parent_code", "name_zh", "name_en")}
     return _answer({**shown, "children": exchange.children(full)}, "area")
@@ -168,7 +169,7 @@ def list_indicators():
     _params({"domain": lambda s: s})
     rows = metadata.dictionary()
     domain = flask.request.args.get("domain")
-    rows = rows[[api_keys.may_read(i) for i in rows["indicator_id"]]]
+    rows = rows[rows["indicator_id"].map(api_keys.may_read).astype(bool)]
     if domain is not None:
         rows = rows[rows["domain"] == domain]
     columns = ["indicator_id", "name_zh", "name_en", "description_zh", "description_en",
@@ -188,7 +189,7 @@ def indicator_values(indicator_id: str):
     if first and last and first > last:
         raise BadParameter(f"from {first} is after to {last}")
     if data.area(str(chosen["area"])) is None:
-        flask.abort(404, f"no area {chosen['area']!r} for this key")
+        flask.abort(404, "no such area for this key")
     rows = exchange.values(indicator_id, str(chosen["area"]), chosen.get("level"), first, last)
     rows["value"] = _shown(rows, int(indicator["suppress_below"] or 0))
     return _answer(rows.drop(columns=["suppressed_kind"]), f"{indicator_id}-values")
@@ -200,12 +201,13 @@ def list_alerts():
         raise BadParameter("parameter 'area' is required (an area code)")
     code = str(chosen["area"])
     if data.area(code) is None:
-        flask.abort(404, f"no area {code!r} for this key")
+        flask.abort(404, "no such area for this key")
     period = insights.which_period(chosen.get("period"))
     if period is None:
         flask.abort(503, "no warehouse published yet")
     rows = problems.alerts(code, period.period, limit=MAX_LIMIT, grouped=False)
-    rows = rows[[api_keys.may_read(i) for i in rows["indicator_id"]]]
+    # A boolean Series, not a list: an empty list would select columns, not rows.
+    rows = rows[rows["indicator_id"].map(api_keys.may_read).astype(bool)]
     rows = rows.assign(period=period.period)
     columns = ["period", "indicator_id", "area_code", "level", "area_zh", "area_en", "value",
                "status", "priority", "reasons_zh", "reasons_en", "since", "group_root",
@@ -235,13 +237,40 @@ def _who(indicator_id: str | None = None) -> dict:
             "path": flask.request.path}  # fmt: skip
 
 
+def _stored(view: Callable, args: tuple, kwargs: dict) -> flask.Response:
+    """The answer as stored bytes, kept with the data version for this path, query and
+    key's reach (its scope and indicators): a consumer asking what another with the same
+    reach asked gets the bytes without a query or a serialisation. Refusals are not kept."""
+    key = api_keys.current_key()
+    reach = [key.scope, key.indicators] if key else []
+
+    def build() -> tuple[int, bytes, dict]:
+        try:
+            answer = view(*args, **kwargs)
+        except HTTPException as exc:
+            return (-1, str(exc.description).encode(), {"code": exc.code})
+        return (answer.status_code, answer.get_data(), dict(answer.headers))
+
+    status, body, headers = warehouse.remembered(
+        "api-answer", [flask.request.full_path, *reach], build
+    )
+    if status == -1:
+        flask.abort(headers["code"], body.decode())
+    return flask.Response(body, status=status, headers=headers)
+
+
 def _audited(view: Callable) -> Callable:
     """Every call is audited (the values' with their area), and a bad parameter is a 400
     with its reason."""
 
     def call(*args, **kwargs):
+        tag = _etag()
+        if tag in flask.request.if_none_match:
+            answer = flask.Response(status=304, headers={"ETag": f'"{tag}"'})
+            auth.record("api_call", area=flask.request.args.get("area"), detail=_who())
+            return answer
         try:
-            answer = view(*args, **kwargs)
+            answer = _stored(view, args, kwargs)
         except BadParameter as exc:
             auth.record("malformed", detail={**_who(), "reason": str(exc)})
             out = flask.jsonify({"error": str(exc), "status": 400})

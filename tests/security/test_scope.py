@@ -259,3 +259,38 @@ def test_a_street_official_sees_the_district_total_and_their_own_rank_only(clien
     assert len(lines) == 2 and tree[STREET]["zh"] in lines[1]
     # Its rank among the eight streets, and nothing of the other seven.
     assert lines[1].split(",")[0].isdigit()
+
+
+@pytest.mark.parametrize("scope", [STREET, COMMUNITY, PARK])
+def test_an_api_key_reads_nothing_outside_its_scope(scope, site, tree):
+    """The data API under a key of each narrow scope: every path, asked about every
+    area of the tree at every level, names no area the key may not see; an area outside
+    it is a 404, never an empty answer."""
+    from cockpit.store import apikeys
+
+    key = apikeys.add_api_key(site.app.server.config["COCKPIT_SETTINGS"].app_db,
+                              f"scope sweep {scope}", scope)  # fmt: skip
+    visitor = site.visitor()
+    tokens = forbidden_tokens(tree, scope)
+    shown = visible(tree, scope)
+
+    def get(path: str):
+        answer = visitor.get(f"{site.url}{path}", headers={"Authorization": f"Bearer {key}"})
+        assert answer.status_code in (200, 404), (path, answer.status_code)
+        assert leaks(answer.text, tokens) == [], path
+        return answer
+
+    for path in ("/api/v1/areas?limit=5000", "/api/v1/indicators", "/api/v1/catalog"):
+        assert get(path).status_code == 200
+    for code, area in tree.items():
+        inside = code in shown
+        for path in (
+            f"/api/v1/areas/{code}",
+            f"/api/v1/alerts?area={code}",
+            f"/api/v1/indicators/registered_population/values?area={code}&from=2019-12",
+            f"/api/v1/areas?parent={code}",
+        ):
+            assert (get(path).status_code == 200) == inside, path
+        for level in ("street", "community", "park"):
+            get(f"/api/v1/indicators/registered_population/values?area={code}&level={level}"
+                "&from=2019-12")  # fmt: skip
