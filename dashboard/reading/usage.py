@@ -104,7 +104,7 @@ def api_use(events: pd.DataFrame) -> pd.DataFrame:
     calls["indicator"] = calls["detail"].map(lambda d: d.get("indicator"))
     out = calls.groupby(["week", "consumer"]).agg(
         calls=("kind", "size"),
-        indicators=("indicator", lambda s: ", ".join(sorted({i for i in s if i}))),
+        indicators=("indicator", lambda s: ", ".join(sorted({i for i in s if isinstance(i, str)}))),
     )
     return out.reset_index().sort_values(["week", "calls"], ascending=[False, False])
 

@@ -19,74 +19,22 @@ import pandas as pd
 from flask_limiter import Limiter
 from werkzeug.exceptions import HTTPException
 
-from cockpit.codes import BadCode, parse_code
-from cockpit.levels import LEVELS
 from cockpit.settings import Settings
 from dashboard.access import api_keys, auth
 from dashboard.drawing import fmt
 from dashboard.reading import data, exchange, insights, metadata, problems, warehouse
+from dashboard.routes.api_params import (
+    MAX_LIMIT,
+    BadParameter,
+    area_code,
+    level,
+    month,
+    page,
+    params,
+)
 from dashboard.routes.api_spec import docs_page, openapi
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-MAX_LIMIT = 5_000
-
-
-class BadParameter(Exception):
-    pass
-
-
-def _params(allowed: dict[str, Callable[[str], object]]) -> dict[str, object]:
-    """The query's parameters, each checked by its parser; anything else is a 400."""
-    out: dict[str, object] = {}
-    for name in flask.request.args:
-        if name not in allowed and name not in ("format", "limit", "offset"):
-            takes = ", ".join(sorted([*allowed, "format", "limit", "offset"]))
-            raise BadParameter(f"unknown parameter {name!r}; this path takes {takes}")
-        values = flask.request.args.getlist(name)
-        if len(values) > 1:
-            raise BadParameter(f"parameter {name!r} given {len(values)} times")
-    for name, parse in allowed.items():
-        if name in flask.request.args:
-            out[name] = parse(flask.request.args[name])
-    return out
-
-
-def _code(text: str) -> str:
-    try:
-        return parse_code(text)
-    except BadCode as exc:
-        raise BadParameter(f"area {text!r}: {exc}") from exc
-
-
-def _month(text: str) -> str:
-    if not _MONTH.match(text):
-        raise BadParameter(f"{text!r} is not a month (YYYY-MM)")
-    return text
-
-
-def _level(text: str) -> str:
-    if text not in LEVELS:
-        raise BadParameter(f"level {text!r}: one of {', '.join(LEVELS)}")
-    return text
-
-
-def _bounded(name: str, low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        if not re.fullmatch(r"\d{1,9}", text) or not low <= int(text) <= high:
-            raise BadParameter(f"{name} {text!r}: a whole number from {low} to {high}")
-        return int(text)
-
-    return parse
-
-
-def _page() -> tuple[int, int, str]:
-    limit = _bounded("limit", 1, MAX_LIMIT)(flask.request.args.get("limit", "1000"))
-    offset = _bounded("offset", 0, 10**9)(flask.request.args.get("offset", "0"))
-    form = flask.request.args.get("format", "json")
-    if form not in ("json", "csv"):
-        raise BadParameter(f"format {form!r}: json or csv")
-    return limit, offset, form
 
 
 def _etag() -> str:
@@ -103,16 +51,16 @@ def _answer(rows: pd.DataFrame | dict, name: str) -> flask.Response:
     if isinstance(rows, dict):
         answer = flask.jsonify({"version": version, "data": rows})
     else:
-        limit, offset, form = _page()
+        limit, offset, form = page()
         total = len(rows)
-        page = rows.iloc[offset : offset + limit]
+        shown = rows.iloc[offset : offset + limit]
         if form == "csv":
-            body = page.to_csv(index=False).encode("utf-8-sig")
+            body = shown.to_csv(index=False).encode("utf-8-sig")
             answer = flask.Response(body, mimetype="text/csv")
             answer.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             answer.headers["X-Total-Count"] = str(total)
         else:
-            records = page.astype(object).where(page.notna(), None).to_dict("records")
+            records = shown.astype(object).where(shown.notna(), None).to_dict("records")
             more = offset + limit < total
             answer = flask.jsonify({
                 "version": version, "total": total, "limit": limit, "offset": offset,
@@ -150,23 +98,23 @@ def _shown(rows: pd.DataFrame, k: int) -> pd.Series:
 
 
 def list_areas():
-    chosen = _params({"level": _level, "parent": _code})
+    chosen = params({"level": level, "parent": area_code})
     rows = exchange.areas(chosen.get("level"), chosen.get("parent"))
     return _answer(rows, "areas")
 
 
 def one_area(code: str):
-    full = _code(code)
+    full = area_code(code)
     found = data.area(full)
     if found is None:
         flask.abort(404, "no such area for this key")
-    _params({})
+    params({})
     shown = {k: found[k] for k in ("code", "level", "parent_code", "name_zh", "name_en")}
     return _answer({**shown, "children": exchange.children(full)}, "area")
 
 
 def list_indicators():
-    _params({"domain": lambda s: s})
+    params({"domain": lambda s: s})
     rows = metadata.dictionary()
     domain = flask.request.args.get("domain")
     rows = rows[rows["indicator_id"].map(api_keys.may_read).astype(bool)]
@@ -182,7 +130,7 @@ def list_indicators():
 
 def indicator_values(indicator_id: str):
     indicator = _indicator(indicator_id)
-    chosen = _params({"area": _code, "from": _month, "to": _month, "level": _level})
+    chosen = params({"area": area_code, "from": month, "to": month, "level": level})
     if "area" not in chosen:
         raise BadParameter("parameter 'area' is required (an area code)")
     first, last = chosen.get("from"), chosen.get("to")
@@ -196,7 +144,7 @@ def indicator_values(indicator_id: str):
 
 
 def list_alerts():
-    chosen = _params({"area": _code, "period": _month})
+    chosen = params({"area": area_code, "period": month})
     if "area" not in chosen:
         raise BadParameter("parameter 'area' is required (an area code)")
     code = str(chosen["area"])
@@ -219,7 +167,7 @@ def list_alerts():
 
 
 def catalog():
-    _params({})
+    params({})
     rows = metadata.catalog(fmt.utc_now())
     columns = ["source", "department", "department_zh", "department_en", "title_zh", "title_en",
                "table_name", "cadence", "max_age_days", "last_success", "last_status",

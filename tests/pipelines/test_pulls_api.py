@@ -29,6 +29,9 @@ from pipelines.publish.refresh import run_refresh
 from pipelines.warehouse import current_version
 from tests.helpers.cockpits import REPO, copy_of_demo, run_cockpit, settings_env
 
+# Each test pulls into a cockpit of its own and refreshes it: an operator's whole flow.
+pytestmark = pytest.mark.flows
+
 APP_KEY, APP_SECRET = "district-cockpit", "s3cret-of-the-platform-9f2c"
 PAGE = 250
 
@@ -176,6 +179,7 @@ def test_a_broken_interface_fails_with_its_cause_and_keeps_what_is_served(
     assert not list(settings.inbox.glob("health/*.csv"))
 
 
+@pytest.mark.soak
 def test_a_pull_killed_halfway_leaves_nothing_half_loaded(demo, platform, keys, tmp_path):
     platform.mode = "stall"
     settings = copy_of_demo(demo, tmp_path).with_overrides(

@@ -20,6 +20,9 @@ from pipelines.warehouse import current_version
 from tests.helpers.cockpits import copy_of_demo, run_cockpit
 from tests.helpers.postgres import drop_postgres, fresh_postgres
 
+# Each test pulls into a cockpit of its own and refreshes it: an operator's whole flow.
+pytestmark = pytest.mark.flows
+
 HEALTH = ("family_doctor_coverage", "clinic_visits", "vaccine_doses")
 COMMUNITY = "330103001051"
 FIRST_PULL = dt.datetime(2020, 1, 5, 8, 0)

@@ -261,6 +261,7 @@ def test_a_street_official_sees_the_district_total_and_their_own_rank_only(clien
     assert lines[1].split(",")[0].isdigit()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scope", [STREET, COMMUNITY, PARK])
 def test_an_api_key_reads_nothing_outside_its_scope(scope, site, tree):
     """The data API under a key of each narrow scope: every path, asked about every

@@ -39,7 +39,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
     with store.engine(db_url).connect() as con:
         assert (
             con.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0006_audit_chain"
+            == "0007_api_keys"
         )
 
 
