@@ -102,9 +102,9 @@ def page_paths(tree: dict) -> list[str]:
 @pytest.mark.parametrize(
     ("persona", "route"),
     [
-        # The district's router pass renders every area's page: `make test`, not the loop.
+        # The district's passes render every area's page: `make test`, not the loop.
         pytest.param(persona, route, marks=[pytest.mark.slow] if persona == "district"
-                     and route == "router" else [], id=f"{persona}-{route}")
+                     else [], id=f"{persona}-{route}")
         for route in ("router", "first render")
         for persona in PERSONAS
     ],
@@ -193,7 +193,11 @@ def test_drill_down_never_opens_an_area_outside_the_scope(persona, clients, tree
             assert code not in answer.text, (persona, code)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    "persona",
+    # The district's pass asks for every area's exports and shapes: `make test`.
+    [pytest.param(p, marks=[pytest.mark.slow] if p == "district" else []) for p in PERSONAS],
+)
 def test_exports_and_geometry_of_other_areas_are_refused(persona, clients, tree, people, site):
     client, scope = clients[persona], scope_of(persona, people)
     tokens = forbidden_tokens(tree, scope)
