@@ -23,7 +23,8 @@ def _query(name: str, schema: dict, text: str, required: bool = False) -> dict:
 _PAGE = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
            "Rows in this page"),
-    _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Rows to skip"),
+    _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**9, "default": 0},
+           "Rows to skip"),
     _query("format", {"type": "string", "enum": ["json", "csv"], "default": "json"},
            "JSON, or CSV (UTF-8 with a byte-order mark, for Excel)"),
 ]  # fmt: skip

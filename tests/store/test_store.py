@@ -38,8 +38,7 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with store.engine(db_url).connect() as con:
         assert (
-            con.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0007_api_keys"
+            con.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007_api_keys"
         )
 
 
