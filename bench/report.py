@@ -119,6 +119,19 @@ def load_rows(load: dict | None) -> list[str]:
     ]
 
 
+def api_rows(api: dict | None) -> list[str]:
+    if api is None:
+        return [f"| the data API, 50 consumers | {MISSING} | | p95 ≤ 50 ms, 0 errors |"]
+    overall = next(r for r in api["stats"] if r["Name"] == "Aggregated")
+    errors = sum(int(r["Failure Count"]) for r in api["stats"] if r["Name"] != "Aggregated")
+    p95 = float(overall["95%"])
+    return [
+        f"| **the data API** (`/api/v1`), {api['users']} consumers with their own keys: p50 / "
+        f"p95 | {overall['50%']} / **{overall['95%']} ms** | {int(overall['Request Count']):,} "
+        f"calls, {errors} errors | ≤ 50 ms: {_verdict(p95 <= 50 and errors == 0)} |"
+    ]
+
+
 def render_rows(render: dict | None) -> list[str]:
     if render is None or not render.get("cold_all_rendered_ms"):
         return [f"| the top page all rendered, cold / warm | {MISSING} | | ≤ 0.8 s / ≤ 0.5 s |"]
@@ -177,6 +190,7 @@ def section() -> list[str]:
         *refresh_rows(_read("city.json")),
         *interaction_rows(_read("city-interactions.md")),
         *load_rows(_read("load.json")),
+        *api_rows(_read("api-load.json")),
         *render_rows(_read("render.json")),
         *ingest_rows(_read("hotline.json")),
         *spark_rows(_read("spark-demo.json")),
