@@ -56,7 +56,8 @@ def level(text: str) -> str:
 
 def bounded(name: str, low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        if not re.fullmatch(r"\d{1,9}", text) or not low <= int(text) <= high:
+        whole = text.isascii() and text.isdigit() and len(text) <= 12
+        if not whole or not low <= int(text) <= high:
             raise BadParameter(f"{name} {text!r}: a whole number from {low} to {high}")
         return int(text)
 

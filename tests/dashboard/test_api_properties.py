@@ -39,7 +39,10 @@ def district_key(site):
 def test_every_path_answers_as_documented(operations, district_key, path):
     assert set(operations) == set(PATHS)
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    # The same cases each run (CI must not pass or fail by chance); explore further with
+    # `pytest --hypothesis-seed=N`, as was done before each change to the API.
+    @settings(max_examples=40, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(case=operations[path].as_strategy())
     def answers(case):
         # Uncompressed: the in-process client does not undo flask-compress's encoding.
