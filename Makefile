@@ -87,6 +87,7 @@ bench: install browser-deps
 	$(BIN)/python -m bench.hotline
 	$(BIN)/python -m bench.render
 	$(BIN)/python -m bench.spark
+	$(BIN)/python -m bench.pull
 	rm -rf $(BENCH_CITY)
 	$(BIN)/python -m bench.city_scale --keep $(BENCH_CITY)
 	$(BIN)/python -m bench.load $(BENCH_CITY)

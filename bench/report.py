@@ -132,6 +132,17 @@ def api_rows(api: dict | None) -> list[str]:
     ]
 
 
+def pull_rows(pulled: dict | None) -> list[str]:
+    if pulled is None:
+        return [f"| a 5M-row table pulled from PostgreSQL | {MISSING} | | ≥ 0.5× COPY |"]
+    return [
+        f"| **pull** of {pulled['rows']:,} rows from PostgreSQL (`from = \"sql\"`) into "
+        f"the file a refresh loads | {pulled['pull_s']} s | **{pulled['ratio']}×** the "
+        f"speed of `COPY … TO STDOUT` ({pulled['copy_s']} s) | ≥ 0.5×: "
+        f"{_verdict(pulled['ratio'] >= 0.5)} |"
+    ]
+
+
 def render_rows(render: dict | None) -> list[str]:
     if render is None or not render.get("cold_all_rendered_ms"):
         return [f"| the top page all rendered, cold / warm | {MISSING} | | ≤ 0.8 s / ≤ 0.5 s |"]
@@ -191,6 +202,7 @@ def section() -> list[str]:
         *interaction_rows(_read("city-interactions.md")),
         *load_rows(_read("load.json")),
         *api_rows(_read("api-load.json")),
+        *pull_rows(_read("pull.json")),
         *render_rows(_read("render.json")),
         *ingest_rows(_read("hotline.json")),
         *spark_rows(_read("spark-demo.json")),

@@ -40,7 +40,7 @@ def test_every_path_answers_as_documented(operations, district_key, path):
     assert set(operations) == set(PATHS)
 
     # The same cases each run (CI must not pass or fail by chance); explore further with
-    # `pytest --hypothesis-seed=N`, as was done before each change to the API.
+    # derandomize=False and more examples, as was done before each change to the API.
     @settings(max_examples=40, deadline=None, derandomize=True,
               suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(case=operations[path].as_strategy())

@@ -35,19 +35,35 @@ def _source(**changes) -> SqlPull:
     )  # fmt: skip
 
 
-@pytest.fixture
-def health_db(postgres_server, demo_extracts):
-    """The health department's database: its report as a table, with the time each row
-    was last written."""
-    url = fresh_postgres(postgres_server)
+def _health_table(url: str, demo_extracts) -> None:
     report = next((demo_extracts / "health").glob("*.csv"))
     frame = pd.read_csv(report, dtype=str, encoding="utf-8-sig")
     frame["updated_at"] = FIRST_PULL
     engine = sa.create_engine(url)
     frame.to_sql("health_monthly", engine, index=False)
     engine.dispose()
+
+
+@pytest.fixture
+def health_db(postgres_server, demo_extracts):
+    """The health department's database (PostgreSQL, pulled with COPY): its report as a
+    table, with the time each row was last written."""
+    url = fresh_postgres(postgres_server)
+    _health_table(url, demo_extracts)
     yield url
     drop_postgres(postgres_server, url)
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def any_db(request, demo_extracts, tmp_path):
+    """The same report in PostgreSQL (pulled with COPY) and in a SQLite file (pulled
+    row by row through SQLAlchemy, the path every other database takes)."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("health_db")
+        return
+    url = f"sqlite:///{tmp_path / 'health.db'}"
+    _health_table(url, demo_extracts)
+    yield url
 
 
 def _values(settings) -> pd.DataFrame:
@@ -70,9 +86,9 @@ def _upstream(url: str, sql: str) -> None:
 
 
 def test_a_month_through_a_database_publishes_what_its_file_does(
-    demo, health_db, tmp_path, monkeypatch
+    demo, any_db, tmp_path, monkeypatch
 ):
-    monkeypatch.setenv("HEALTH_DB_URL", health_db)
+    monkeypatch.setenv("HEALTH_DB_URL", any_db)
     settings = copy_of_demo(demo, tmp_path).with_overrides(sources={"health": _source()})
     lines: list[str] = []
     report = run_refresh(settings, ["health"], echo=lines.append)
@@ -96,8 +112,9 @@ def test_a_month_through_a_database_publishes_what_its_file_does(
 
 
 def test_an_incremental_pull_brings_only_the_changed_rows_and_keeps_their_months(
-    demo, health_db, tmp_path, monkeypatch
+    demo, any_db, tmp_path, monkeypatch
 ):
+    health_db = any_db
     monkeypatch.setenv("HEALTH_DB_URL", health_db)
     settings = copy_of_demo(demo, tmp_path).with_overrides(
         sources={"health": _source(incremental="updated_at")}

@@ -11,6 +11,7 @@ the served rows with the same key and leave the rest of their months as they wer
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import decimal
@@ -48,23 +49,34 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+@contextlib.contextmanager
+def whole_file(folder: Path, name: str) -> Iterator[Path]:
+    """A file written under a temporary name and renamed into place once whole: a pull
+    killed halfway leaves no file an inbox scan would take (and removes its own)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{name}.{os.getpid()}.pulling"
+    try:
+        yield partial
+        os.replace(partial, folder / name)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def write_rows(
     folder: Path, name: str, columns: list[str], rows: Iterable[Iterable[object]]
 ) -> tuple[Path, int]:
-    """The rows as a UTF-8 CSV in ``folder``, written under a temporary name and renamed
-    into place whole: a pull killed halfway leaves no file an inbox scan would take."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    partial = folder / f".{name}.{os.getpid()}.pulling"
+    """The rows as a UTF-8 CSV named ``name`` in ``folder``."""
     count = 0
-    with partial.open("w", encoding="utf-8", newline="") as out:
+    with (
+        whole_file(folder, name) as partial,
+        partial.open("w", encoding="utf-8", newline="") as out,
+    ):
         writer = csv.writer(out)
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_cell(v) for v in row])
             count += 1
-    os.replace(partial, target)
-    return target, count
+    return folder / name, count
 
 
 def pull(
@@ -79,22 +91,23 @@ def pull(
     (a sample, for ``cockpit sources test``)."""
     from pipelines.ingest.pull import api, sql
 
-    try:
-        if isinstance(connection, SqlPull):
-            columns, rows, newest = sql.rows(source, connection, watermark, limit)
-        else:
-            columns, rows, newest = api.rows(source, connection, limit)
-    except ConnectionSettingError as exc:
-        raise PullError(f"{source}: {exc}") from exc
     incremental = isinstance(connection, SqlPull) and connection.incremental is not None
     partial = incremental and watermark is not None
     name = f"{source}{PULLED}{stamp}{PARTIAL if partial else '.csv'}"
-    path, count = write_rows(folder, name, columns, _counted(rows))
+    try:
+        if isinstance(connection, SqlPull) and sql.copies(connection):
+            with whole_file(folder, name) as target:
+                count, last = sql.copy_out(source, connection, target, watermark, limit)
+            path, newest = folder / name, (lambda: last)
+        else:
+            if isinstance(connection, SqlPull):
+                columns, rows, newest = sql.rows(source, connection, watermark, limit)
+            else:
+                columns, rows, newest = api.rows(source, connection, limit)
+            path, count = write_rows(folder, name, columns, rows)
+    except ConnectionSettingError as exc:
+        raise PullError(f"{source}: {exc}") from exc
     if partial and count == 0:
         path.unlink()
         return Pulled(source, None, 0, watermark, partial)
     return Pulled(source, path, count, newest() if incremental else None, partial)
-
-
-def _counted(rows: Iterator[tuple]) -> Iterator[tuple]:
-    yield from rows
