@@ -136,7 +136,7 @@ def pull_rows(pulled: dict | None) -> list[str]:
     if pulled is None:
         return [f"| a 5M-row table pulled from PostgreSQL | {MISSING} | | ≥ 0.5× COPY |"]
     return [
-        f"| **pull** of {pulled['rows']:,} rows from PostgreSQL (`from = \"sql\"`) into "
+        f'| **pull** of {pulled["rows"]:,} rows from PostgreSQL (`from = "sql"`) into '
         f"the file a refresh loads | {pulled['pull_s']} s | **{pulled['ratio']}×** the "
         f"speed of `COPY … TO STDOUT` ({pulled['copy_s']} s) | ≥ 0.5×: "
         f"{_verdict(pulled['ratio'] >= 0.5)} |"
