@@ -72,8 +72,21 @@ def shown_colour(page, lon: float, lat: float) -> tuple[int, int, int]:
         }})"""
     )
     x, y = screen_point(page, lon, lat)
-    shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
-    return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((1, 1))
+
+    def pixel() -> tuple[int, int, int]:
+        shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
+        return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((1, 1))
+
+    # The colour once it holds still: on a loaded machine the map may still be fading its
+    # fills in (seen once as a half-red pixel); two samples 250 ms apart must agree.
+    seen = pixel()
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        again = pixel()
+        if again == seen:
+            return seen
+        seen = again
+    return seen
 
 
 def close_to(seen: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 14) -> bool:
