@@ -60,7 +60,9 @@ def _forecast_text(row: dict, lang: str) -> list:
     if fmt.missing(row.get("mase")):
         return [html.Span(t("dict.forecast_none", lang), className="muted")]
     verdict = (
-        "dict.forecast_used" if row["warns"]
+        # Without a red boundary there is nothing to warn of: forecast only.
+        "dict.forecast_monitor" if fmt.missing(row.get("threshold_amber"))
+        else "dict.forecast_used" if row["warns"]
         else "dict.forecast_unused" if not row["beats_naive"] else "dict.forecast_narrow"
     )  # fmt: skip
     rule = ""
@@ -84,7 +86,7 @@ def _forecast_text(row: dict, lang: str) -> list:
         " ",
         html.Span(
             t(verdict, lang, coverage=round(100 * row["coverage80"])),
-            className=f"forecast-verdict {'used' if row['warns'] else 'unused'}",
+            className=f"forecast-verdict {verdict.rsplit('_', 1)[1]}",
         ),
         *([" ", html.Span(rule, className="muted")] if rule else []),
     ]
@@ -145,8 +147,7 @@ def _entry(
         ("dict.target", _target_text(row, lang)),
         ("dict.thresholds", _bounds_text(row, lang)),
     ]  # fmt: skip
-    if row["direction"] != "neutral":
-        facts.append(("dict.forecast", _forecast_text(row, lang)))
+    facts.append(("dict.forecast", _forecast_text(row, lang)))
     if not fmt.missing(row["suppress_below"]):
         facts.append(("dict.suppress", t("dict.suppress_text", lang, n=int(row["suppress_below"]))))
     return html.Article(

@@ -9,19 +9,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-# Every published value of the indicators that have a direction, in month order. Hidden
-# cells come back NULL (their value is gone), so a row with one is never forecast.
+# Every published value, in month order. Hidden cells come back NULL (their value is
+# gone), so a row with one is never forecast.
 _VALUES = """
 SELECT v.indicator_id, v.area_code, v.level, v.parent_code, v.period, v.value, v.status
-FROM ind.indicator_value v JOIN ind.indicator i USING (indicator_id)
-WHERE i.direction <> 'neutral'
+FROM ind.indicator_value v
 ORDER BY v.indicator_id, v.area_code, v.period
 """
 
 _INDICATORS = """
 SELECT indicator_id, direction, rollup, unit, suppress_below, bounds,
        forecast_within, forecast_probability
-FROM ind.indicator WHERE direction <> 'neutral'
+FROM ind.indicator
 ORDER BY indicator_id
 """
 
@@ -74,8 +73,9 @@ def months_after(period: str, horizon: int) -> list[str]:
 
 
 def panels(con: duckdb.DuckDBPyConnection) -> list[Panel]:
-    """One panel per indicator with a direction, over the months from its first to its
-    last published period."""
+    """One panel per indicator, over the months from its first to its last published
+    period. Indicators without a direction are forecast too (a population's next months);
+    only those with a red boundary can warn."""
     specs = indicators(con)
     frame = con.execute(_VALUES).df()
     out = []

@@ -158,4 +158,6 @@ def test_the_dictionary_says_how_accurate_each_indicators_forecasts_were(site, p
     assert text.count("滚动回测 MASE") >= 30
     assert "优于季节朴素法，用于预警" in text and "未优于季节朴素法，不用于预警" in text
     assert "区间偏窄（80%区间只覆盖了" in text
+    # A monitoring figure (the population) is forecast too, and says it is never warned of.
+    assert "不设阈值，只预测、不预警" in text
     assert "规则：预计 3 个月内转红且概率 ≥ 80% 时预警" in text
