@@ -77,8 +77,9 @@ def trend_figure(
     values = [None if fmt.missing(v) else float(v) for v in rows["value"]]
     future = forecast_traces(rows, ahead if ahead is not None else pd.DataFrame(), indicator, lang)
     every = months + (list(future[-1]["x"][1:]) if future else [])
+    # The months published first (``data[0]``, as every reader of the figure expects),
+    # then the months ahead.
     traces = [
-        *future,
         {
             "type": "scatter",
             "mode": "lines+markers",
@@ -96,6 +97,7 @@ def trend_figure(
             "hovertemplate": f"%{{x}}<br>%{{y:,.{int(indicator['decimals'])}f}} {unit}"
             "<extra></extra>",
         },
+        *future,
     ]
     targets = rows["target"].dropna()
     if len(targets):
