@@ -9,8 +9,9 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.drawing import fmt
+from dashboard.drawing import charts, fmt
 from dashboard.i18n import name, t
+from dashboard.reading import insights
 from dashboard.reading.data import DOMAIN_ORDER
 
 
@@ -134,6 +135,19 @@ def count_tiles(
         ],
         className=row_class,
     )  # fmt: skip
+
+
+def area_sparklines(
+    code: str, cards: pd.DataFrame, period: str, forecast: bool = False
+) -> dict[str, str]:
+    """Each indicator's last year up to ``period`` as a sparkline (indicator id → SVG),
+    continued by its forecast with ``forecast`` where ``period`` is its latest month."""
+    return charts.card_sparklines(
+        insights.history(code, period),
+        dict(zip(cards["indicator_id"], cards["direction"], strict=True)),
+        fmt.months_back(period, 12),
+        insights.forecasts(code) if forecast else None,
+    )
 
 
 def figure_tile(

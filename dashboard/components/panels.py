@@ -22,12 +22,12 @@ from dashboard.caching import answers
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
 from dashboard.components.analysis import analysis_panel
-from dashboard.components.cards import card_sections, headline_band
+from dashboard.components.cards import area_sparklines, card_sections, headline_band
 from dashboard.components.dispatch import dispatch_form
 from dashboard.components.downloads import export_link
 from dashboard.components.map_panel import geometry_url, map_panel
 from dashboard.components.scorecard import scorecard_panel
-from dashboard.drawing import charts, figures, fmt, point_layers
+from dashboard.drawing import charts, figures, point_layers
 from dashboard.drawing.trend import trend_figure
 from dashboard.i18n import name, t
 from dashboard.reading import attention, data, insights, problems, tasks, warehouse
@@ -183,11 +183,7 @@ def area_panels(view: PanelView) -> list:
     area, indicator, period, shown_period, points, colour, lang = view
     parent, child_level = data.map_areas(area)
     cards = data.card_values(area["code"], period)
-    sparks = charts.card_sparklines(
-        insights.history(area["code"], period),
-        dict(zip(cards["indicator_id"], cards["direction"], strict=True)),
-        fmt.months_back(period, 12),
-    )
+    sparks = area_sparklines(area["code"], cards, period)
     here = link_code(area)
 
     def href_for(indicator_id: str) -> str:

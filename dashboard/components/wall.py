@@ -10,9 +10,9 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.caching import answers
 from dashboard.components.alerts import area_text, reasons_text, since_text
-from dashboard.components.cards import count_tiles, figure_tile
+from dashboard.components.cards import area_sparklines, count_tiles, figure_tile
 from dashboard.components.map_panel import geometry_url
-from dashboard.drawing import charts, figures, fmt
+from dashboard.drawing import figures, fmt
 from dashboard.i18n import name, t
 from dashboard.reading import attention, brand, data, insights, problems, tasks
 
@@ -134,13 +134,7 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
         attention.status_counts(area["code"], before) if before in insights.periods() else None
     )
     cards = data.card_values(area["code"], period)
-    # Each tile's last year, and on the latest month its forecast after it.
-    trends = charts.card_sparklines(
-        insights.history(area["code"], period),
-        dict(zip(cards["indicator_id"], cards["direction"], strict=True)),
-        fmt.months_back(period, 12),
-        insights.forecasts(area["code"]) if period == insights.periods()[0] else None,
-    )
+    trends = area_sparklines(area["code"], cards, period, forecast=True)
     steps = [
         html.Span(className="wall-step" + (" current" if i == position else ""))
         for i in range(len(playlist))

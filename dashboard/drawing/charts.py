@@ -160,13 +160,17 @@ def card_sparklines(
 ) -> dict:
     """Indicator id → its sparkline over ``months``, coloured by whether the line moved
     the way the indicator wants, and continued by its forecast (``ahead``: indicator_id,
-    period, value, lo80, hi80) where that starts after the last of ``months``."""
+    period, value, lo80, hi80) where that starts the month after the last of ``months``
+    (a view of an earlier month has none)."""
     out = {}
     future: dict[str, list[tuple[float, float, float]]] = {}
     if ahead is not None and len(months):
-        later = ahead[ahead["period"] > months[-1]]
-        for indicator_id, rows in later.groupby("indicator_id"):
-            future[indicator_id] = list(zip(rows["value"], rows["lo80"], rows["hi80"], strict=True))
+        following = fmt.shift_month(months[-1], 1)
+        for indicator_id, rows in ahead.groupby("indicator_id"):
+            if rows["period"].min() == following:
+                future[indicator_id] = list(
+                    zip(rows["value"], rows["lo80"], rows["hi80"], strict=True)
+                )
     for indicator_id, rows in history.groupby("indicator_id"):
         by_month = dict(zip(rows["period"], rows["value"], strict=True))
         values = [None if fmt.missing(by_month.get(m)) else float(by_month[m]) for m in months]

@@ -5,8 +5,8 @@ from dash import dcc
 
 from dashboard import urls
 from dashboard.components.brief import brief
+from dashboard.components.cards import area_sparklines
 from dashboard.components.cockpit import no_data, not_found
-from dashboard.drawing import charts, fmt
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import attention, data, insights, problems, warehouse
 from dashboard.urls import area_href, link_code
@@ -29,13 +29,7 @@ def layout(code: str = "", lang: str | None = None, period: str | None = None, *
         )
         alerts = problems.alerts(area["code"], period, limit=8)
         cards = data.card_values(area["code"], period)
-        # The last year of each indicator, and on the latest month its forecast after it.
-        trends = charts.card_sparklines(
-            insights.history(area["code"], period),
-            dict(zip(cards["indicator_id"], cards["direction"], strict=True)),
-            fmt.months_back(period, 12),
-            insights.forecasts(area["code"]) if shown is None else None,
-        )
+        trends = area_sparklines(area["code"], cards, period, forecast=True)
         return brief(
             area,
             period,

@@ -25,7 +25,8 @@ def layout(lang: str | None = None, **_query: str):
     except warehouse.NoWarehouse:
         return no_data(lang)
     # 谁使用谁负责: who reads each source's data through /api/v1 (the last 12 weeks).
-    events = usage.events_frame(warehouse.settings().app_db, utcnow() - dt.timedelta(weeks=12))
+    since = utcnow() - dt.timedelta(weeks=12)
+    events = usage.events_frame(warehouse.settings().app_db, since, kind="api_call")
     sources_of = {i: list(s) for i, s in zip(lineage["indicator_id"], lineage["sources"],
                                               strict=True)}  # fmt: skip
     consumers = usage.consumers_by_source(events, sources_of)

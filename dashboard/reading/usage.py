@@ -15,7 +15,11 @@ from cockpit.store import audit, utcnow
 _PAGE = re.compile(r"^/(street|community|park|brief|dept|wall|catalog|indicators|admin)?")
 
 
-def events_frame(url: str, since: dt.datetime) -> pd.DataFrame:
+USES = ("page_view", "indicator_view", "export", "api_call")
+
+
+def events_frame(url: str, since: dt.datetime, kind: str | None = None) -> pd.DataFrame:
+    """The audit log's uses since ``since`` (only ``kind``, read as such, when given)."""
     rows = [
         {
             "at": e.at,
@@ -26,8 +30,8 @@ def events_frame(url: str, since: dt.datetime) -> pd.DataFrame:
             "path": e.path or "",
             "detail": e.detail or {},
         }
-        for e in audit.events(url, since=since, limit=200_000)
-        if e.kind in ("page_view", "indicator_view", "export", "api_call")
+        for e in audit.events(url, since=since, kind=kind, limit=200_000)
+        if e.kind in USES
     ]
     columns = ["at", "kind", "actor", "scope", "area", "path", "detail"]
     return pd.DataFrame(rows, columns=columns)

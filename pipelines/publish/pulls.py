@@ -164,30 +164,34 @@ def _last_archived(settings: Settings, source_id: str) -> list[Path]:
 def arrivals(settings: Settings) -> list[dict]:
     """Every source: how it arrives, its schedule, and its last delivery as served."""
     served: dict[str, tuple] = {}
+    pulls: dict[str, tuple] = {}
     path = current_version(settings)
     if path is not None:
         con = duckdb.connect(str(path), read_only=True)
-        # A warehouse published before pulls existed has no meta.pull_state yet.
-        pulls = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
-            "AND table_name = 'pull_state'"
-        ).fetchone()[0]
-        state = "meta.pull_state" if pulls else "(SELECT NULL::VARCHAR AS source, "
-        state += "" if pulls else "NULL::TIMESTAMP AS pulled, NULL::BIGINT AS rows)"
         try:
             served = {
                 row[0]: row[1:]
                 for row in con.execute(
-                    "SELECT s.source, s.last_success, s.last_status, s.last_message, p.pulled, "
-                    f"p.rows FROM meta.source s LEFT JOIN {state} p USING (source)"
+                    "SELECT source, last_success, last_status, last_message FROM meta.source"
                 ).fetchall()
             }
+            # A warehouse published before pulls existed has no meta.pull_state.
+            if con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
+                "AND table_name = 'pull_state'"
+            ).fetchone()[0]:
+                pulls = {
+                    row[0]: row[1:]
+                    for row in con.execute(
+                        "SELECT source, pulled, rows FROM meta.pull_state"
+                    ).fetchall()
+                }
         finally:
             con.close()
     out = []
     for source in SOURCES.values():
         connection = settings.sources.get(source.id)
-        last = served.get(source.id, (None,) * 5)
+        last = served.get(source.id, (None,) * 3) + pulls.get(source.id, (None, None))
         out.append(
             {
                 "source": source.id, "how": connection.how if connection else "file",
