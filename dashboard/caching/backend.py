@@ -23,8 +23,8 @@ from flask_caching import Cache
 from cockpit.settings import Settings
 
 answers = Cache()
-# Entries kept on disk or in memory before the oldest go; old versions' entries are never
-# read again, so they are the first to go.
+# Entries kept on disk or in memory before the oldest go (on disk: ``folder``, where old
+# versions' entries, never read again, are the first to go).
 MAX_ENTRIES = 20_000
 
 
@@ -34,7 +34,11 @@ def config(settings: Settings) -> dict:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": kind, "CACHE_KEY_PREFIX": "cockpit:"}
     base = {"CACHE_DEFAULT_TIMEOUT": 0, "CACHE_THRESHOLD": MAX_ENTRIES}
     if kind == "filesystem":
-        return {**base, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.cache_dir)}
+        return {
+            **base,
+            "CACHE_TYPE": "dashboard.caching.folder.AnswerFolder",
+            "CACHE_DIR": str(settings.cache_dir),
+        }
     if kind == "memory":
         return {**base, "CACHE_TYPE": "SimpleCache"}
     return {"CACHE_TYPE": "NullCache"}

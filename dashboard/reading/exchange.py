@@ -41,19 +41,23 @@ def values(
     """One indicator's published values for ``code`` (or, with ``level``, for the areas of
     that level under it), month by month within ``first``..``last`` (every month when
     not given)."""
-    return frame(
-        "WITH RECURSIVE "
-        + walk_down("code = $code")
-        + """
-        SELECT v.area_code, a.level, v.period, v.value, v.status, v.target,
-               coalesce(v.suppressed, false) AS suppressed, v.suppressed_kind
-        FROM walk w JOIN ind.area a ON a.code = w.code
-        JOIN ind.indicator_value v ON v.area_code = a.code AND v.indicator_id = $indicator
-        WHERE (CASE WHEN $level IS NULL THEN a.code = $code ELSE a.level = $level END)
+    columns = """v.area_code, a.level, v.period, v.value, v.status, v.target,
+               coalesce(v.suppressed, false) AS suppressed, v.suppressed_kind"""
+    within = """v.indicator_id = $indicator
           AND ($first IS NULL OR v.period >= $first) AND ($last IS NULL OR v.period <= $last)
-          AND """
-        + VISIBLE.format(code="a.code")
-        + " ORDER BY v.period, a.code",
-        {"code": guard(code), "indicator": indicator_id, "level": level, "first": first,
-         "last": last, "visible": visible_codes()},
-    )  # fmt: skip
+          AND """ + VISIBLE.format(code="a.code")
+    params = {"code": guard(code), "indicator": indicator_id, "first": first, "last": last,
+              "visible": visible_codes()}  # fmt: skip
+    if level is None:
+        # The area alone needs no walk down the tree (a third of the read's time).
+        sql = f"""SELECT {columns} FROM ind.area a
+            JOIN ind.indicator_value v ON v.area_code = a.code
+            WHERE a.code = $code AND {within} ORDER BY v.period"""
+    else:
+        sql = f"""WITH RECURSIVE {walk_down("code = $code")}
+            SELECT {columns} FROM walk w JOIN ind.area a ON a.code = w.code
+            JOIN ind.indicator_value v ON v.area_code = a.code
+            WHERE a.level = $level AND {within} ORDER BY v.period, a.code"""
+        params["level"] = level
+    # The API keeps its answer, built from this read, by data version: not the read too.
+    return frame(sql, params, kept=False)

@@ -61,7 +61,9 @@ def _version() -> Path:
     return pointer.resolve()
 
 
-def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
+def frame(sql: str, params: list | dict | None = None, *, kept: bool = True) -> pd.DataFrame:
+    """The query's answer as a DataFrame. ``kept=False`` for a reader whose caller keeps
+    what it derives from the answer (``remembered``): keeping both costs a second write."""
     version = _version()
 
     def read() -> pd.DataFrame:
@@ -71,7 +73,7 @@ def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
         finally:
             cursor.close()
 
-    return query_cache.remembered(version, sql, params, read)
+    return query_cache.remembered(version, sql, params, read) if kept else read()
 
 
 def remembered(name: str, params: object, build: Callable[[], T]) -> T:
