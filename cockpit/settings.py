@@ -152,7 +152,9 @@ _PATH_KEYS = (
 )  # fmt: skip
 
 
-def _default_config_file() -> Path:
+def settings_file() -> Path:
+    """The settings file in force: ``COCKPIT_CONFIG``, else ``cockpit.toml`` here, else the
+    one beside the package."""
     explicit = os.environ.get(CONFIG_ENV)
     if explicit:
         return Path(explicit)
@@ -187,7 +189,7 @@ def load_settings(
     config_file: Path | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
     """Read ``cockpit.toml`` and apply ``COCKPIT_<KEY>`` overrides from the environment."""
-    path = config_file or _default_config_file()
+    path = config_file or settings_file()
     try:
         from_file = TomlConfigSettingsSource(Settings, toml_file=path)()
     except tomllib.TOMLDecodeError as exc:

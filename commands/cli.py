@@ -12,6 +12,7 @@ from cockpit.settings import Settings, SettingsError, load_settings
 from commands.admin import add_parsers as add_admin_parsers
 from commands.apikeys import add_parsers as add_apikey_parsers
 from commands.areas import add_parsers as add_area_parsers
+from commands.backup import add_parsers as add_backup_parsers
 from commands.sources import add_parsers as add_source_parsers
 from commands.tasks import add_parsers as add_task_parsers
 
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_task_parsers(sub)
     add_source_parsers(sub)
     add_apikey_parsers(sub)
+    add_backup_parsers(sub)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")
     serve.set_defaults(run=_serve)

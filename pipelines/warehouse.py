@@ -137,6 +137,23 @@ def _swap_pointer(settings: Settings, target: Path) -> None:
     _fsync(pointer.parent)
 
 
+def serve_copy(settings: Settings, copy: Path) -> Path:
+    """A copy of a published version (a backup's) served in place of the current one:
+    placed among the versions under its own name, then the pointer swapped to it, under
+    the refresh lock so that no refresh publishes in between."""
+    with _lock(settings):
+        folder = versions_dir(settings)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / copy.name
+        if not target.exists():
+            partial = target.with_name(target.name + BUILDING_SUFFIX)
+            shutil.copyfile(copy, partial)
+            _fsync(partial)
+            os.replace(partial, target)
+        _swap_pointer(settings, target)
+        return target
+
+
 def _prune(settings: Settings, keep: Path) -> None:
     published = sorted(versions_dir(settings).glob("cockpit-*.duckdb"))
     old = [p for p in published if p != keep][: max(0, len(published) - 1 - settings.keep_versions)]

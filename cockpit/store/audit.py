@@ -23,6 +23,8 @@ KINDS = (
     "not_found", "malformed", "csrf_failed", "rate_limited", "unauthenticated",
     # /api/v1: a consuming system's key made or revoked, and each call it makes.
     "apikey_change", "api_call",
+    # `cockpit backup` and `cockpit restore`.
+    "backup", "restore",
 )  # fmt: skip
 
 
