@@ -13,6 +13,7 @@ from commands.admin import add_parsers as add_admin_parsers
 from commands.apikeys import add_parsers as add_apikey_parsers
 from commands.areas import add_parsers as add_area_parsers
 from commands.backup import add_parsers as add_backup_parsers
+from commands.doctor import add_parsers as add_doctor_parsers
 from commands.sources import add_parsers as add_source_parsers
 from commands.tasks import add_parsers as add_task_parsers
 
@@ -149,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_source_parsers(sub)
     add_apikey_parsers(sub)
     add_backup_parsers(sub)
+    add_doctor_parsers(sub)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")
     serve.set_defaults(run=_serve)

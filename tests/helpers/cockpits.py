@@ -74,6 +74,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_LOGIN_RATE_LIMIT": settings.login_rate_limit,
         "COCKPIT_KIOSK_TOKEN_DAYS": str(settings.kiosk_token_days),
         "COCKPIT_DISPATCH_RATE_LIMIT": settings.dispatch_rate_limit,
+        "COCKPIT_PUBLIC_URL": settings.public_url,
+        "COCKPIT_SECURE_COOKIES": "true" if settings.secure_cookies else "false",
+        "COCKPIT_TRUSTED_HOSTS": settings.trusted_hosts,
     }
 
 

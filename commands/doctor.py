@@ -1,0 +1,317 @@
+"""``cockpit doctor``: a deployment's configuration checked before it goes live, each
+problem with what to do about it. Exits 1 when any check fails (a warning does not).
+
+Nothing it prints holds a secret: keys and passwords are described by their length and
+where they come from, sources' credentials by the names of their variables."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from cockpit.settings import ENV_PREFIX, Settings
+
+OK, WARN, FAIL = "ok", "warn", "FAIL"
+# Keys people type when told to set one: refused whatever their length.
+_WEAK = ("secret", "changeme", "change-me", "password", "cockpit", "default", "123456", "key")
+_MIN_KEY = 32
+_MIN_FREE_BYTES = 1 << 30
+# The clock may differ from the database server's by this much.
+_SKEW = dt.timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Finding:
+    status: str
+    check: str
+    message: str
+    fix: str = ""
+
+
+def _secret_key(settings: Settings) -> Iterator[Finding]:
+    name = "secret key"
+    explicit = os.environ.get(ENV_PREFIX + "SECRET_KEY")
+    if explicit is not None:
+        where, key = f"{ENV_PREFIX}SECRET_KEY", explicit.strip()
+    elif settings.secret_key_file.exists():
+        where = str(settings.secret_key_file)
+        key = settings.secret_key_file.read_text(encoding="utf-8").strip()
+        mode = stat.S_IMODE(settings.secret_key_file.stat().st_mode)
+        if mode & 0o077:
+            yield Finding(
+                FAIL, name, f"{where} is readable by others (mode {mode:o})", f"chmod 600 {where}"
+            )
+    else:
+        yield Finding(
+            WARN,
+            name,
+            f"none yet: {settings.secret_key_file} is made on first serve",
+            f"run `cockpit serve` once, or set {ENV_PREFIX}SECRET_KEY",
+        )
+        return
+    fix = f"make a new one: python -c 'import secrets; print(secrets.token_hex(32))' > {where}"
+    if explicit is not None:
+        fix = f"set {ENV_PREFIX}SECRET_KEY to the output of: python -c 'import secrets; print(secrets.token_hex(32))'"  # noqa: E501
+    lowered = key.lower()
+    if any(weak in lowered for weak in _WEAK) and len(set(lowered)) < 16:
+        yield Finding(FAIL, name, f"{where} is a guessable word, not a random key", fix)
+    elif len(key) < _MIN_KEY:
+        yield Finding(FAIL, name, f"{where} has {len(key)} characters; at least {_MIN_KEY}", fix)
+    elif len(set(key)) < 10:
+        yield Finding(FAIL, name, f"{where} repeats a few characters: not random", fix)
+    else:
+        yield Finding(OK, name, f"{len(key)} characters, from {where}")
+
+
+def _https(settings: Settings) -> Iterator[Finding]:
+    name = "cookies and HTTPS"
+    url = settings.public_url
+    if not url:
+        yield Finding(
+            WARN,
+            name,
+            "public_url is not set: links in 督办 notifications name no host",
+            "set public_url to the address officials use, e.g. https://cockpit.example.gov.cn/",
+        )
+        return
+    parts = urlsplit(url)
+    if parts.scheme == "https" and not settings.secure_cookies:
+        yield Finding(
+            FAIL,
+            name,
+            f"public_url {url} is HTTPS but secure_cookies is false: "
+            "a session cookie may travel in clear",
+            "set secure_cookies = true",
+        )
+    elif parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1"):
+        yield Finding(
+            WARN,
+            name,
+            f"public_url {url} is plain HTTP: passwords travel in clear",
+            "serve behind an HTTPS reverse proxy and set secure_cookies = true",
+        )
+    else:
+        yield Finding(
+            OK,
+            name,
+            f"{parts.scheme} at {parts.hostname}, secure cookies "
+            f"{'on' if settings.secure_cookies else 'off'}",
+        )
+
+
+def _hosts(settings: Settings) -> Iterator[Finding]:
+    name = "trusted hosts"
+    hosts = [h.strip() for h in settings.trusted_hosts.split(",") if h.strip()]
+    if not hosts or "*" in hosts:
+        yield Finding(
+            FAIL,
+            name,
+            "trusted_hosts must list the host names the cockpit answers to",
+            "set trusted_hosts, e.g. cockpit.example.gov.cn",
+        )
+        return
+    public = urlsplit(settings.public_url).hostname if settings.public_url else None
+    if public and public not in hosts:
+        yield Finding(
+            FAIL,
+            name,
+            f"public_url's host {public} is not in trusted_hosts "
+            f"({', '.join(hosts)}): every request to it gets 400",
+            f"add {public} to trusted_hosts",
+        )
+        return
+    yield Finding(OK, name, ", ".join(hosts))
+
+
+def _app_db(settings: Settings) -> Iterator[Finding]:
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cockpit import store
+    from cockpit.store.backup import kind, known_revisions, revision
+
+    name = "application database"
+    try:
+        at = revision(settings.app_db)
+        with store.engine(settings.app_db).connect() as con:
+            server_now = None
+            if not settings.app_db.startswith("sqlite"):
+                server_now = con.execute(text("SELECT now() AT TIME ZONE 'UTC'")).scalar()
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        yield Finding(
+            FAIL, name, f"cannot connect: {reason}", "check app_db (and the server it names)"
+        )
+        return
+    known = known_revisions()
+    if at is None:
+        yield Finding(WARN, name, "empty: no schema yet", "`cockpit serve` creates it")
+    elif at not in known:
+        yield Finding(
+            FAIL,
+            name,
+            f"schema {at} is newer than this cockpit's ({known[-1]})",
+            "install the cockpit version that made it",
+        )
+    elif at != known[-1]:
+        yield Finding(
+            WARN,
+            name,
+            f"schema {at}; this cockpit's is {known[-1]}",
+            "`cockpit serve` migrates it at start",
+        )
+    else:
+        yield Finding(OK, name, f"{kind(settings.app_db)}, schema {at}")
+    if server_now is not None:
+        skew = abs(dt.datetime.now(dt.UTC).replace(tzinfo=None) - server_now)
+        if skew > _SKEW:
+            yield Finding(
+                FAIL,
+                "clock",
+                f"{skew.total_seconds():.0f} s from the database "
+                "server's: audit times and deadlines disagree",
+                "synchronise both with the intranet's NTP server",
+            )
+
+
+def _warehouse(settings: Settings) -> Iterator[Finding]:
+    import duckdb
+
+    from pipelines.warehouse import current_version
+
+    name = "warehouse"
+    served = current_version(settings)
+    if served is None or not served.exists():
+        yield Finding(
+            FAIL,
+            name,
+            f"nothing published at {settings.warehouse}",
+            "put extracts in the inbox and run `cockpit refresh`",
+        )
+        return
+    try:
+        con = duckdb.connect(str(served), read_only=True)
+        try:
+            areas, values = con.execute(
+                "SELECT (SELECT count(*) FROM ind.area), (SELECT count(*) FROM ind.indicator_value)"
+            ).fetchone()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        yield Finding(
+            FAIL,
+            name,
+            f"{served.name} cannot be read: {str(exc).splitlines()[0]}",
+            "run `cockpit refresh` to publish a new version",
+        )
+        return
+    yield Finding(OK, name, f"{served.name}: {areas:,} areas, {values:,} values")
+    newest = dt.datetime.fromtimestamp(served.stat().st_mtime, dt.UTC)
+    if newest - dt.datetime.now(dt.UTC) > _SKEW:
+        yield Finding(
+            FAIL,
+            "clock",
+            f"behind the warehouse published at {newest:%Y-%m-%d %H:%M} UTC",
+            "set the clock right (NTP) before the next refresh",
+        )
+    need = max(_MIN_FREE_BYTES, 3 * served.stat().st_size)
+    free = shutil.disk_usage(served.parent).free
+    if free < need:
+        yield Finding(
+            FAIL,
+            "disk space",
+            f"{free / 1e9:.1f} GB free beside the warehouse; a "
+            f"refresh writes a new version beside the served one: {need / 1e9:.1f} GB",
+            "free space, or lower keep_versions",
+        )
+    else:
+        yield Finding(OK, "disk space", f"{free / 1e9:.1f} GB free beside the warehouse")
+
+
+def _clock(settings: Settings) -> Iterator[Finding]:
+    try:
+        said = subprocess.run(
+            ["timedatectl", "show", "-p", "NTPSynchronized", "--value"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return
+    if said.returncode == 0 and said.stdout.strip() == "no":
+        yield Finding(
+            WARN,
+            "clock",
+            "not synchronised by NTP (timedatectl)",
+            "point systemd-timesyncd or chrony at the intranet's time server",
+        )
+
+
+def _sources(settings: Settings) -> Iterator[Finding]:
+    if not settings.sources:
+        return
+    for source, declared in sorted(settings.sources.items()):
+        names = [
+            value
+            for key, value in declared.model_dump().items()
+            if key.endswith("_env") and isinstance(value, str)
+        ]
+        auth = getattr(declared, "auth", None)
+        if auth is not None:
+            names += [
+                value
+                for key, value in auth.model_dump().items()
+                if key.endswith("_env") and isinstance(value, str)
+            ]
+        missing = [n for n in names if not os.environ.get(n)]
+        if missing:
+            yield Finding(
+                FAIL,
+                f"source {source}",
+                f"{', '.join(missing)} not set",
+                "put them in the services' environment file (docs/operators.md)",
+            )
+        else:
+            yield Finding(OK, f"source {source}", f"credentials in {', '.join(names)}")
+
+
+CHECKS: tuple[Callable[[Settings], Iterator[Finding]], ...] = (
+    _secret_key,
+    _https,
+    _hosts,
+    _app_db,
+    _warehouse,
+    _clock,
+    _sources,
+)
+
+
+def diagnose(settings: Settings) -> list[Finding]:
+    return [finding for check in CHECKS for finding in check(settings)]
+
+
+def _doctor(settings: Settings, args: argparse.Namespace) -> int:
+    findings = diagnose(settings)
+    for f in findings:
+        print(
+            f"{f.status:<4}  {f.check}: {f.message}"
+            + (f"\n      fix: {f.fix}" if f.fix and f.status != OK else "")
+        )  # noqa: E501
+    failed = sum(f.status == FAIL for f in findings)
+    warned = sum(f.status == WARN for f in findings)
+    print(f"{failed} problem(s), {warned} warning(s)")
+    return 1 if failed else 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser(
+        "doctor", help="check the deployment's configuration; exits 1 on any problem"
+    ).set_defaults(run=_doctor)
