@@ -80,6 +80,7 @@ def _env(root: Path) -> dict[str, str]:
         "COCKPIT_AREAS": str(root / "areas"),
         "COCKPIT_WAREHOUSE": str(root / "warehouse" / "cockpit.duckdb"),
         "COCKPIT_CACHE_DIR": str(root / "cache"),
+        "COCKPIT_METRICS_DIR": str(root / "metrics"),
         "COCKPIT_SPARK_DIR": str(root / "spark"),
         "COCKPIT_APP_DB": f"sqlite:///{root / 'app.db'}",
         "COCKPIT_SECRET_KEY_FILE": str(root / "secret.key"),

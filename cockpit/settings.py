@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8050, ge=1, le=65535)
     workers: int = Field(2, ge=1)
+    # Where the workers keep their counters for /metrics (emptied when `cockpit serve`
+    # starts; prometheus-client's multiprocess mode).
+    metrics_dir: Path = Path("data/metrics")
     lang: Literal["zh", "en"] = "zh"
     # The wall screen's playlist: seconds on each area, and how far it goes down the tree.
     wall_dwell_seconds: int = Field(20, ge=1)
@@ -148,7 +151,7 @@ class Settings(BaseSettings):
 
 _PATH_KEYS = (
     "inbox", "archive", "warehouse", "layers", "reference", "areas", "cache_dir", "spark_dir",
-    "secret_key_file", "notify_file",
+    "secret_key_file", "notify_file", "metrics_dir",
 )  # fmt: skip
 
 

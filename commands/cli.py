@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Sequence
@@ -100,8 +101,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     store.migrate(settings.app_db)
     bind = f"{settings.host}:{settings.port}"
+    # Each worker counts requests into its own files here; /metrics sums them. A new
+    # server starts from zero, as Prometheus expects of a restarted process.
+    shutil.rmtree(settings.metrics_dir, ignore_errors=True)
+    settings.metrics_dir.mkdir(parents=True, mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(settings.metrics_dir)
     argv = [
         "gunicorn",
+        "--config", "python:commands.gunicorn_conf",
         "--bind", bind,
         "--workers", str(settings.workers),
         "--access-logfile", "-",

@@ -126,3 +126,20 @@ def record_refresh(url: str, outcome: str, detail: dict) -> str | None:
     except Exception as exc:  # noqa: BLE001 - any database error is reported the same way
         return f"audit log: could not record the refresh: {exc}"
     return None
+
+
+def refresh_outcomes(url: str) -> tuple[dict[str, int], tuple[dt.datetime, str] | None]:
+    """How many refresh runs ended each way ("ok", "partial", "failed"), and when the last
+    one ended and how."""
+    counts: dict[str, int] = {}
+    last = None
+    with session(url) as s:
+        for at, detail in s.execute(
+            select(AuditEvent.at, AuditEvent.detail)
+            .where(AuditEvent.kind == "refresh")
+            .order_by(AuditEvent.id)
+        ):
+            outcome = str((detail or {}).get("outcome", "unknown"))
+            counts[outcome] = counts.get(outcome, 0) + 1
+            last = (at, outcome)
+    return counts, last

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from cockpit.store import session, utcnow
 from cockpit.store.models import Task, TaskEvent
-from cockpit.tasks.states import Action
+from cockpit.tasks.states import OPEN_STATES, Action
 
 
 def task_rows(url: str, now: dt.datetime | None = None) -> list[dict]:
@@ -45,3 +45,15 @@ def task_rows(url: str, now: dt.datetime | None = None) -> list[dict]:
         }
         for t in tasks
     ]  # fmt: skip
+
+
+def open_counts(url: str, now: dt.datetime | None = None) -> dict[str, tuple[int, int]]:
+    """Tasks not yet closed, by severity: (open, of them past their due date)."""
+    now = now or utcnow()
+    with session(url) as s:
+        rows = s.execute(
+            select(Task.severity, func.count(), func.sum(case((Task.due < now, 1), else_=0)))
+            .where(Task.state.in_(OPEN_STATES))
+            .group_by(Task.severity)
+        ).all()
+    return {severity: (int(n), int(late or 0)) for severity, n, late in rows}

@@ -10,7 +10,10 @@ token ends it on the server at once.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import ipaddress
 import logging
+import os
 from urllib.parse import urlencode
 
 import flask
@@ -36,6 +39,9 @@ HEALTH = "/api/health"
 # Requests a browser makes for data, as opposed to a page it navigates to.
 DATA_PREFIXES = ("/_dash-", "/export/", "/geo/", "/_reload-hash")
 ADMIN_PREFIX = "/admin/"
+# Prometheus's scrape: from this machine, or with the scrape token (docs/operators.md).
+METRICS = "/metrics"
+METRICS_TOKEN_ENV = "COCKPIT_METRICS_TOKEN"
 
 log = logging.getLogger(__name__)
 login_manager = flask_login.LoginManager()
@@ -177,6 +183,8 @@ def gate():
         return None
     if path.startswith(api_keys.API_PREFIX):
         return _api_gate()
+    if path == METRICS:
+        return _metrics_gate()
 
     if "token" in flask.request.args and _wants_page():
         return _kiosk_redirect()
@@ -195,6 +203,28 @@ def gate():
     if path.startswith(ADMIN_PREFIX) and not may_read_usage(flask.g.principal):
         flask.abort(403, "for administrators")
     return None
+
+
+def _metrics_gate() -> None:
+    """The scrape: with the scrape token, or from this machine directly. A request that a
+    reverse proxy forwards comes from this machine too, so one naming a forwarded client
+    is not local."""
+    flask.g.principal = None
+    token = os.environ.get(METRICS_TOKEN_ENV, "")
+    sent = flask.request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+        return None
+    forwarded = any(
+        h in flask.request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+    )
+    try:
+        local = ipaddress.ip_address(flask.request.remote_addr or "").is_loopback
+    except ValueError:
+        local = False
+    if local and not forwarded:
+        return None
+    record("denied", detail={"reason": "metrics: not from this machine, no scrape token"})
+    flask.abort(403, "metrics are served to this machine, or with the scrape token")
 
 
 def _api_gate() -> flask.Response | None:

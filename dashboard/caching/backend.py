@@ -19,10 +19,15 @@ from pathlib import Path
 import flask
 import orjson
 from flask_caching import Cache
+from prometheus_client import Counter
 
 from cockpit.settings import Settings
 
 answers = Cache()
+# Summed over the workers at /metrics (prometheus-client's multiprocess mode).
+LOOKUPS = Counter(
+    "cockpit_answer_cache_lookups", "Answers looked up in the cache, found or not", ["result"]
+)
 # Entries kept on disk or in memory before the oldest go (on disk: ``folder``, where old
 # versions' entries, never read again, are the first to go).
 MAX_ENTRIES = 20_000
@@ -81,7 +86,9 @@ def remembered(version: Path, sql: str, params: object, read: Callable[[], objec
     name = key(version, sql, params)
     found = answers.get(name)
     if found is not None:
+        LOOKUPS.labels("hit").inc()
         return found
+    LOOKUPS.labels("miss").inc()
     value = read()
     answers.set(name, value)
     return value

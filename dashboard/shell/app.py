@@ -14,7 +14,7 @@ from dashboard import dash_adapter
 from dashboard.access import auth, hardening, trail
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
-from dashboard.routes import api, exports, geometry, tasks
+from dashboard.routes import api, exports, geometry, metrics, tasks
 from dashboard.shell import layout as shell
 
 PAGE_MODULES = (
@@ -82,6 +82,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     importlib.import_module("dashboard.pages.area_callbacks")
     importlib.import_module("dashboard.pages.wall_callbacks")
     dash_adapter.give_callbacks(app)
+    metrics.register(app.server)
     limiter = auth.register(app.server, settings)
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)

@@ -34,6 +34,7 @@ def make_settings(root: Path, **overrides: object) -> Settings:
         # No tree of its own: the demo's, shipped in the repo's reference folder.
         areas=root / "areas",
         cache_dir=root / "cache",
+        metrics_dir=root / "metrics",
         spark_dir=root / "spark",
         **{
             "app_db": f"sqlite:///{root / 'app.db'}",
@@ -67,6 +68,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_REFERENCE": str(settings.reference),
         "COCKPIT_AREAS": str(settings.areas),
         "COCKPIT_CACHE_DIR": str(settings.cache_dir),
+        "COCKPIT_METRICS_DIR": str(settings.metrics_dir),
         "COCKPIT_SPARK_DIR": str(settings.spark_dir),
         "COCKPIT_SPARK_MASTER": settings.spark_master,
         "COCKPIT_APP_DB": settings.app_db,
