@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # Where the workers keep their counters for /metrics (emptied when `cockpit serve`
     # starts; prometheus-client's multiprocess mode).
     metrics_dir: Path = Path("data/metrics")
+    # The server's log lines: "text", or "json" (one object a line) for log collectors.
+    log_format: Literal["text", "json"] = "text"
     lang: Literal["zh", "en"] = "zh"
     # The wall screen's playlist: seconds on each area, and how far it goes down the tree.
     wall_dwell_seconds: int = Field(20, ge=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from commands.apikeys import add_parsers as add_apikey_parsers
 from commands.areas import add_parsers as add_area_parsers
 from commands.backup import add_parsers as add_backup_parsers
 from commands.doctor import add_parsers as add_doctor_parsers
+from commands.services import add_parsers as add_service_parsers
 from commands.sources import add_parsers as add_source_parsers
 from commands.tasks import add_parsers as add_task_parsers
 
@@ -106,6 +108,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     shutil.rmtree(settings.metrics_dir, ignore_errors=True)
     settings.metrics_dir.mkdir(parents=True, mode=0o700)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(settings.metrics_dir)
+    logger = "JsonLogger" if settings.log_format == "json" else "RedactingLogger"
     argv = [
         "gunicorn",
         "--config", "python:commands.gunicorn_conf",
@@ -113,11 +116,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         "--workers", str(settings.workers),
         "--access-logfile", "-",
         # Kiosk tokens in URLs are written redacted (commands/serve_logging.py).
-        "--logger-class", "commands.serve_logging.RedactingLogger",
+        "--logger-class", f"commands.serve_logging.{logger}",
         "--timeout", "60",
         "dashboard.wsgi:server",
     ]  # fmt: skip
-    print(f"serving the cockpit on http://{bind}/", flush=True)
+    said = f"serving the cockpit on http://{bind}/"
+    if settings.log_format == "json":
+        said = json.dumps({"level": "INFO", "logger": "cockpit", "message": said})
+    print(said, flush=True)
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
     return 0  # not reached
 
@@ -158,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_apikey_parsers(sub)
     add_backup_parsers(sub)
     add_doctor_parsers(sub)
+    add_service_parsers(sub)
     serve = sub.add_parser("serve", help="serve the cockpit web app")
     serve.add_argument("--dev", action="store_true", help="single-process development server")
     serve.set_defaults(run=_serve)
