@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: install run demo refresh serve test test-fast browser-deps lint format bench clean \
-	vendor-plotly snapshot mutation
+	vendor-plotly snapshot mutation bundle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,17 +32,29 @@ run: demo refresh
 	$(BIN)/cockpit serve
 
 ## Headless Chromium and a CJK font for the browser tests, PostgreSQL for the
-## application database's tests and Java for the Spark engine's (Debian packages).
+## application database's tests, Java for the Spark engine's, Prometheus (promtool) for
+## the monitoring's, systemd-analyze for the services', node with faketime for the
+## identity provider the sign-in tests run, and iproute2 for the offline install's (Debian
+## packages); then the identity provider's npm packages (tests/idp, pinned in its lock).
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q . \
 			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-			|| ! command -v java >/dev/null 2>&1; then \
-		echo "installing chromium, chromium-driver, a CJK font, postgresql and java"; \
+			|| ! command -v java >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1 \
+			|| ! command -v systemd-analyze >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 \
+			|| ! command -v npm >/dev/null 2>&1 || ! command -v faketime >/dev/null 2>&1 \
+			|| ! command -v ip >/dev/null 2>&1; then \
+		echo "installing chromium, a CJK font, postgresql, java, prometheus, systemd, node, faketime"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 			chromium chromium-driver fonts-wqy-microhei postgresql \
-			default-jre-headless >/dev/null; \
+			default-jre-headless >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			prometheus systemd faketime iproute2 >/dev/null && \
+		{ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }; \
 	fi
+	@[ -d tests/idp/node_modules/oidc-provider ] || \
+		(cd tests/idp && npm ci --silent --no-audit --no-fund)
 
 ## Everything (docs/testing.md): the layers' own tests, then pytest on both cores, the
 ## browser, Spark, PostgreSQL and the soak tests included.
@@ -55,7 +67,7 @@ test: install browser-deps
 	$(PYTEST)
 
 ## The edit loop: all but the browser, Spark, soak, flows and slow tests (about two minutes).
-test-fast: install
+test-fast: install browser-deps
 	$(PYTEST) -m "not browser and not spark and not soak and not flows and not slow"
 
 ## Rewrite tests/snapshots/values.txt from a fresh demo, after an intended change to a
@@ -94,6 +106,11 @@ bench: install browser-deps
 	$(BIN)/python -m bench.api_load $(BENCH_CITY)
 	rm -rf $(BENCH_CITY)
 	$(BIN)/python -m bench.report
+
+## One archive that installs the cockpit with no network (docs/operators.md, "Installing
+## offline"): dist/cockpit-offline-<version>-linux-x86_64.tar.gz.
+bundle: install
+	packaging/bundle.sh $(BIN)/python dist
 
 clean:
 	rm -rf $(VENV) data/inbox data/archive data/warehouse .pytest_cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import sys
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -99,6 +100,20 @@ class Settings(BaseSettings):
     # The key that signs session cookies: COCKPIT_SECRET_KEY, else this file, created with
     # a random key (owner-only) on first use. Never in the repository.
     secret_key_file: Path = Path("data/secret.key")
+    # Sign-in at the government's unified identity service (统一身份认证) by OpenID
+    # Connect: its issuer URL (its discovery document under /.well-known/), this cockpit's
+    # client id there, and the variable holding the client secret (never this file).
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret_env: str = "COCKPIT_OIDC_CLIENT_SECRET"
+    oidc_scopes: str = "openid profile"
+    oidc_label_zh: str = "统一身份认证登录"
+    oidc_label_en: str = "Sign in with the unified identity service"
+    # A first sign-in there by someone not linked to an account (`cockpit users link`)
+    # makes one: the viewer role and no scope, until an administrator gives one.
+    oidc_provision: bool = True
+    # Whether the cockpit's own passwords still sign people in.
+    local_passwords: bool = True
     # Host names the server answers to, comma-separated; any other Host header gets 400.
     trusted_hosts: str = "127.0.0.1,localhost"
     # Cookies marked Secure: set true behind HTTPS (a reverse proxy).
@@ -158,14 +173,18 @@ _PATH_KEYS = (
 
 
 def settings_file() -> Path:
-    """The settings file in force: ``COCKPIT_CONFIG``, else ``cockpit.toml`` here, else the
-    one beside the package."""
+    """The settings file in force: ``COCKPIT_CONFIG``, else ``cockpit.toml`` here, else
+    the one at the root of an offline install, else the one beside the package."""
     explicit = os.environ.get(CONFIG_ENV)
     if explicit:
         return Path(explicit)
     here = Path.cwd() / "cockpit.toml"
     if here.exists():
         return here
+    # An offline install (packaging/install.sh): the file at the environment's root.
+    installed = Path(sys.prefix) / "cockpit.toml"
+    if installed.exists():
+        return installed
     # An installed checkout: the file beside the package.
     return Path(__file__).resolve().parent.parent / "cockpit.toml"
 

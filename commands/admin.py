@@ -55,9 +55,11 @@ def users(settings: Settings, args: argparse.Namespace) -> int:
     store.migrate(url)
     try:
         if args.users_command == "list":
-            print(f"{'name':<20} {'role':<9} {'scope':<14} department")
+            print(f"{'name':<20} {'role':<9} {'scope':<14} {'department':<12} identity")
             for u in accounts.list_users(url):
-                print(f"{u.name:<20} {u.role:<9} {u.scope:<14} {u.department or ''}")
+                scope = u.scope or "(none yet)"
+                print(f"{u.name:<20} {u.role:<9} {scope:<14} {u.department or '':<12} "
+                      f"{u.subject or ''}")  # fmt: skip
             return 0
         if args.users_command == "add":
             scope = known_scope(settings, args.scope)
@@ -70,6 +72,9 @@ def users(settings: Settings, args: argparse.Namespace) -> int:
         elif args.users_command == "set-password":
             accounts.change_user(url, args.name, password=_password(args))
             detail = {"action": "set-password", "user": args.name}
+        elif args.users_command == "link":
+            accounts.link_subject(url, args.name, args.subject)
+            detail = {"action": "link", "user": args.name, "subject": args.subject}
         elif args.users_command == "set-scope":
             scope = known_scope(settings, args.scope)
             accounts.change_user(url, args.name, scope=scope)
@@ -213,6 +218,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     sc = us.add_parser("set-scope", help="another area")
     sc.add_argument("name")
     sc.add_argument("scope", metavar="CODE")
+    ln = us.add_parser(
+        "link", help="the user signs in at the unified identity service as SUBJECT (its sub)"
+    )
+    ln.add_argument("name")
+    ln.add_argument("--subject", required=True, metavar="SUB")
     ro = us.add_parser("set-role", help="another role")
     ro.add_argument("name")
     ro.add_argument("role", choices=ROLES)

@@ -68,6 +68,51 @@ def add_user(
     return user
 
 
+# The scope of an account made by a first sign-in at the identity service: none, so it
+# reads nothing until an administrator gives it an area (``cockpit users set-scope``).
+NO_SCOPE = ""
+
+
+def link_subject(url: str, name: str, subject: str) -> User:
+    """``name`` signs in as ``subject`` at the identity service from now on."""
+    subject = subject.strip()
+    if not subject or len(subject) > 255 or not subject.isprintable():
+        raise AccountError("--subject: the identity service's subject, 1 to 255 characters")
+    with session(url) as s:
+        user = s.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise AccountError(f"no user {name!r}")
+        holder = s.scalar(select(User).where(User.subject == subject))
+        if holder is not None and holder.id != user.id:
+            raise AccountError(f"subject {subject!r} is linked to {holder.name!r} already")
+        user.subject = subject
+        return user
+
+
+def user_of_subject(url: str, subject: str) -> User | None:
+    with session(url) as s:
+        return s.scalar(select(User).where(User.subject == subject))
+
+
+def provision(url: str, subject: str, wanted_name: str) -> User:
+    """An account for a first sign-in at the identity service: the viewer role and no
+    scope, named as the service calls the person (made unique), with no password."""
+    base = "".join(ch for ch in wanted_name if ch.isprintable()).strip()[:56] or "user"
+    with session(url) as s:
+        name, n = base, 1
+        while s.scalar(select(User).where(User.name == name)) is not None:
+            n += 1
+            name = f"{base}-{n}"
+        user = User(
+            name=name, role="viewer", scope=NO_SCOPE, subject=subject,
+            # No password anyone knows: the account signs in at the identity service only.
+            password_hash=_HASHER.hash(secrets.token_urlsafe(32)), created=utcnow(),
+        )  # fmt: skip
+        s.add(user)
+        s.flush()
+        return user
+
+
 def get_user(url: str, name: str) -> User:
     with session(url) as s:
         user = s.scalar(select(User).where(User.name == name))

@@ -29,6 +29,9 @@ class User(Base):
     # The department whose own cockpit usage the user may read (optional).
     department: Mapped[str | None] = mapped_column(String(64), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Who the account is at the unified identity service (OpenID Connect's ``sub``), when
+    # it signs in there; an account made by a first sign-in has no usable password.
+    subject: Mapped[str | None] = mapped_column(String(255), nullable=True, unique=True)
     # The account lock before 0005 (guesses are now held up per name and address in
     # ``login_throttle``): no longer set or read, kept so the schema stays as migrated.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, Length
 from cockpit.settings import Settings
 from cockpit.store import accounts, audit, ratelimits, sessions
 from dashboard.access import api_keys, scope
+from dashboard.access.login_page import LOGIN_TEMPLATE
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
 from dashboard.urls import same_site_path
@@ -42,6 +43,8 @@ ADMIN_PREFIX = "/admin/"
 # Prometheus's scrape: from this machine, or with the scrape token (docs/operators.md).
 METRICS = "/metrics"
 METRICS_TOKEN_ENV = "COCKPIT_METRICS_TOKEN"
+# Headers a reverse proxy adds (security.md's nginx sets X-Forwarded-Proto).
+FORWARDED = ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "X-Real-IP")
 
 log = logging.getLogger(__name__)
 login_manager = flask_login.LoginManager()
@@ -101,7 +104,7 @@ def record(kind: str, *, area: str | None = None, detail: dict | None = None,
     )  # fmt: skip
 
 
-def _begin(user_id: int | None = None, token_id: int | None = None) -> sessions.Principal:
+def begin(user_id: int | None = None, token_id: int | None = None) -> sessions.Principal:
     flask.session.clear()  # a fresh session: no fixation of an id set before sign-in
     session_id = sessions.start_session(_url(), user_id=user_id, token_id=token_id)
     principal = sessions.resume(_url(), session_id, dt.timedelta(minutes=1))
@@ -111,11 +114,22 @@ def _begin(user_id: int | None = None, token_id: int | None = None) -> sessions.
 
 
 def _login_page(form: LoginForm, lang: str, message: str | None, status: int = 200):
+    settings = warehouse.settings()
+    identity = None
+    if settings.oidc_issuer and settings.oidc_client_id:
+        identity = settings.oidc_label_zh if lang == "zh" else settings.oidc_label_en
     html = flask.render_template_string(
         LOGIN_TEMPLATE, form=form, lang=lang, message=message, t=t, brand=brand.title(lang),
-        next=same_site_path(flask.request.args.get("next")),
+        next=same_site_path(flask.request.args.get("next")), identity=identity,
+        passwords=settings.local_passwords,
     )  # fmt: skip
     return flask.Response(html, status=status, mimetype="text/html")
+
+
+def login_page_refusal(message_key: str, status: int) -> flask.Response:
+    """The sign-in page again, saying why (in the caller's language), with ``status``."""
+    lang = pick_lang(flask.request.args.get("lang"))
+    return _login_page(LoginForm(), lang, t(message_key, lang), status)
 
 
 def login():
@@ -123,6 +137,9 @@ def login():
     form = LoginForm()
     if flask.request.method == "GET":
         return _login_page(form, lang, None)
+    if not warehouse.settings().local_passwords:
+        record("login_failed", detail={"reason": "cockpit passwords are switched off"})
+        return _login_page(form, lang, t("login.passwords_off", lang), 403)
     if not form.validate_on_submit():
         kind = "csrf_failed" if "csrf_token" in form.errors else "malformed"
         record(kind, detail={"status": 400, "reason": "sign-in form incomplete"})
@@ -140,7 +157,7 @@ def login():
         # The same answer whether the name exists or not.
         record("login_failed", actor=name, detail={"reason": result.outcome})
         return _login_page(form, lang, t("login.failed", lang), 401)
-    _begin(user_id=result.user.id)
+    begin(user_id=result.user.id)
     record("login")
     return flask.redirect(same_site_path(flask.request.args.get("next")))
 
@@ -166,7 +183,7 @@ def _kiosk_redirect():
     if token is None:
         record("denied", detail={"reason": "kiosk token unknown, revoked or expired"})
         flask.abort(403, "this kiosk token is unknown, revoked or expired")
-    _begin(token_id=token.id)
+    begin(token_id=token.id)
     record("token_use", detail={"token": token.id})
     query = urlencode(args)
     return flask.redirect(flask.request.path + (f"?{query}" if query else ""))
@@ -200,6 +217,10 @@ def gate():
                 "/login?" + urlencode({"next": flask.request.full_path.rstrip("?")})
             )
         flask.abort(401, "sign in first")
+    if flask.g.principal.scope == accounts.NO_SCOPE and path != "/logout":
+        # Signed in at the identity service, and given no area yet: nothing to read.
+        record("denied", detail={"reason": "account has no scope yet"})
+        return login_page_refusal("login.no_scope", 403)
     if path.startswith(ADMIN_PREFIX) and not may_read_usage(flask.g.principal):
         flask.abort(403, "for administrators")
     return None
@@ -214,9 +235,7 @@ def _metrics_gate() -> None:
     sent = flask.request.headers.get("Authorization", "")
     if token and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
         return None
-    forwarded = any(
-        h in flask.request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-IP")
-    )
+    forwarded = any(h in flask.request.headers for h in FORWARDED)
     try:
         local = ipaddress.ip_address(flask.request.remote_addr or "").is_loopback
     except ValueError:
@@ -262,28 +281,3 @@ def register(server: flask.Flask, settings: Settings) -> Limiter:
     server.add_url_rule("/logout", "logout", logout, methods=["POST"])
     server.before_request(gate)
     return limiter
-
-
-LOGIN_TEMPLATE = """<!doctype html>
-<html lang="{{ 'zh-CN' if lang == 'zh' else 'en' }}">
-<head><meta charset="utf-8"><title>{{ t('login.title', lang) }}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/assets/style.css"></head>
-<body class="login-body">
-<main class="login-card">
-  <div class="brand-title">{{ brand }}</div>
-  <h1>{{ t('login.title', lang) }}</h1>
-  {% if message %}<p class="login-error" role="alert" id="login-error">{{ message }}</p>{% endif %}
-  <form method="post" action="/login?{{ {'next': next, 'lang': lang} | urlencode }}">
-    {{ form.hidden_tag() }}
-    <label>{{ t('login.name', lang) }}
-      <input name="name" id="login-name" autocomplete="username" required maxlength="64"></label>
-    <label>{{ t('login.password', lang) }}
-      <input name="password" id="login-password" type="password"
-             autocomplete="current-password" required maxlength="256"></label>
-    <button type="submit" id="login-submit">{{ t('login.submit', lang) }}</button>
-  </form>
-  <p class="login-note">{{ t('login.note', lang) }}</p>
-</main>
-</body></html>
-"""

@@ -79,9 +79,15 @@ def test_a_local_scrape_reads_sources_refreshes_tasks_and_the_cache(cockpit):
     [
         ({"REMOTE_ADDR": "10.20.30.40"}, {}),
         ({"REMOTE_ADDR": "127.0.0.1"}, {"X-Forwarded-For": "10.20.30.40"}),
+        ({"REMOTE_ADDR": "127.0.0.1"}, {"X-Forwarded-Proto": "https"}),
         ({"REMOTE_ADDR": "10.20.30.40"}, {"Authorization": "Bearer not-the-token"}),
     ],
-    ids=["another machine", "through a reverse proxy", "a wrong token"],
+    ids=[
+        "another machine",
+        "through a reverse proxy",
+        "through nginx as documented",
+        "a wrong token",
+    ],
 )
 def test_metrics_are_refused_to_anyone_else(cockpit, monkeypatch, environ, headers):
     monkeypatch.setenv("COCKPIT_METRICS_TOKEN", secrets.token_urlsafe(24))

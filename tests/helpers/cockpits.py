@@ -79,6 +79,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_PUBLIC_URL": settings.public_url,
         "COCKPIT_SECURE_COOKIES": "true" if settings.secure_cookies else "false",
         "COCKPIT_TRUSTED_HOSTS": settings.trusted_hosts,
+        "COCKPIT_OIDC_ISSUER": settings.oidc_issuer,
+        "COCKPIT_OIDC_CLIENT_ID": settings.oidc_client_id,
+        "COCKPIT_OIDC_PROVISION": "true" if settings.oidc_provision else "false",
+        "COCKPIT_LOCAL_PASSWORDS": "true" if settings.local_passwords else "false",
     }
 
 
