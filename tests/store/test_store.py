@@ -38,8 +38,11 @@ def test_the_migrations_build_the_schema_from_empty_and_again_change_nothing(db_
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with store.engine(db_url).connect() as con:
         assert (
-            con.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007_api_keys"
+            con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == "0008_identity_subjects"
         )
+    columns = {c["name"] for c in inspect(store.engine(db_url)).get_columns("app_user")}
+    assert "subject" in columns
 
 
 def test_passwords_are_argon2_and_weak_ones_refused(db):
