@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -100,18 +100,21 @@ class Settings(BaseSettings):
     # The key that signs session cookies: COCKPIT_SECRET_KEY, else this file, created with
     # a random key (owner-only) on first use. Never in the repository.
     secret_key_file: Path = Path("data/secret.key")
-    # Sign-in at the government's unified identity service (统一身份认证) by OpenID
+    # Sign-in at the government's unified identity service (统一身份认证), by OpenID
     # Connect: its issuer URL (its discovery document under /.well-known/), this cockpit's
-    # client id there, and the variable holding the client secret (never this file).
+    # client id there, and the variable holding the client secret (never this file)...
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret_env: str = "COCKPIT_OIDC_CLIENT_SECRET"
     oidc_scopes: str = "openid profile"
-    oidc_label_zh: str = "统一身份认证登录"
-    oidc_label_en: str = "Sign in with the unified identity service"
+    # ...or by CAS: the server's URL (https://cas.example.gov.cn/cas) and its protocol.
+    cas_server_url: str = ""
+    cas_version: Literal[2, 3] = 3
+    identity_label_zh: str = "统一身份认证登录"
+    identity_label_en: str = "Sign in with the unified identity service"
     # A first sign-in there by someone not linked to an account (`cockpit users link`)
     # makes one: the viewer role and no scope, until an administrator gives one.
-    oidc_provision: bool = True
+    identity_provision: bool = True
     # Whether the cockpit's own passwords still sign people in.
     local_passwords: bool = True
     # Host names the server answers to, comma-separated; any other Host header gets 400.
@@ -142,6 +145,13 @@ class Settings(BaseSettings):
     # Sources pulled from a database or an interface instead of dropped in the inbox
     # ([sources.<id>] in cockpit.toml; docs/operators.md).
     sources: dict[str, Connection] = {}
+
+    @model_validator(mode="after")
+    def _one_identity_service(self) -> Settings:
+        if self.oidc_issuer and self.cas_server_url:
+            raise ValueError("sign-in goes to one identity service: set oidc_issuer or "
+                             "cas_server_url, not both")  # fmt: skip
+        return self
 
     @field_validator("cache")
     @classmethod

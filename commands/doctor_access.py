@@ -114,9 +114,23 @@ def hosts(settings: Settings) -> Iterator[Finding]:
 def identity(settings: Settings) -> Iterator[Finding]:
     import httpx
 
+    name = "identity service"
+    if settings.cas_server_url:
+        login = settings.cas_server_url.rstrip("/") + "/login"
+        try:
+            httpx.get(login, timeout=5).raise_for_status()
+        except httpx.HTTPError as exc:
+            yield Finding(
+                FAIL,
+                name,
+                f"{login} cannot be read: {type(exc).__name__}: {exc}"[:300],
+                "check cas_server_url, and that this machine reaches the CAS server",
+            )
+            return
+        yield Finding(OK, name, f"CAS {settings.cas_version}.0 at {settings.cas_server_url}")
+        return
     if not (settings.oidc_issuer and settings.oidc_client_id):
         return
-    name = "identity service"
     if not os.environ.get(settings.oidc_client_secret_env):
         yield Finding(
             FAIL,

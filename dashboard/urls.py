@@ -26,6 +26,9 @@ WALL = "/wall"
 TASKS = "/tasks"
 DEPT = "/dept"
 HEALTH = "/api/health"
+# Sign-in at the unified identity service, and where it sends people back.
+OIDC_START, OIDC_CALLBACK = "/login/oidc", "/login/oidc/callback"
+CAS_START, CAS_CALLBACK = "/login/cas", "/login/cas/callback"
 _AREA_PATH = re.compile(rf"/(?:({'|'.join(AREA_LEVELS)})/([0-9P]{{1,16}}))?")
 
 

@@ -31,7 +31,7 @@ from dashboard.access import api_keys, scope
 from dashboard.access.login_page import LOGIN_TEMPLATE
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
-from dashboard.urls import same_site_path
+from dashboard.urls import CAS_START, OIDC_START, same_site_path
 
 # Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
 # check (which tells an anonymous caller only that the server is up).
@@ -117,10 +117,13 @@ def _login_page(form: LoginForm, lang: str, message: str | None, status: int = 2
     settings = warehouse.settings()
     identity = None
     if settings.oidc_issuer and settings.oidc_client_id:
-        identity = settings.oidc_label_zh if lang == "zh" else settings.oidc_label_en
+        identity = OIDC_START
+    elif settings.cas_server_url:
+        identity = CAS_START
+    label = settings.identity_label_zh if lang == "zh" else settings.identity_label_en
     html = flask.render_template_string(
         LOGIN_TEMPLATE, form=form, lang=lang, message=message, t=t, brand=brand.title(lang),
-        next=same_site_path(flask.request.args.get("next")), identity=identity,
+        next=same_site_path(flask.request.args.get("next")), identity=identity, label=label,
         passwords=settings.local_passwords,
     )  # fmt: skip
     return flask.Response(html, status=status, mimetype="text/html")

@@ -13,7 +13,7 @@ LOGIN_TEMPLATE = """<!doctype html>
   {% if message %}<p class="login-error" role="alert" id="login-error">{{ message }}</p>{% endif %}
   {% if identity %}
   <a class="login-identity" id="login-identity" role="button"
-     href="/login/oidc?{{ {'next': next} | urlencode }}">{{ identity }}</a>
+     href="{{ identity }}?{{ {'next': next} | urlencode }}">{{ label }}</a>
   {% endif %}
   {% if passwords %}
   <form method="post" action="/login?{{ {'next': next, 'lang': lang} | urlencode }}">

@@ -11,7 +11,7 @@ from dash import Dash
 from cockpit import store
 from cockpit.settings import Settings, session_secret
 from dashboard import dash_adapter
-from dashboard.access import auth, hardening, oidc, trail
+from dashboard.access import auth, cas, hardening, oidc, trail
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
 from dashboard.routes import api, exports, geometry, metrics, tasks
@@ -85,6 +85,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     metrics.register(app.server)
     limiter = auth.register(app.server, settings)
     oidc.register(app.server, settings)
+    cas.register(app.server, settings)
     app.server.add_url_rule("/api/health", "health", _health)
     exports.register(app.server)
     geometry.register(app.server)

@@ -81,7 +81,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_TRUSTED_HOSTS": settings.trusted_hosts,
         "COCKPIT_OIDC_ISSUER": settings.oidc_issuer,
         "COCKPIT_OIDC_CLIENT_ID": settings.oidc_client_id,
-        "COCKPIT_OIDC_PROVISION": "true" if settings.oidc_provision else "false",
+        "COCKPIT_CAS_SERVER_URL": settings.cas_server_url,
+        "COCKPIT_IDENTITY_PROVISION": "true" if settings.identity_provision else "false",
         "COCKPIT_LOCAL_PASSWORDS": "true" if settings.local_passwords else "false",
     }
 

@@ -173,7 +173,7 @@ def test_a_first_sign_in_gets_an_account_with_no_scope_until_an_admin_gives_one(
 def test_without_provisioning_an_unlinked_identity_is_refused(cockpit):
     settings, secret = cockpit
     with provider({"cockpit": secret}) as issuer:
-        chosen = settings.with_overrides(oidc_issuer=issuer, oidc_provision=False)
+        chosen = settings.with_overrides(oidc_issuer=issuer, identity_provision=False)
         with app_for(chosen) as site:
             visitor = site.visitor()
             back = _sign_in_at_the_provider(_start(visitor), "stranger")
