@@ -70,6 +70,9 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
         # Pages render one at a time; without this every page's layout is sent each time.
         suppress_callback_exceptions=True,
         compress=True,
+        # Sync endpoints for gunicorn's sync workers. Left unset, Dash turns async as soon
+        # as asgiref is importable (Django, a test dependency, brings it).
+        use_async=False,
         serve_locally=True,
         title="城市大脑驾驶舱",
         update_title=None,
