@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
 from collections.abc import Sequence
@@ -105,8 +104,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     bind = f"{settings.host}:{settings.port}"
     # Each worker counts requests into its own files here; /metrics sums them. A new
     # server starts from zero, as Prometheus expects of a restarted process.
-    shutil.rmtree(settings.metrics_dir, ignore_errors=True)
-    settings.metrics_dir.mkdir(parents=True, mode=0o700)
+    settings.metrics_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Only prometheus-client's own files: a folder shared with anything else loses nothing.
+    for counts in settings.metrics_dir.glob("*.db"):
+        counts.unlink(missing_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(settings.metrics_dir)
     logger = "JsonLogger" if settings.log_format == "json" else "RedactingLogger"
     argv = [
