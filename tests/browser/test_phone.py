@@ -1,0 +1,130 @@
+"""The cockpit on a phone (浙政钉 or any phone browser), at 390×844 and 360×800 with touch:
+nothing wider than the screen, every control a 44 px tap target, the header and 需关注
+before the map, a tap on the map drilling down, and a 督办 signed for and done."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.helpers.browser import TrackedPage, browser_sign_in
+from tests.helpers.cockpits import STREET
+from tests.helpers.map import screen_point, wait_for_map
+
+PHONES = [(390, 844), (360, 800)]
+
+# Every control a finger may need, with its size; a checkbox or radio is tapped by its label,
+# and a dropdown's focus proxy sits inside the dropdown's own button.
+SMALL_TARGETS = """() => {
+    const out = [];
+    const visible = (r, s) => r.width > 0 && r.height > 0 && s.visibility !== 'hidden';
+    for (const el of document.querySelectorAll(
+            'a[href], button, select, summary, input, textarea, [role=button]')) {
+        if (el.classList.contains('dash-dropdown-focus-target')) continue;
+        let target = el;
+        if (el.matches('input[type=checkbox], input[type=radio]')) target = el.closest('label') || el;
+        if (el.closest('.js-plotly-plot') && !el.closest('.modebar-container')) continue;
+        const r = target.getBoundingClientRect(), s = getComputedStyle(target);
+        if (!visible(r, s)) continue;
+        if (r.height < 44 - 0.5 || r.width < 44 - 0.5)
+            out.push(`${target.tagName}.${target.className} "${(target.textContent || '').trim().slice(0, 16)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+    return out;
+}"""
+
+OVERFLOW = """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"""
+
+
+def _phone(browser: Browser, server: str, person: dict, size: tuple[int, int]) -> TrackedPage:
+    width, height = size
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=2, is_mobile=True,
+        has_touch=True, locale="zh-CN",
+    )  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    browser_sign_in(page, server, person)
+    return TrackedPage(page)
+
+
+def _fits(page) -> None:
+    scroll, client = page.evaluate(OVERFLOW)
+    assert scroll <= client, f"wider than the screen: {scroll} > {client}"
+    small = page.evaluate(SMALL_TARGETS)
+    assert not small, "tap targets under 44 px: " + "; ".join(small[:8])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", PHONES, ids=["390x844", "360x800"])
+def test_the_district_page_fits_a_phone_in_the_order_an_official_needs(
+    browser, server, people, size
+):
+    phone = _phone(browser, server, people["district"], size)
+    page = phone.page
+    page.goto(f"{server}/")
+    wait_for_map(page)
+    page.wait_for_selector(".alert-row .dispatch-button")
+    _fits(page)
+    screen = size[1]
+    period = page.locator(".period-select").bounding_box()
+    counts = page.locator(".head-counts").bounding_box()
+    alerts = page.locator("#alerts").bounding_box()
+    the_map = page.locator(".map-panel").bounding_box()
+    assert period["y"] + period["height"] <= screen and counts["y"] + counts["height"] <= screen
+    # 需关注 starts within the first two screens, before the map; the map is full width.
+    assert alerts["y"] < 2 * screen and alerts["y"] < the_map["y"]
+    assert the_map["width"] >= size[0] - 24
+    assert page.locator("details.domain[open]").count() <= 1  # the rest folded
+    assert phone.external_requests() == []
+    assert phone.errors == []
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_a_tap_on_the_map_drills_down_on_a_phone(browser, server, people, areas):
+    phone = _phone(browser, server, people["district"], PHONES[0])
+    page = phone.page
+    page.goto(f"{server}/")
+    wait_for_map(page)
+    street = areas[STREET]
+    page.locator(".map-panel").scroll_into_view_if_needed()
+    x, y = screen_point(page, street["lon"], street["lat"])
+    page.touchscreen.tap(x, y)
+    page.wait_for_url(f"**/street/{STREET}**")
+    wait_for_map(page, street["name_zh"])
+    _fits(page)
+    assert phone.external_requests() == []
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_a_task_is_dispatched_signed_for_and_done_on_phones(browser, server, people, as_person):
+    district = as_person(server, people["district"]).page
+    district.goto(f"{server}/street/{STREET}")
+    first = district.locator(".alert-row .alert-item").first
+    indicator_id = first.get_attribute("href").split("indicator=")[1].split("&")[0]
+    district.goto(f"{server}/tasks")
+    district.click(".task-new summary")
+    district.select_option("#task-new-area", STREET)
+    district.select_option("#task-new-indicator", indicator_id)
+    district.select_option("#task-new-severity", "red")
+    district.click("#task-new")
+    district.wait_for_selector(".task-facts")
+    task_url = district.url
+
+    phone = _phone(browser, server, people["street"], PHONES[1])
+    page = phone.page
+    page.goto(f"{server}/tasks")
+    _fits(page)
+    page.goto(task_url)
+    page.wait_for_selector("#task-sign")
+    _fits(page)
+    page.locator("#task-sign").tap()
+    page.wait_for_selector(".task-facts .task-state:text-is('已签收')")
+    _fits(page)
+    page.locator("form:has(#task-done) textarea").fill("现场核查，已整改")
+    page.locator("#task-done").tap()
+    page.wait_for_selector(".task-facts .task-state:text-is('已办结，待数据核验')")
+    _fits(page)
+    assert phone.external_requests() == []
+    page.context.close()
