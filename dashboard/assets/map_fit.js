@@ -16,18 +16,26 @@ function fitMap(graph) {
   if (!graph.clientWidth || !graph.clientHeight) { return; }
   // Fitted again when the box changes size (a wall's panel settles after the first draw).
   const size = graph.clientWidth + "x" + graph.clientHeight;
-  if (graph.__fitted === fit && graph.__fittedSize === size) { return; }
+  // The fit by value: a figure drawn again as it was (uirevision) is the same figure.
+  const same = graph.__fittedKey === JSON.stringify(fit);
+  if (same && graph.__fitted === fit && graph.__fittedSize === size) { return; }
   // Each axis fitted to the box's own width and height, and the smaller taken: a tall
   // district fills a wide panel's height, a wide one a tall panel's width.
   const zoomX = (fit.zoom_x === undefined ? fit.zoom : fit.zoom_x) + Math.log2(graph.clientWidth / fit.width);
   const zoomY = (fit.zoom_y === undefined ? fit.zoom : fit.zoom_y) + Math.log2(graph.clientHeight / fit.height);
-  const zoom = Math.min(zoomX, zoomY);
+  const fitted = Math.min(zoomX, zoomY);
+  // The same figure in a box of a new size keeps what the person zoomed beyond the fit (a
+  // phone's box changes size under a pinch); a new figure starts from its fit.
+  const own = same && graph.__fitZoom !== undefined ? subplot.map.getZoom() - graph.__fitZoom : 0;
+  const zoom = fitted + own;
+  graph.__fitZoom = fitted;
   // MapLibre itself, not Plotly.relayout, which would apply the style again; and the
   // figure's own zoom too, or Plotly's next resize would put the laptop-sized one back.
   subplot.map.jumpTo({ zoom: zoom });
   if (graph.layout.map) { graph.layout.map.zoom = zoom; }
   if (graph._fullLayout.map) { graph._fullLayout.map.zoom = zoom; }
   graph.__fitted = fit;
+  graph.__fittedKey = JSON.stringify(fit);
   graph.__fittedSize = size;
 }
 
@@ -154,7 +162,6 @@ function drawMaps() {
     }
   });
 }
+// A map is fitted again only when its own box changes size (fitMap compares it each tick):
+// a phone fires "resize" during a pinch, and refitting then undid the person's zoom.
 setInterval(drawMaps, 300);
-window.addEventListener("resize", function () {
-  document.querySelectorAll(".js-plotly-plot").forEach(function (g) { g.__fitted = null; });
-});

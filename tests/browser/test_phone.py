@@ -9,7 +9,7 @@ from playwright.sync_api import Browser
 
 from tests.helpers.browser import TrackedPage, browser_sign_in
 from tests.helpers.cockpits import STREET
-from tests.helpers.map import screen_point, wait_for_map
+from tests.helpers.map import GRAPH, labels_drawn, screen_point, wait_for_map
 
 PHONES = [(390, 844), (360, 800)]
 
@@ -74,6 +74,7 @@ def test_the_district_page_fits_a_phone_in_the_order_an_official_needs(
     # 需关注 starts within the first two screens, before the map; the map is full width.
     assert alerts["y"] < 2 * screen and alerts["y"] < the_map["y"]
     assert the_map["width"] >= size[0] - 24
+    assert len(labels_drawn(page)) >= 4  # the streets named on it
     assert page.locator("details.domain[open]").count() <= 1  # the rest folded
     assert phone.external_requests() == []
     assert phone.errors == []
@@ -127,4 +128,49 @@ def test_a_task_is_dispatched_signed_for_and_done_on_phones(browser, server, peo
     page.wait_for_selector(".task-facts .task-state:text-is('已办结，待数据核验')")
     _fits(page)
     assert phone.external_requests() == []
+    page.context.close()
+
+
+VIEW = f"""() => {{
+    const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
+    const c = map.getCenter();
+    return [c.lng, c.lat, map.getZoom()];
+}}"""
+
+
+def _touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:
+    cdp.send("Input.dispatchTouchEvent", {
+        "type": kind, "touchPoints": [{"x": x, "y": y, "id": n} for n, (x, y) in enumerate(points)],
+    })  # fmt: skip
+
+
+@pytest.mark.browser
+def test_the_map_pans_and_zooms_by_touch_without_drilling_down(browser, server, people):
+    phone = _phone(browser, server, people["district"], PHONES[0])
+    page = phone.page
+    page.goto(f"{server}/")
+    wait_for_map(page)
+    page.locator(".map-panel").scroll_into_view_if_needed()
+    box = page.locator(f"{GRAPH} canvas").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = page.context.new_cdp_session(page)
+    lon, lat, zoom = page.evaluate(VIEW)
+    # One finger drags the map to the right: its centre moves west.
+    _touch(cdp, "touchStart", [(x - 60, y)])
+    for step in range(1, 13):
+        _touch(cdp, "touchMove", [(x - 60 + step * 10, y)])
+        page.wait_for_timeout(20)
+    _touch(cdp, "touchEnd", [])
+    page.wait_for_timeout(600)
+    panned = page.evaluate(VIEW)
+    assert panned[0] < lon - 1e-4 and abs(panned[2] - zoom) < 0.05
+    # Two fingers spread apart: it zooms in.
+    _touch(cdp, "touchStart", [(x - 20, y), (x + 20, y)])
+    for step in range(1, 13):
+        _touch(cdp, "touchMove", [(x - 20 - step * 6, y), (x + 20 + step * 6, y)])
+        page.wait_for_timeout(20)  # a frame between moves, as fingers give
+    _touch(cdp, "touchEnd", [])
+    page.wait_for_timeout(800)
+    assert page.evaluate(VIEW)[2] > zoom + 0.3
+    assert page.url.rstrip("/") == server.rstrip("/")  # a drag is not a tap: still the district
     page.context.close()
