@@ -35,7 +35,8 @@ run: demo refresh
 ## application database's tests, Java for the Spark engine's, Prometheus (promtool) for
 ## the monitoring's, systemd-analyze for the services', node with faketime for the
 ## identity provider the sign-in tests run, and iproute2 for the offline install's (Debian
-## packages); then the identity provider's npm packages (tests/idp, pinned in its lock).
+## packages); then the npm packages the tests run: the identity provider (tests/idp) and
+## axe-core (tests/a11y), each pinned in its lock.
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q . \
 			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
@@ -55,6 +56,8 @@ browser-deps:
 	fi
 	@[ -d tests/idp/node_modules/oidc-provider ] || \
 		(cd tests/idp && npm ci --silent --no-audit --no-fund)
+	@[ -d tests/a11y/node_modules/axe-core ] || \
+		(cd tests/a11y && npm ci --silent --no-audit --no-fund)
 
 ## Everything (docs/testing.md): the layers' own tests, then pytest on both cores, the
 ## browser, Spark, PostgreSQL and the soak tests included.

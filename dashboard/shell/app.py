@@ -78,6 +78,12 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
         update_title=None,
     )
     app.index_string = app.index_string.replace("{%css%}", "{%css%}" + _PRELOADED)
+    # The page says its language (信息无障碍: screen readers, the browser's own tools);
+    # assets/language.js follows ?lang= as the person switches.
+    language = "zh-CN" if settings.lang == "zh" else "en"
+    app.index_string = app.index_string.replace(
+        "<html>", f'<html lang="{language}" data-default-lang="{language}">', 1
+    )
     app.server.secret_key = session_secret(settings)
     app.server.config[warehouse.SETTINGS_KEY] = settings
     for module in PAGE_MODULES:
