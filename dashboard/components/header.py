@@ -177,6 +177,15 @@ def page_header(
                 className="lang-switch",
                 id=ids.LANG_SWITCH,
             ),
+            # 适老化: the reader's own choice, kept on the device (assets/text_size.js).
+            html.Button(
+                t("text.large", lang),
+                id=ids.TEXT_SIZE,
+                className="text-size-switch",
+                type="button",
+                title=t("text.large_label", lang),
+                **{"aria-pressed": "false", "aria-label": t("text.large_label", lang)},
+            ),
             user_box(lang),
         ],
     )

@@ -53,3 +53,29 @@ def test_the_wall_meets_wcag_aa_contrast_in_its_dark_theme(browser, server, peop
     page.wait_for_timeout(500)
     assert _axe(page) == []
     context.close()
+
+
+SIZES = """() => Object.fromEntries(['.alert-item', '.kpi-value', '.headline-tile-name', '.top-nav a']
+    .map(s => [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)]))"""
+
+
+@pytest.mark.browser
+def test_larger_text_is_one_switch_away_and_stays_on_this_device(tracked, server):
+    page = tracked.page
+    page.goto(f"{server}/")
+    wait_for_map(page)
+    usual = page.evaluate(SIZES)
+    switch = page.locator("#text-size-switch")
+    assert switch.get_attribute("aria-pressed") == "false"
+    switch.click()
+    page.wait_for_function("() => document.documentElement.classList.contains('large-text')")
+    larger = page.evaluate(SIZES)
+    assert all(larger[s] >= 1.2 * usual[s] for s in usual), (usual, larger)
+    assert switch.get_attribute("aria-pressed") == "true"
+    # Another page, and a reload: still larger, on this device.
+    page.goto(f"{server}/street/{STREET}")
+    wait_for_map(page)
+    assert page.evaluate(SIZES)[".alert-item"] == larger[".alert-item"]
+    page.locator("#text-size-switch").click()
+    page.wait_for_function("() => !document.documentElement.classList.contains('large-text')")
+    assert page.evaluate(SIZES)[".alert-item"] == usual[".alert-item"]

@@ -75,6 +75,10 @@ def test_the_district_page_fits_a_phone_in_the_order_an_official_needs(
     assert alerts["y"] < 2 * screen and alerts["y"] < the_map["y"]
     assert the_map["width"] >= size[0] - 24
     assert len(labels_drawn(page)) >= 4  # the streets named on it
+    # 适老化 on a phone: the larger text still fits the screen.
+    page.locator("#text-size-switch").tap()
+    page.wait_for_function("() => document.documentElement.classList.contains('large-text')")
+    _fits(page)
     assert page.locator("details.domain[open]").count() <= 1  # the rest folded
     assert phone.external_requests() == []
     assert phone.errors == []
