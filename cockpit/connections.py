@@ -49,6 +49,11 @@ class SqlPull(_Strict):
     def how(self) -> str:
         return "sql"
 
+    @property
+    def variables(self) -> list[str]:
+        """The environment variables holding its secrets."""
+        return [self.url_env]
+
 
 class Paginator(_Strict):
     """How the interface hands out its pages: by page number, by offset, or by a cursor
@@ -88,6 +93,11 @@ class Auth(_Strict):
             raise ValueError("auth type app_key_hmac needs app_key_env and app_secret_env")
         return self
 
+    @property
+    def variables(self) -> list[str]:
+        named = (self.token_env, self.app_key_env, self.app_secret_env)
+        return [name for name in named if name]
+
 
 class ApiPull(_Strict):
     """A REST interface answering JSON: its records at ``records`` (a dotted path; empty
@@ -109,6 +119,11 @@ class ApiPull(_Strict):
     @property
     def how(self) -> str:
         return "api"
+
+    @property
+    def variables(self) -> list[str]:
+        """The environment variables holding its secrets."""
+        return self.auth.variables
 
 
 Connection = Annotated[SqlPull | ApiPull, Field(discriminator="from_")]

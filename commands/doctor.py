@@ -151,18 +151,7 @@ def _sources(settings: Settings) -> Iterator[Finding]:
     if not settings.sources:
         return
     for source, declared in sorted(settings.sources.items()):
-        names = [
-            value
-            for key, value in declared.model_dump().items()
-            if key.endswith("_env") and isinstance(value, str)
-        ]
-        auth = getattr(declared, "auth", None)
-        if auth is not None:
-            names += [
-                value
-                for key, value in auth.model_dump().items()
-                if key.endswith("_env") and isinstance(value, str)
-            ]
+        names = declared.variables
         missing = [n for n in names if not os.environ.get(n)]
         if missing:
             yield Finding(

@@ -72,10 +72,7 @@ def environment_file(settings: Settings) -> str:
         f"COCKPIT_METRICS_TOKEN={secrets.token_urlsafe(32)}",
     ]
     for source, declared in sorted(settings.sources.items()):
-        dumped = declared.model_dump()
-        names = [v for k, v in dumped.items() if k.endswith("_env") and isinstance(v, str)]
-        names += [v for k, v in (dumped.get("auth") or {}).items()
-                  if k.endswith("_env") and isinstance(v, str)]  # fmt: skip
+        names = declared.variables
         if names:
             lines.append(f"# source {source}: set these, then restart the services")
             lines += [f"{name}=" for name in names]

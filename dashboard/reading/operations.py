@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.reading.warehouse import frame, remembered
+from dashboard.reading.warehouse import first_row, frame
 
 
 def sources() -> pd.DataFrame:
@@ -35,9 +35,4 @@ def sources() -> pd.DataFrame:
 
 def served_refresh() -> dict | None:
     """The refresh that published the served version: when it started and ended."""
-
-    def read() -> dict | None:
-        rows = frame("SELECT started, finished FROM meta.refresh ORDER BY finished DESC LIMIT 1")
-        return None if rows.empty else rows.iloc[0].to_dict()
-
-    return remembered("served refresh", [], read)
+    return first_row("SELECT started, finished FROM meta.refresh ORDER BY finished DESC LIMIT 1")

@@ -8,7 +8,6 @@ import contextlib
 import json
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,7 +18,14 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from cockpit import store
-from tests.helpers.cockpits import REPO, copy_of_demo, run_cockpit, serve_cockpit
+from tests.helpers.cockpits import (
+    REPO,
+    copy_of_demo,
+    free_port,
+    run_cockpit,
+    running,
+    serve_cockpit,
+)
 from tests.helpers.inprocess import app_for
 
 
@@ -140,12 +146,6 @@ def test_counts_are_summed_over_the_workers_and_a_failed_refresh_shows(cockpit):
 RULES = REPO / "docs" / "monitoring" / "cockpit-alerts.yml"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _promtool(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     if shutil.which("promtool") is None:
         pytest.fail("promtool is required: apt-get install prometheus (.ci/run does)")
@@ -163,7 +163,7 @@ def test_the_shipped_alerting_rules_check_and_pass_their_unit_tests():
 @contextlib.contextmanager
 def _prometheus(tmp: Path, target: str) -> Iterator[str]:
     """A real Prometheus server scraping ``target`` every second, with the shipped rules."""
-    port = _free_port()
+    port = free_port()
     config = tmp / "prometheus.yml"
     config.write_text(
         "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
@@ -172,18 +172,11 @@ def _prometheus(tmp: Path, target: str) -> Iterator[str]:
         f"  - job_name: cockpit\n    static_configs: [{{targets: ['{target}']}}]\n",
         encoding="utf-8",
     )
-    proc = subprocess.Popen(
-        ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    argv = ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp / 'tsdb'}",
+            f"--web.listen-address=127.0.0.1:{port}"]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        _until(lambda: _get_json(url + "/-/ready") is not None, "Prometheus did not start")
+    with running(argv, url + "/-/ready", "Prometheus"):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _get_json(url: str):

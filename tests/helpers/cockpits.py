@@ -12,7 +12,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,17 +129,51 @@ def environment_of(settings: Settings) -> Iterator[pytest.MonkeyPatch]:
         yield patch
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @contextlib.contextmanager
+def running(argv: list[str], ready_url: str, what: str, seconds: float = 60) -> Iterator[None]:
+    """A server the test starts (an identity provider, Prometheus): up once ``ready_url``
+    answers 200, stopped afterwards; one that exits or never answers fails the test with
+    what it printed."""
+    # Its output to a file, not a pipe: a chatty server fills a pipe nobody reads, and stops.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + seconds
+            while True:
+                try:
+                    with urllib.request.urlopen(ready_url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    log.seek(0)
+                    pytest.fail(f"{what} did not start: " + log.read()[-3000:])
+                time.sleep(0.2)
+            yield
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def path_of(url: str) -> str:
+    """A URL's path and query, as the in-process app is asked for it."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+@contextlib.contextmanager
 def serve_cockpit(settings: Settings, **env_overrides: str) -> Iterator[str]:
     """`cockpit serve` (gunicorn, two workers unless ``COCKPIT_WORKERS`` says otherwise)
     on a free local port; yields its URL."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         **settings_env(settings),

@@ -5,56 +5,39 @@ would. The cockpit validates each ticket with the server over HTTP; nothing is m
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 import requests
 
 from cockpit import store
 from cockpit.store import accounts, audit
-from tests.helpers.cockpits import REPO, STREET, copy_of_demo, run_cockpit
+from tests.helpers.cockpits import (
+    REPO,
+    STREET,
+    copy_of_demo,
+    free_port,
+    path_of,
+    run_cockpit,
+    running,
+)
 from tests.helpers.inprocess import app_for
 
 SERVICE = "http://localhost/login/cas/callback"
 PEOPLE = {"wang.street": "wang's CAS password", "li.newcomer": "li's CAS password"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def cas_server(tmp_path) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "tests" / "cas" / "cas_server.py"), str(port),
-         str(tmp_path / "cas.db"), *(f"{n}:{p}" for n, p in PEOPLE.items())],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    port = free_port()
+    argv = [sys.executable, str(REPO / "tests" / "cas" / "cas_server.py"), str(port),
+            str(tmp_path / "cas.db"), *(f"{n}:{p}" for n, p in PEOPLE.items())]  # fmt: skip
     url = f"http://127.0.0.1:{port}/cas"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(url + "/login", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the CAS server did not start: " + (proc.stdout.read() or ""))
-            time.sleep(0.3)
+    with running(argv, url + "/login", "the CAS server"):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _ticket_for(login_url: str, name: str) -> str:
@@ -67,11 +50,6 @@ def _ticket_for(login_url: str, name: str) -> str:
                           headers={"Referer": login_url}, allow_redirects=False, timeout=10)  # fmt: skip
     assert answer.status_code == 302, answer.text[:500]
     return answer.headers["Location"]
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
 
 
 @pytest.fixture
@@ -101,12 +79,12 @@ def test_a_linked_official_signs_in_and_a_ticket_works_once(cockpit, tmp_path):
         assert 'href="/login/cas?' in visitor.get(f"{site.url}/login").text
         back = _ticket_for(_start(visitor), "wang.street")
         assert back.startswith(SERVICE + "?ticket=ST-")
-        answer = visitor.get(f"{site.url}{_path(back)}", allow_redirects=False)
+        answer = visitor.get(f"{site.url}{path_of(back)}", allow_redirects=False)
         assert answer.status_code == 302 and answer.headers["Location"] == "/wall"
         assert visitor.get(f"{site.url}/export/alerts.csv?area={STREET}").status_code == 200
         assert visitor.get(f"{site.url}/export/alerts.csv?area=330103002000").status_code == 404
         # The same ticket again: the server validates a ticket once.
-        replay = site.visitor().get(f"{site.url}{_path(back)}", allow_redirects=False)
+        replay = site.visitor().get(f"{site.url}{path_of(back)}", allow_redirects=False)
         assert replay.status_code == 401
         forged = site.visitor().get(f"{site.url}/login/cas/callback?ticket=ST-1-forged")
         assert forged.status_code == 401
@@ -130,7 +108,7 @@ def test_a_first_cas_sign_in_gets_an_account_with_no_scope(cockpit, tmp_path):
     with cas_server(tmp_path) as cas, app_for(cockpit.with_overrides(cas_server_url=cas)) as site:
         visitor = site.visitor()
         back = _ticket_for(_start(visitor), "li.newcomer")
-        assert visitor.get(f"{site.url}{_path(back)}").status_code == 403
+        assert visitor.get(f"{site.url}{path_of(back)}").status_code == 403
         refused = visitor.get(f"{site.url}/export/alerts.csv?area={STREET}")
         assert refused.status_code == 403 and "尚未分配管辖范围" in refused.text
     (user,) = [u for u in accounts.list_users(cockpit.app_db) if u.subject == "li.newcomer"]

@@ -9,9 +9,6 @@ import html
 import re
 import secrets
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -21,18 +18,20 @@ import requests
 
 from cockpit import store
 from cockpit.store import accounts, audit
-from tests.helpers.cockpits import REPO, STREET, copy_of_demo, run_cockpit
+from tests.helpers.cockpits import (
+    REPO,
+    STREET,
+    copy_of_demo,
+    free_port,
+    path_of,
+    run_cockpit,
+    running,
+)
 from tests.helpers.inprocess import app_for
 
 IDP = REPO / "tests" / "idp"
 CALLBACK = "http://localhost/login/oidc/callback"
 OTHER_STREET = "330103002000"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -43,30 +42,16 @@ def provider(clients: dict[str, str], id_token_seconds: int = 600,
         pytest.fail(
             "the test identity provider needs node and `npm ci` in tests/idp (make test does)"
         )  # noqa: E501
-    port = _free_port()
+    port = free_port()
     argv = ["node", str(IDP / "server.mjs"), str(port), CALLBACK, str(id_token_seconds),
             *(f"{cid}:{secret}" for cid, secret in clients.items())]  # fmt: skip
     if clock:
         if shutil.which("faketime") is None:
             pytest.fail("faketime is required: apt-get install faketime (.ci/run does)")
         argv = ["faketime", clock, *argv]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     issuer = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(issuer + "/.well-known/openid-configuration", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the identity provider did not start: " + (proc.stdout.read() or ""))
-            time.sleep(0.2)
+    with running(argv, issuer + "/.well-known/openid-configuration", "the identity provider"):
         yield issuer
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _sign_in_at_the_provider(start: str, login: str) -> str:
@@ -90,11 +75,6 @@ def _sign_in_at_the_provider(start: str, login: str) -> str:
             fields.update(login=login, password="any password: the provider's test pages")
         url, method, data = html.unescape(form.group(1)), "POST", fields
     raise AssertionError("the provider never sent the person back")
-
-
-def _callback_path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
 
 
 @pytest.fixture
@@ -133,13 +113,13 @@ def test_a_linked_official_signs_in_with_the_cockpit_s_role_and_scope(cockpit):
         page = visitor.get(f"{site.url}/login").text
         assert 'id="login-identity"' in page and "统一身份认证登录" in page
         back = _sign_in_at_the_provider(_start(visitor), "wang.street")
-        answer = visitor.get(f"{site.url}{_callback_path(back)}", allow_redirects=False)
+        answer = visitor.get(f"{site.url}{path_of(back)}", allow_redirects=False)
         assert answer.status_code == 302 and answer.headers["Location"] == "/wall"
         own = visitor.get(f"{site.url}/export/alerts.csv?area={STREET}")
         sibling = visitor.get(f"{site.url}/export/alerts.csv?area={OTHER_STREET}")
         assert own.status_code == 200 and sibling.status_code == 404
         # The same callback again (a replay): its state is spent.
-        replay = site.visitor().get(f"{site.url}{_callback_path(back)}", allow_redirects=False)
+        replay = site.visitor().get(f"{site.url}{path_of(back)}", allow_redirects=False)
         assert replay.status_code == 401
     logins = audit.events(settings.app_db, kind="login")
     assert [(e.actor, e.detail) for e in logins] == [("街道王", {"via": "oidc"})]
@@ -155,7 +135,7 @@ def test_a_first_sign_in_gets_an_account_with_no_scope_until_an_admin_gives_one(
     ):
         visitor = site.visitor()
         back = _sign_in_at_the_provider(_start(visitor), "li.newcomer")
-        assert visitor.get(f"{site.url}{_callback_path(back)}").status_code == 403
+        assert visitor.get(f"{site.url}{path_of(back)}").status_code == 403
         (user,) = [u for u in accounts.list_users(settings.app_db) if u.subject == "li.newcomer"]
         assert (user.name, user.role, user.scope) == ("li.newcomer", "viewer", "")
         refused = visitor.get(f"{site.url}/export/alerts.csv?area={STREET}")
@@ -164,7 +144,7 @@ def test_a_first_sign_in_gets_an_account_with_no_scope_until_an_admin_gives_one(
         # A new scope ends the sessions: the next sign-in reads the street.
         again = site.visitor()
         back = _sign_in_at_the_provider(_start(again), "li.newcomer")
-        assert again.get(f"{site.url}{_callback_path(back)}").status_code == 200
+        assert again.get(f"{site.url}{path_of(back)}").status_code == 200
         assert again.get(f"{site.url}/export/alerts.csv?area={STREET}").status_code == 200
     provisioned = audit.events(settings.app_db, kind="user_change")
     assert any(e.detail.get("action") == "provisioned" for e in provisioned)
@@ -177,7 +157,7 @@ def test_without_provisioning_an_unlinked_identity_is_refused(cockpit):
         with app_for(chosen) as site:
             visitor = site.visitor()
             back = _sign_in_at_the_provider(_start(visitor), "stranger")
-            answer = visitor.get(f"{site.url}{_callback_path(back)}")
+            answer = visitor.get(f"{site.url}{path_of(back)}")
             assert answer.status_code == 403 and "尚未关联" in answer.text
     assert not any(u.subject == "stranger" for u in accounts.list_users(settings.app_db))
 
@@ -194,7 +174,7 @@ def test_a_code_issued_to_another_application_is_refused(cockpit):
         ours = _start(visitor)
         theirs = ours.replace("client_id=cockpit", "client_id=other-app")
         back = _sign_in_at_the_provider(theirs, "wang.street")
-        answer = visitor.get(f"{site.url}{_callback_path(back)}", allow_redirects=False)
+        answer = visitor.get(f"{site.url}{path_of(back)}", allow_redirects=False)
         assert answer.status_code == 401
         assert visitor.get(f"{site.url}/export/alerts.csv?area={STREET}").status_code == 401
     assert not audit.events(settings.app_db, kind="login")
@@ -210,7 +190,7 @@ def test_an_expired_id_token_is_refused(cockpit):
     ):
         visitor = site.visitor()
         back = _sign_in_at_the_provider(_start(visitor), "wang.street")
-        answer = visitor.get(f"{site.url}{_callback_path(back)}", allow_redirects=False)
+        answer = visitor.get(f"{site.url}{path_of(back)}", allow_redirects=False)
         assert answer.status_code == 401
     (failed,) = audit.events(settings.app_db, kind="login_failed")
     assert "expired" in failed.detail["reason"].lower()
