@@ -71,21 +71,23 @@ def shown_colour(page, lon: float, lat: float) -> tuple[int, int, int]:
             if (map.loaded() && !map.isMoving()) {{ done(); }} else {{ map.once('idle', done); }}
         }})"""
     )
-    x, y = screen_point(page, lon, lat)
 
     def pixel() -> tuple[int, int, int]:
+        # Where the point is drawn now: a late fit (map_fit.js) may have moved the map.
+        x, y = screen_point(page, lon, lat)
         shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
         return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((1, 1))
 
     # The colour once it holds still: on a loaded machine the map may still be fading its
-    # fills in (seen once as a half-red pixel); two samples 250 ms apart must agree.
-    seen = pixel()
-    for _ in range(20):
+    # fills in (seen as a half-red pixel); three samples 250 ms apart must agree.
+    seen, held = pixel(), 1
+    for _ in range(30):
         page.wait_for_timeout(250)
         again = pixel()
-        if again == seen:
-            return seen
+        held = held + 1 if again == seen else 1
         seen = again
+        if held == 3:
+            break
     return seen
 
 
