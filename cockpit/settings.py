@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     wall_dwell_seconds: int = Field(20, ge=1)
     wall_streets: int = Field(3, ge=0)
     wall_communities: int = Field(2, ge=0)
+    # The wall's map: "2d" (the flat map of red counts) or "3d" (the 3D scene: a slow orbit
+    # of the top area, then a fly-to of each area the playlist visits). ``/wall?scene=``
+    # overrides it for one screen.
+    wall_scene: Literal["2d", "3d"] = "2d"
     # The figures at the top of every area page, in this order (4 to 6 indicator ids);
     # an indicator a level does not report is left out there.
     headline: list[str] = Field(

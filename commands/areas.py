@@ -44,10 +44,36 @@ def _init(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_buildings(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines.areas.building_import import BuildingOptions, BuildingsRefused
+    from pipelines.publish.buildings import import_buildings
+
+    options = BuildingOptions(
+        args.height_field, args.floors_field, args.floor_height, args.crs, args.encoding,
+        args.skip_bad,
+    )  # fmt: skip
+    try:
+        outcome = import_buildings(settings, Path(args.file), options, not args.no_refresh)
+    except BuildingsRefused as exc:
+        print(exc.report.text(), file=sys.stderr)
+        print(f"areas import: {args.file}: refused: {exc}", file=sys.stderr)
+        print("nothing imported; the buildings served are unchanged", file=sys.stderr)
+        return 1
+    print(outcome.report.text())
+    print(outcome.message)
+    return 0 if outcome.ok else 1
+
+
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from pipelines.areas.boundary_import import ImportOptions, ImportRefused
     from pipelines.publish.boundaries import import_boundaries
 
+    if args.level == "building":
+        return _import_buildings(settings, args)
+    if args.height_field or args.floors_field or args.skip_bad:
+        print("areas import: --height-field, --floors-field and --skip-bad are for "
+              "--level building", file=sys.stderr)  # fmt: skip
+        return 2
     options = ImportOptions(
         args.level, args.code_field, args.name_field, args.crs, args.encoding, args.skip_unmatched
     )
@@ -104,10 +130,22 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     init.set_defaults(run=_init)
     imp = areas_sub.add_parser(
-        "import", help="import boundaries (GeoJSON, TopoJSON, Shapefile, GeoPackage)"
+        "import",
+        help="import boundaries, or building footprints with --level building (GeoJSON, "
+        "TopoJSON, Shapefile, GeoPackage)",
     )
     imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--level", required=True, choices=LEVELS)
+    imp.add_argument("--level", required=True, choices=(*LEVELS, "building"))
+    height = imp.add_mutually_exclusive_group()
+    height.add_argument("--height-field", help="buildings: the attribute holding height in m")
+    height.add_argument("--floors-field", help="buildings: the attribute holding floors")
+    imp.add_argument(
+        "--floor-height", type=float, default=3.0, help="buildings: metres a floor (default 3)"
+    )
+    imp.add_argument(
+        "--skip-bad", action="store_true",
+        help="buildings: import the good ones, and list those that cannot be drawn",
+    )  # fmt: skip
     how = imp.add_mutually_exclusive_group()
     how.add_argument("--code-field", help="the attribute holding each area's code")
     how.add_argument("--name-field", help="the attribute holding each area's name")

@@ -3,7 +3,8 @@ choices in the query string. The pages register their paths from here, the serve
 area pages back with ``parse_area_path``, and every link is made here.
 
 - ``/`` the top of the tree; ``/<level>/<code>`` an area (12-digit code, or the 9-digit
-  form a person types for a street); ``/brief/<code>`` its one-page brief;
+  form a person types for a street); ``/brief/<code>`` its one-page brief; ``/3d`` and
+  ``/3d/<level>/<code>`` the same areas as a 3D scene;
 - ``?lang=en``, ``?indicator=<id>``, ``?period=YYYY-MM`` (a month other than the latest),
   ``?layers=a,b`` (map point layers).
 """
@@ -97,6 +98,30 @@ def area_href(
     if layers:
         query["layers"] = ",".join(layers)
     return f"{path}?{urlencode(query)}" if query else path
+
+
+# The 3D scene (三维实景) of any area: ``/3d`` before the area page's own path.
+SCENE = "/3d"
+
+
+def scene_template(level: str) -> str:
+    return f"{SCENE}{area_template(level)}"
+
+
+def scene_href(level: str, code: str, lang: str, indicator: str | None = None) -> str:
+    """The 3D scene of one area; an empty ``code`` names the top of the tree."""
+    page = area_href(level, code, lang, indicator)
+    # The top's page is ``/``: its scene is ``/3d``, not ``/3d/``.
+    return SCENE + (page[1:] if page == HOME or page.startswith("/?") else page)
+
+
+def scene_area_path(path: object) -> str | None:
+    """The area page's path that a scene's path names (``/3d/street/X`` → ``/street/X``,
+    ``/3d`` → ``/``), None for any other path."""
+    if not isinstance(path, str) or not (path == SCENE or path.startswith(SCENE + "/")):
+        return None
+    rest = path[len(SCENE) :] or HOME
+    return rest if parse_area_path(rest) is not None else None
 
 
 def link_code(area: dict) -> str:

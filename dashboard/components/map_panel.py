@@ -85,6 +85,7 @@ def map_panel(
     synthetic: bool,
     layers: list[str] = (),
     mode: str = "status",
+    scene: str | None = None,
 ) -> html.Section:
     dropdown = dcc.Dropdown(
         id=ids.INDICATOR,
@@ -121,6 +122,10 @@ def map_panel(
                         [t("map.mode", lang) if level != "park" else None, colouring],
                         className="indicator-label",
                     ),
+                    # The same area as a 3D scene, buildings and all (/3d).
+                    dcc.Link(t("scene.open3d", lang), href=scene, className="scene-link")
+                    if scene
+                    else None,
                 ],
                 className="panel-head",
             ),

@@ -31,7 +31,7 @@ from dashboard.drawing import charts, figures, point_layers
 from dashboard.drawing.trend import trend_figure
 from dashboard.i18n import name, t
 from dashboard.reading import attention, data, insights, problems, tasks, warehouse
-from dashboard.urls import area_href, export_href, link_code
+from dashboard.urls import area_href, export_href, link_code, scene_href
 
 # Where a cached page holds the dispatch forms' CSRF token: letters and dashes, which JSON
 # encoders leave alone (plotly's escapes "<" and ">"), and no token's form (base64, dots).
@@ -207,6 +207,7 @@ def area_panels(view: PanelView) -> list:
                 data.boundaries_synthetic(parent, child_level),
                 points,
                 mode,
+                scene_href(area["level"], here, lang, indicator),
             )
         )
         if area["level"] != "park":

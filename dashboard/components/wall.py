@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import orjson
 import pandas as pd
+import shapely
 from dash import dcc, html
+from shapely.geometry import shape
 
 from dashboard import ids
 from dashboard.caching import answers
@@ -92,21 +94,37 @@ _TASKS_SLOT = html.Div(id=ids.WALL_TASKS_SLOT)
 
 
 def cached_wall_view(
-    code: str, lang: str, position: int, playlist: list[str], paused: bool
+    code: str, lang: str, position: int, playlist: list[str], paused: bool, scene3d: bool = False
 ) -> list[orjson.Fragment]:
     """``wall_view``, kept under the version and the screen's scope as the JSON it is
     sent as (the playlist follows from those two), with this week's task counts read
     afresh: a wall asks every few seconds, and each step would otherwise cost 40 ms."""
     return answers.remembered_components(
-        "page:wall", [code, lang, position, len(playlist), paused],
-        lambda: wall_view(code, lang, position, playlist, paused),
+        "page:wall", [code, lang, position, len(playlist), paused, scene3d],
+        lambda: wall_view(code, lang, position, playlist, paused, scene3d),
         {_TASKS_SLOT: lambda: task_counts(lang)},
     )  # fmt: skip
 
 
-def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: bool) -> list:
-    """One step of the wall: the area's header, its children's map by red counts, its
-    alerts and worst indicators; this week's tasks are a slot (``cached_wall_view``)."""
+def scene_slot(area: dict, position: int) -> html.Div:
+    """Where the wall's one 3D scene stands in this step (``assets/scene3d.js`` moves it
+    here), with the area it flies to and whether it turns over the whole (the first step)."""
+    geometry = data.shape_of(area["code"])
+    bounds = [float(v) for v in shapely.bounds(shape(geometry))] if geometry else None
+    return html.Div(
+        id=ids.WALL_SCENE_SLOT,
+        className="wall-map wall-scene-slot",
+        **{"data-bounds": orjson.dumps(bounds).decode(), "data-code": area["code"],
+           "data-first": "1" if position == 0 else "0"},
+    )  # fmt: skip
+
+
+def wall_view(
+    code: str, lang: str, position: int, playlist: list[str], paused: bool, scene3d: bool = False
+) -> list:
+    """One step of the wall: the area's header, its children's map by red counts (or the
+    3D scene's slot), its alerts and worst indicators; this week's tasks are a slot
+    (``cached_wall_view``)."""
     area = data.area(code) or data.top()
     as_of = data.as_of()
     period = as_of["period"]
@@ -198,7 +216,9 @@ def wall_view(code: str, lang: str, position: int, playlist: list[str], paused: 
                             ],
                             className="wall-map-head",
                         ),
-                        dcc.Graph(
+                        scene_slot(area, position)
+                        if scene3d
+                        else dcc.Graph(
                             figure=figure,
                             config=WALL_GRAPH_CONFIG,
                             className="wall-map",

@@ -1,6 +1,8 @@
 """``/wall``: the wall screen. Plays on its own through the areas that need attention,
 picks up new data without a reload, and takes Space (pause) and ←/→ (step) from a
-keyboard if there is one. ``?dwell=<seconds>`` overrides the configured dwell time."""
+keyboard if there is one. ``?dwell=<seconds>`` overrides the configured dwell time, and
+``?scene=3d`` (or ``2d``) the configured map: with 3D, one scene stays on the screen,
+turning slowly over the top area and flying to each area the playlist visits."""
 
 import dash
 from dash import dcc, html
@@ -8,7 +10,8 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.access import scope
 from dashboard.components.cockpit import no_data
-from dashboard.components.wall import cached_wall_view
+from dashboard.components.scene import scene_spec
+from dashboard.components.wall import alerts_indicator, cached_wall_view
 from dashboard.i18n import pick_lang
 from dashboard.reading import attention, data, warehouse
 
@@ -37,19 +40,37 @@ def playlist() -> list[str]:
     )
 
 
-def layout(lang: str | None = None, dwell: str | None = None, **_query: str):
+def in_3d(value: str | None) -> bool:
+    """Whether the wall shows its map as the 3D scene: ``?scene=`` if it says 2d or 3d,
+    else the setting."""
+    return (value if value in ("2d", "3d") else warehouse.settings().wall_scene) == "3d"
+
+
+def wall_scene(lang: str) -> dict:
+    """The wall's one 3D scene: the top of the caller's scope, dark, its areas tinted by
+    their alerts as the flat map is, without facility columns (a wall is read from afar)."""
+    top = data.area(scope.root())
+    return scene_spec(top, alerts_indicator(), data.as_of()["period"], [], lang, "dark", True)
+
+
+def layout(
+    lang: str | None = None, dwell: str | None = None, scene: str | None = None, **_query: str
+):
     lang = pick_lang(lang)
+    three_d = in_3d(scene)
     try:
         order = playlist()
-        body = cached_wall_view(order[0], lang, 0, order, paused=False)
+        body = cached_wall_view(order[0], lang, 0, order, paused=False, scene3d=three_d)
         version = warehouse.warehouse_version()
+        spec = wall_scene(lang) if three_d else None
     except warehouse.NoWarehouse:
         return no_data(lang)
     seconds = dwell_seconds(dwell)
-    state = {"index": 0, "paused": False, "version": version, "lang": lang}
+    state = {"index": 0, "paused": False, "version": version, "lang": lang, "scene": three_d}
     return html.Div(
         [
             dcc.Store(id=ids.WALL_STATE, data=state),
+            dcc.Store(id=ids.WALL_SCENE_SPEC, data=spec),
             dcc.Interval(id=ids.WALL_STEP, interval=seconds * 1000),
             dcc.Interval(id=ids.WALL_VERSION_TICK, interval=VERSION_POLL_SECONDS * 1000),
             dcc.Interval(id=ids.WALL_CLOCK_TICK, interval=1000),

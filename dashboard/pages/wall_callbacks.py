@@ -3,13 +3,22 @@ start over with the new data when a refresh publishes a new version."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    no_update,
+)
 from werkzeug.exceptions import BadRequest
 
 from dashboard import ids
 from dashboard.access import views
 from dashboard.components.wall import cached_wall_view
-from dashboard.pages.wall import playlist
+from dashboard.pages.wall import playlist, wall_scene
 from dashboard.reading import warehouse
 
 
@@ -17,6 +26,7 @@ from dashboard.reading import warehouse
     Output(ids.WALL_STATE, "data"),
     Output(ids.WALL_BODY, "children"),
     Output(ids.WALL_STEP, "disabled"),
+    Output(ids.WALL_SCENE_SPEC, "data"),
     Input(ids.WALL_STEP, "n_intervals"),
     Input(ids.WALL_NEXT, "n_clicks"),
     Input(ids.WALL_PREV, "n_clicks"),
@@ -33,7 +43,7 @@ def wall_step(tick, next_, prev, pause, poll, state):
     version = warehouse.warehouse_version()
     new_data = version != state["version"]
     if trigger == ids.WALL_VERSION_TICK and not new_data:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     if trigger == ids.WALL_PAUSE:
         state["paused"] = not state["paused"]
     elif trigger == ids.WALL_PREV:
@@ -47,16 +57,21 @@ def wall_step(tick, next_, prev, pause, poll, state):
     order = playlist()
     state["index"] %= len(order)
     body = cached_wall_view(
-        order[state["index"]], state["lang"], state["index"], order, state["paused"]
-    )
-    return state, body, state["paused"]
+        order[state["index"]], state["lang"], state["index"], order, state["paused"],
+        state["scene"],
+    )  # fmt: skip
+    spec = wall_scene(state["lang"]) if new_data and state["scene"] else no_update
+    return state, body, state["paused"], spec
 
 
 def _state(state: object) -> dict:
     """The wall's own state as the browser keeps it: a position, a pause flag, the data
-    version it shows and its language; anything else is refused."""
-    if not isinstance(state, dict) or set(state) != {"index", "paused", "version", "lang"}:
+    version it shows, its language and whether its map is the 3D scene; anything else is
+    refused."""
+    if not isinstance(state, dict) or set(state) != {"index", "paused", "version", "lang", "scene"}:
         raise BadRequest("bad wall state")
+    if not isinstance(state["scene"], bool):
+        raise BadRequest("bad scene flag")
     index = state["index"]
     if isinstance(index, bool) or not isinstance(index, int) or abs(index) > 10_000:
         raise BadRequest("bad wall position")
@@ -79,4 +94,11 @@ clientside_callback(
     """,
     Output(ids.WALL_CLOCK, "children"),
     Input(ids.WALL_CLOCK_TICK, "n_intervals"),
+)
+
+
+clientside_callback(
+    ClientsideFunction("scene3d", "wall"),
+    Output(ids.WALL_SCENE_SPEC, "id"),
+    Input(ids.WALL_SCENE_SPEC, "data"),
 )

@@ -160,6 +160,14 @@ def shapes(parent_code: str, level: str) -> dict[str, dict]:
     return {row.code: orjson.loads(row.geometry_display) for row in rows.itertuples()}
 
 
+def shape_of(code: str) -> dict | None:
+    """One area's display geometry (a GeoJSON geometry), if the caller may see the area."""
+    if not scope.can_see(code):
+        return None
+    row = first_row("SELECT geometry_display FROM ind.area_shape WHERE code = ?", [code])
+    return orjson.loads(row["geometry_display"]) if row and row["geometry_display"] else None
+
+
 def boundaries_synthetic(parent_code: str, level: str) -> bool:
     """Whether a shape drawn on the map of ``parent_code``'s ``level`` children is synthetic:
     that map, not another, says 示意边界."""

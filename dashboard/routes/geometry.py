@@ -3,7 +3,10 @@ shapes as GeoJSON, cached by the browser (never by a shared cache) for good. The
 (the published warehouse file) is in the URL, so a refresh that redraws a boundary gives it
 a new URL; a page's figures name the URL, never the coordinates, so a level's geometry
 reaches the browser once. The caller's scope is in the URL too, and must be the caller's:
-the shapes are those the scope may see, so two users on one browser never share an entry."""
+the shapes are those the scope may see, so two users on one browser never share an entry.
+
+``/geo/<version>/<scope>/<area>/building.json`` is the buildings of one area in the 3D
+scene's compact format (``drawing.scene.building_payload``), those the scope may see."""
 
 from __future__ import annotations
 
@@ -12,26 +15,41 @@ import orjson
 
 from cockpit.levels import LEVELS
 from dashboard.access import scope
-from dashboard.drawing import figures
-from dashboard.reading import data, warehouse
+from dashboard.drawing import figures, scene
+from dashboard.reading import buildings, data, warehouse
 
 _LEVELS = set(LEVELS)
 _CACHE = "private, max-age=31536000, immutable"
+BUILDINGS = "building"
+
+
+def _buildings(code: str) -> bytes:
+    area = data.area(code)
+    rows = buildings.outlines(area) if area is not None else None
+    if rows is None or rows.empty:
+        flask.abort(404)
+    return scene.building_payload(rows)
+
+
+def _shapes(parent_code: str, level: str) -> bytes:
+    shapes = data.shapes(parent_code, level)
+    if not shapes:
+        flask.abort(404)
+    return orjson.dumps(figures.feature_collection(shapes))
 
 
 def serve(version: str, scope_code: str, parent_code: str, level: str) -> flask.Response:
-    if level not in _LEVELS or scope_code != scope.root():
+    if (level not in _LEVELS and level != BUILDINGS) or scope_code != scope.root():
         flask.abort(404)
     try:
         current = warehouse.warehouse_version()
-        shapes = data.shapes(parent_code, level)
+        if level == BUILDINGS:
+            body, kind = _buildings(parent_code), "application/json"
+        else:
+            body, kind = _shapes(parent_code, level), "application/geo+json"
     except warehouse.NoWarehouse:
         flask.abort(503, "no warehouse published yet")
-    if not shapes:
-        flask.abort(404)
-    response = flask.Response(
-        orjson.dumps(figures.feature_collection(shapes)), mimetype="application/geo+json"
-    )
+    response = flask.Response(body, mimetype=kind)
     # Only the version named in the URL may be cached for good: an old URL asked after a
     # publish gets today's shapes, to be kept no longer than a page's life.
     response.headers["Cache-Control"] = _CACHE if version == current else "private, no-store"

@@ -30,6 +30,7 @@ PAGE_MODULES = (
     "dashboard.pages.departments",
     "dashboard.pages.admin",
     "dashboard.pages.tasks",
+    "dashboard.pages.scene3d",
     "dashboard.pages.not_found",
 )
 
@@ -70,6 +71,8 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
         # Pages render one at a time; without this every page's layout is sent each time.
         suppress_callback_exceptions=True,
         compress=True,
+        # MapLibre GL JS (1 MB) is for the 3D scene alone: assets/scene3d.js loads it there.
+        assets_ignore=r"^maplibre-gl",
         # Sync endpoints for gunicorn's sync workers. Left unset, Dash turns async as soon
         # as asgiref is importable (Django, a test dependency, brings it).
         use_async=False,

@@ -7,13 +7,16 @@ import json
 import os
 from pathlib import Path
 
+import orjson
 import pandas as pd
 from shapely.geometry import mapping, shape
 
 from cockpit.settings import Settings
 from pipelines.areas.boundary_report import shapes_in_force
+from pipelines.areas.building_import import real_buildings_in_force
 from pipelines.areas.fitted_shapes import fitted_boundaries
 from pipelines.areas.inside import kept_inside
+from pipelines.areas.synthetic_buildings import synthetic_buildings
 from pipelines.areas.tree import load_area_tree
 from pipelines.demo import facilities, reports
 from pipelines.demo.extracts import (
@@ -82,6 +85,7 @@ def write_demo(settings: Settings) -> list[Path]:
     district = panel.attrs["district_name"]
     targets = {
         "boundaries": "boundaries_synthetic.geojson",
+        "buildings": "buildings_synthetic.geojson",
         "statistics": f"{district}社区人口统计月报_201801-201912.xlsx",
         "housing": "老旧小区改造及在建工地台账_201801-201912.csv",
         "health": "社区卫生服务月报_201801-201912.csv",
@@ -115,12 +119,18 @@ def write_demo(settings: Settings) -> list[Path]:
         paths["boundaries"].write_text(json.dumps(boundaries, ensure_ascii=False), encoding="utf-8")
     else:
         del paths["boundaries"]
+    shapes = {f["properties"]["code"]: shape(f["geometry"]) for f in in_force["features"]}
+    # A district's own buildings (served, or imported and waiting) are never replaced.
+    buildings = None if real_buildings_in_force(settings) else synthetic_buildings(areas, shapes)
+    if buildings and buildings["features"]:
+        paths["buildings"].write_bytes(orjson.dumps(buildings))
+    else:
+        del paths["buildings"]
     write_statistics(panel, streets, paths["statistics"])
     write_housing(panel, streets, paths["housing"])
     write_health(panel, paths["health"])
     write_youth(panel, paths["youth"])
     months = pd.period_range(panel["month"].min(), panel["month"].max(), freq="M")
-    shapes = {f["properties"]["code"]: shape(f["geometry"]) for f in in_force["features"]}
     calls = _hotline(panel, points, months)
     calls["经度"], calls["纬度"] = kept_inside(
         calls["社区代码"], calls["经度"], calls["纬度"], shapes, seed=5

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cockpit.settings import Settings
 from pipelines import warehouse
+from pipelines.areas.buildings import publish_buildings
 from pipelines.areas.inside import demo_points_inside
 from pipelines.areas.placement import place_facilities
 from pipelines.areas.points import publish_park_sections, publish_points
@@ -130,6 +131,9 @@ def run_refresh(
                 f"{source_id:<11} {rows:,} row(s) filed under a park with no boundary to "
                 "place them in a community: counted in no total"
             )
+        homeless = publish_buildings(con, changed)
+        if homeless:
+            echo(f"buildings   {homeless:,} building(s) in no community's boundary: not published")
         publish_deliveries(con)
         publish_park_sections(con)
         echo(publish_task_snapshot(con, settings))

@@ -5,6 +5,7 @@ Adding a source: write ``pipelines/ingest/sources/<id>.py`` with a ``SOURCE`` an
 
 from pipelines.ingest.sources import (
     boundaries,
+    buildings,
     civil_affairs,
     elevators,
     environment,
@@ -21,11 +22,13 @@ from pipelines.ingest.sources import (
     youth,
 )
 
-# Boundaries first: every other source's areas are checked against the tree they complete.
+# Boundaries first: every other source's areas are checked against the tree they complete;
+# buildings are filed under the communities those boundaries draw.
 SOURCES = {
     s.id: s
     for s in (
         boundaries.SOURCE,
+        buildings.SOURCE,
         statistics.SOURCE,
         housing.SOURCE,
         health.SOURCE,

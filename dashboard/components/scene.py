@@ -1,0 +1,109 @@
+"""What the 3D scene of one area shows, read for the caller's scope and kept under the
+published version (``answers.remembered``): its children tinted by an indicator's status,
+the facilities of the 2D map's point layers, and where its buildings are. The browser
+(``assets/scene3d.js``) draws it; nothing in it is trusted back."""
+
+from __future__ import annotations
+
+import shapely
+from shapely.geometry import shape
+
+from dashboard.access import scope
+from dashboard.caching import answers
+from dashboard.components.map_panel import geometry_url
+from dashboard.drawing import figures, point_layers
+from dashboard.drawing import scene as drawing
+from dashboard.i18n import name, t
+from dashboard.reading import attention, buildings, data, insights, warehouse
+from dashboard.urls import geometry_href, scene_href
+
+
+def _bounds(shapes: dict[str, dict], only: str | None = None) -> list[float] | None:
+    geoms = [shape(g) for code, g in shapes.items() if only is None or code == only]
+    if not geoms:
+        return None
+    return [round(float(v), 6) for v in shapely.GeometryCollection(geoms).bounds]
+
+
+def _labels(indicator: dict, lang: str) -> dict[str, str]:
+    keys = ("floors", "height", "building", "lazy", "help", "nowebgl", "legend", "none")
+    labels = {key: t(f"scene.{key}", lang) for key in keys}
+    labels["indicator"] = name(indicator, lang)
+    return labels
+
+
+def scene_spec(
+    area: dict,
+    indicator: dict,
+    period: str,
+    layers: list[str],
+    lang: str,
+    theme: str = "light",
+    alerts: bool = False,
+) -> dict:
+    """The scene of ``area``, kept per version, area, indicator, period, layers and the
+    caller's scope (through the readers). With ``alerts`` (the wall), the areas are tinted
+    by their alerts, as the wall's flat map is, and ``indicator`` describes that measure."""
+    parent, child_level = data.map_areas(area)
+
+    def build() -> dict:
+        shapes = data.shapes(parent, child_level)
+        if alerts:
+            counts = attention.alert_counts(parent, child_level, period)
+            values = figures.alert_map_values(counts).assign(suppressed=False)
+        else:
+            values = data.map_values(parent, child_level, indicator["indicator_id"], period)
+        centroids = dict(
+            warehouse.frame(
+                "SELECT code, [centroid_lon, centroid_lat] AS at FROM ind.area_shape "
+                "WHERE list_contains($codes, code)",
+                {"codes": values["code"].tolist()},
+            ).itertuples(index=False, name=None)
+        )
+        centroids = {code: [float(x) for x in at] for code, at in centroids.items()}
+        hrefs = {
+            row["code"]: scene_href(row["level"], row["code"], lang, indicator.get("indicator_id"))
+            for row in [data.area(code) or {"code": code, "level": child_level}
+                        for code in values["code"]]
+        }  # fmt: skip
+        leaf = child_level == area["level"]
+        summary = buildings.summary(area)
+        pieces = [area] if leaf else [data.area(code) for code in values["code"]]
+        chunks = buildings.chunks([p for p in pieces if p is not None])
+        version, root = warehouse.warehouse_version(), scope.root()
+        points = []
+        for layer in layers:
+            found = point_layers.inside(insights.points(parent, child_level, layer, period), shapes)
+            points.append(drawing.point_items(layer, found, lang))
+        return {
+            "theme": theme,
+            "lang": lang,
+            "area": {"code": area["code"], "name": name(area, lang), "level": area["level"]},
+            "bounds": _bounds(shapes, area["code"] if leaf else None) or summary["bounds"],
+            "areas": {
+                "url": geometry_url(parent, child_level) if shapes else None,
+                "items": drawing.area_items(values, indicator, centroids, hrefs, lang),
+                "highlight": area["code"] if leaf else None,
+            },
+            "buildings": {
+                "count": summary["count"],
+                "text": drawing.count_text(summary["count"], summary["synthetic"], lang),
+                "chunks": [
+                    {
+                        "url": geometry_href(version, root, c.code, "building"),
+                        "bounds": c.bounds,
+                        "count": int(c.count),
+                    }
+                    for c in chunks.itertuples()
+                ],  # fmt: skip
+                "lazy": summary["count"] > drawing.EAGER_BUILDINGS,
+                "min_zoom": drawing.LAZY_MIN_ZOOM,
+            },
+            "communities": buildings.community_names(area, lang),
+            "points": points,
+            "labels": _labels(indicator, lang),
+        }
+
+    measure = "alerts" if alerts else indicator["indicator_id"]
+    key = [area["code"], measure, period, sorted(layers), lang, theme]
+    return answers.remembered("answer:scene", key, build)
