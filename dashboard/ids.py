@@ -93,14 +93,6 @@ def csv_link(table: str) -> str:
     return f"{table}-csv"
 
 
-# The 3D scene (/3d): the scene's box, what it draws (a store), its stated building count,
-# and its choices.
-SCENE = "scene3d"
-SCENE_SPEC = "scene3d-spec"
-SCENE_COUNT = "scene3d-count"
-SCENE_INDICATOR = "scene3d-indicator"
-SCENE_LAYERS = "scene3d-layers"
-SCENE_TIP = "scene3d-tip"
 # The wall's 3D scene: what it draws, and the slot in each step where it stands.
 WALL_SCENE_SPEC = "wall-scene-spec"
 WALL_SCENE_SLOT = "wall-scene-slot"

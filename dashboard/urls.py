@@ -160,6 +160,13 @@ def export_href(table: str, lang: str, **query: str | None) -> str:
     return f"/export/{table}.csv?" + "&".join(f"{k}={quote(str(v))}" for k, v in args.items())
 
 
+def buildings_href(version: str, scope_code: str, code: str, lang: str) -> str:
+    """An area's buildings as GeoJSON (``routes.geometry``), for one data version and scope,
+    their communities named in ``lang``."""
+    path = f"/geo/{version}/{scope_code}/{code}/building.geojson"
+    return path if lang == DEFAULT_LANG else f"{path}?lang={lang}"
+
+
 def geometry_href(version: str, scope_code: str, parent_code: str, level: str) -> str:
     """A level's shapes under ``parent_code`` (``routes.geometry``), for one data version
     and scope: the browser keeps it for good."""

@@ -33,11 +33,31 @@
     return loading;
   }
 
-  function getJSON(url) {
+  function fetchJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(url + ": " + r.status); }
       return r.json();
     });
+  }
+
+  // What a scene needs is asked for as soon as its spec arrives, while MapLibre is still
+  // loading and starting: each URL once, handed over when the scene takes it.
+  const early = {};
+  function prefetch(spec) {
+    // (Buildings shown whole are fetched by MapLibre's worker; those of a city, in view.)
+    const urls = [spec.areas.url];
+    urls.forEach((url) => { if (url && !early[url]) { early[url] = fetchJSON(url); } });
+  }
+  function getJSON(url) {
+    const promise = early[url] || fetchJSON(url);
+    delete early[url];
+    return promise;
+  }
+
+  // A wall with the 3D scene starts loading MapLibre with the page, not once Dash has
+  // drawn it (the /3d page loads it with a script tag of its own).
+  if (/[?&]scene=3d/.test(location.search)) {
+    loadMapLibre().catch(() => null);
   }
 
   // Buildings arrive as whole millionths of a degree, each ring's first vertex from the
@@ -122,8 +142,42 @@
   }
 
   function navigate(href) {
-    window.history.pushState({}, "", href);
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.location.assign(href);
+  }
+
+  // The whole style at once, the buildings' GeoJSON named in it when the scene shows them
+  // all: MapLibre's worker fetches and cuts them into tiles while the map starts, instead
+  // of after (bench.scene3d measures the first complete frame).
+  function styleFor(theme, buildingsURL) {
+    const dark = theme === "dark";
+    const empty = { type: "FeatureCollection", features: [] };
+    return {
+      // Changes of paint apply at once (no 300 ms transition frames).
+      version: 8, transition: { duration: 0, delay: 0 },
+      sources: {
+        areas: { type: "geojson", data: empty },
+        buildings: { type: "geojson", data: buildingsURL || empty, maxzoom: 14, tolerance: 0.5, buffer: 32 },
+        facilities: { type: "geojson", data: empty },
+      },
+      layers: [
+        { id: "ground", type: "background", paint: { "background-color": GROUND[theme] } },
+        { id: "areas-fill", type: "fill", source: "areas",
+          paint: { "fill-color": ["get", "colour"], "fill-opacity": dark ? 0.5 : 0.42 } },
+        { id: "areas-line", type: "line", source: "areas",
+          paint: { "line-color": dark ? "#dbe6f5" : "#ffffff",
+                   "line-width": ["case", ["get", "current"], 5, 2] } },
+        { id: "buildings", type: "fill-extrusion", source: "buildings",
+          paint: { "fill-extrusion-color": BUILDING[theme], "fill-extrusion-height": ["get", "h"],
+                   "fill-extrusion-base": 0, "fill-extrusion-opacity": 0.92 } },
+        { id: "facilities", type: "fill-extrusion", source: "facilities",
+          paint: { "fill-extrusion-color": ["get", "colour"], "fill-extrusion-height": ["get", "height"],
+                   "fill-extrusion-base": 0, "fill-extrusion-opacity": 0.95 } },
+      ],
+    };
+  }
+
+  function wholeURL(spec) {
+    return spec && !spec.buildings.lazy ? spec.buildings.url : null;
   }
 
   function Scene(ml, box, options) {
@@ -134,50 +188,39 @@
     this.buildings = [];
     this.markers = [];
     this.items = {};
+    this.buildingsURL = wholeURL(this.options.spec);
     box.innerHTML = "";
     this.tip = document.createElement("div");
     this.tip.className = "scene-tip";
     this.tip.id = (box.id || "scene") + "-tip";
     this.tip.setAttribute("role", "status");
     box.appendChild(this.tip);
+    const start = this.options.spec && this.options.spec.bounds;
     this.map = new ml.Map({
       container: box,
-      style: {
-        version: 8, sources: {},
-        layers: [{ id: "ground", type: "background", paint: { "background-color": GROUND[this.theme] } }],
-      },
+      style: styleFor(this.theme, this.buildingsURL),
       center: [120.17, 30.29], zoom: 12, pitch: 55, bearing: -17, maxPitch: 75,
       attributionControl: false,
+      // No fade-in of tiles: the scene is whole the moment it is drawn.
+      fadeDuration: 0,
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
+    if (start && !this.options.wall) {
+      const camera = tilted(this.map, start, 50, -17);
+      if (camera) { this.map.jumpTo(camera); }
+      this.framed = true;
+    }
     if (!this.options.wall) {
       this.map.addControl(new ml.NavigationControl({ visualizePitch: true }), "top-right");
     }
-    this.ready = new Promise((resolve) => this.map.on("load", resolve)).then(() => this.addLayers());
+    performance.mark("scene:map");
+    this.ready = new Promise((resolve) => this.map.on("load", resolve))
+      .then(() => { performance.mark("scene:load"); });
     this.map.on("mousemove", (e) => this.hover(e));
     this.map.on("mouseout", () => { this.tip.style.display = "none"; });
     this.map.on("click", (e) => this.click(e));
     this.map.on("moveend", () => this.loadInView());
   }
-
-  Scene.prototype.addLayers = function () {
-    const map = this.map, dark = this.theme === "dark";
-    const empty = { type: "FeatureCollection", features: [] };
-    map.addSource("areas", { type: "geojson", data: empty });
-    map.addSource("buildings", { type: "geojson", data: empty });
-    map.addSource("facilities", { type: "geojson", data: empty });
-    map.addLayer({ id: "areas-fill", type: "fill", source: "areas",
-      paint: { "fill-color": ["get", "colour"], "fill-opacity": dark ? 0.5 : 0.42 } });
-    map.addLayer({ id: "areas-line", type: "line", source: "areas",
-      paint: { "line-color": dark ? "#dbe6f5" : "#ffffff",
-               "line-width": ["case", ["get", "current"], 5, 2] } });
-    map.addLayer({ id: "buildings", type: "fill-extrusion", source: "buildings",
-      paint: { "fill-extrusion-color": BUILDING[this.theme], "fill-extrusion-height": ["get", "h"],
-               "fill-extrusion-base": 0, "fill-extrusion-opacity": 0.92 } });
-    map.addLayer({ id: "facilities", type: "fill-extrusion", source: "facilities",
-      paint: { "fill-extrusion-color": ["get", "colour"], "fill-extrusion-height": ["get", "height"],
-               "fill-extrusion-base": 0, "fill-extrusion-opacity": 0.95 } });
-  };
 
   Scene.prototype.show = function (spec) {
     const first = !this.spec || this.spec.area.code !== spec.area.code;
@@ -188,18 +231,20 @@
     const drawn = this.ready.then(() => Promise.all([this.showAreas(spec), this.showBuildings(spec, first)]))
       .then(() => {
         this.map.getSource("facilities").setData(columns(spec.points));
-        if (first && spec.bounds && !this.options.wall) {
+        if (first && spec.bounds && !this.options.wall && !this.framed) {
           this.map.resize();
           const camera = tilted(this.map, spec.bounds, 50, -17);
           if (camera) { this.map.jumpTo(camera); }
           return this.loadInView();
         }
+        this.framed = false;
       });
     // Drawn: the data is in and MapLibre has nothing left to do (its "idle").
     return drawn.then(() => new Promise((resolve) => {
       this.map.once("idle", () => {
+        performance.mark("scene:drawn");
         this.box.dataset.state = "drawn";
-        this.box.dataset.buildings = String(this.buildings.length);
+        this.box.dataset.buildings = String(this.buildingsURL ? spec.buildings.count : this.buildings.length);
         window.__sceneDrawnAt = performance.now();
         resolve();
       });
@@ -246,6 +291,13 @@
   };
 
   Scene.prototype.showBuildings = function (spec, first) {
+    const url = wholeURL(spec);
+    if (url) {
+      if (url !== this.buildingsURL) { this.map.getSource("buildings").setData(url); }
+      this.buildingsURL = url;
+      return Promise.resolve();
+    }
+    this.buildingsURL = null;
     if (first) { this.loaded = {}; this.buildings = []; }
     this.names = spec.communities || {};
     return this.loadInView();
@@ -255,7 +307,7 @@
   // scale (spec.buildings.lazy) only those of the areas in view, close up.
   Scene.prototype.loadInView = function () {
     const spec = this.spec;
-    if (!spec || !this.map.getSource("buildings")) { return Promise.resolve(); }
+    if (!spec || this.buildingsURL || !this.map.getSource("buildings")) { return Promise.resolve(); }
     const b = this.map.getBounds(), view = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
     const lazy = spec.buildings.lazy, near = this.map.getZoom() >= spec.buildings.min_zoom;
     const wanted = spec.buildings.chunks.filter((c) =>
@@ -264,8 +316,12 @@
     if (!wanted.length) { return Promise.resolve(); }
     wanted.forEach((c) => { this.loaded[c.url] = true; });
     return Promise.all(wanted.map((c) => getJSON(c.url))).then((payloads) => {
+      performance.mark("scene:fetched");  // marks for the benchmark's breakdown (bench.scene3d)
       payloads.forEach((p) => { this.buildings = this.buildings.concat(decodeBuildings(p, this.names)); });
-      this.map.getSource("buildings").setData({ type: "FeatureCollection", features: this.buildings });
+      performance.mark("scene:decoded");
+      const map = this.map;
+      map.getSource("buildings").setData({ type: "FeatureCollection", features: this.buildings });
+      performance.mark("scene:given");
     });
   };
 
@@ -336,59 +392,41 @@
     });
   }
 
-  // The wall keeps one scene for good, made here (not by Dash) and moved into each step's
-  // slot as the step is drawn: the camera flies on from where it was, and the buildings
-  // are loaded once.
-  let wallBox = null, wallSpec = null, wallSlot = null;
-
-  function placeWall() {
-    const slot = document.getElementById("wall-scene-slot");
-    if (!slot || !wallSpec || slot === wallSlot) { return; }
-    wallSlot = slot;
-    if (!wallBox) {
-      wallBox = document.createElement("div");
-      wallBox.id = "wall-scene";
-      wallBox.className = "scene3d wall-scene";
+  // The /3d page: the spec is in the page; another indicator or facility layer asks the
+  // server for the spec of that view (?format=json), and the address follows.
+  function startPage() {
+    const box = document.getElementById("scene3d");
+    const specNode = document.getElementById("scene3d-spec");
+    if (!box || !specNode) { return; }
+    const spec = JSON.parse(specNode.textContent);
+    prefetch(spec);
+    const shown = sceneFor(box, { theme: spec.theme, spec: spec }).then((scene) => { scene.show(spec); return scene; });
+    const select = document.getElementById("scene3d-indicator");
+    const boxes = [...document.querySelectorAll(".scene-layer-box")];
+    const count = document.getElementById("scene3d-count");
+    function choose() {
+      const params = new URLSearchParams(location.search);
+      params.set("indicator", select.value);
+      params.set("layers", boxes.filter((b) => b.checked).map((b) => b.value).join(","));
+      const view = location.pathname + "?" + params.toString();
+      params.set("format", "json");
+      fetchJSON(location.pathname + "?" + params.toString()).then((next) => {
+        window.history.replaceState(null, "", view);
+        count.textContent = next.buildings.text;
+        return shown.then((scene) => scene.show(next));
+      }).catch(() => null);
     }
-    if (wallBox.parentNode !== slot) { slot.appendChild(wallBox); }
-    const key = JSON.stringify(wallSpec), spec = wallSpec;
-    if (wallBox.__shown !== key) {
-      wallBox.__shown = key;
-      wallBox.__drawn = sceneFor(wallBox, { theme: "dark", wall: true })
-        .then((scene) => scene.show(spec).then(() => scene));
-    }
-    const bounds = JSON.parse(slot.dataset.bounds || "null") || spec.bounds;
-    const first = !wallBox.__focused;
-    wallBox.__focused = true;
-    wallBox.__drawn.then((scene) => {
-      scene.map.resize();
-      if (bounds && wallSlot === slot) { scene.focus(bounds, first); }
-    }).catch(() => null);
+    select.addEventListener("change", choose);
+    boxes.forEach((b) => b.addEventListener("change", choose));
   }
 
-  new MutationObserver(placeWall).observe(document.documentElement, { childList: true, subtree: true });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startPage);
+  } else {
+    startPage();
+  }
 
-  window.cockpitScene = { sceneFor: sceneFor };
+  // For the wall (wall_scene.js), which keeps one scene across its steps.
+  window.cockpitScene = { sceneFor: sceneFor, prefetch: prefetch };
 
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    scene3d: {
-      render: function (spec) {
-        const box = document.getElementById("scene3d");
-        if (spec && box) {
-          box.dataset.nowebgl = spec.labels.nowebgl;
-          sceneFor(box, { theme: spec.theme }).then((scene) => scene.show(spec)).catch(() => null);
-        }
-        return window.dash_clientside.no_update;
-      },
-      wall: function (spec) {
-        if (spec && wallSpec && JSON.stringify(spec) === JSON.stringify(wallSpec)) {
-          return window.dash_clientside.no_update;
-        }
-        wallSpec = spec || null;
-        wallSlot = null;
-        placeWall();
-        return window.dash_clientside.no_update;
-      },
-    },
-  });
 })();

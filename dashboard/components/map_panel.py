@@ -123,7 +123,8 @@ def map_panel(
                         className="indicator-label",
                     ),
                     # The same area as a 3D scene, buildings and all (/3d).
-                    dcc.Link(t("scene.open3d", lang), href=scene, className="scene-link")
+                    # A page of its own, outside Dash's router: a plain link.
+                    html.A(t("scene.open3d", lang), href=scene, className="scene-link")
                     if scene
                     else None,
                 ],

@@ -15,7 +15,7 @@ from dashboard.drawing import figures, point_layers
 from dashboard.drawing import scene as drawing
 from dashboard.i18n import name, t
 from dashboard.reading import attention, buildings, data, insights, warehouse
-from dashboard.urls import geometry_href, scene_href
+from dashboard.urls import buildings_href, geometry_href, scene_href
 
 
 def _bounds(shapes: dict[str, dict], only: str | None = None) -> list[float] | None:
@@ -30,6 +30,39 @@ def _labels(indicator: dict, lang: str) -> dict[str, str]:
     labels = {key: t(f"scene.{key}", lang) for key in keys}
     labels["indicator"] = name(indicator, lang)
     return labels
+
+
+def _area_part(area: dict, indicator: dict, period: str, lang: str, alerts: bool):
+    """The scene's areas (the map's children of ``area``): their shapes' URL, each one's
+    name, status, value, label position and scene link; with the values and shapes read."""
+    parent, child_level = data.map_areas(area)
+    shapes = data.shapes(parent, child_level)
+    if alerts:
+        counts = attention.alert_counts(parent, child_level, period)
+        values = figures.alert_map_values(counts).assign(suppressed=False)
+    else:
+        values = data.map_values(parent, child_level, indicator["indicator_id"], period)
+    codes = values["code"].tolist()
+    hrefs = {
+        row["code"]: scene_href(row["level"], row["code"], lang, indicator.get("indicator_id"))
+        for row in [data.area(code) or {"code": code, "level": child_level} for code in codes]
+    }
+    part = {
+        "url": geometry_url(parent, child_level) if shapes else None,
+        "items": drawing.area_items(values, indicator, data.centroids(codes), hrefs, lang),
+        "highlight": area["code"] if child_level == area["level"] else None,
+    }
+    return part, values, shapes
+
+
+def scene_areas(area: dict, indicator: dict, period: str, lang: str, alerts: bool = False) -> dict:
+    """The areas part of a scene alone: what the wall's scene tints at each step."""
+    measure = "alerts" if alerts else indicator["indicator_id"]
+    return answers.remembered(
+        "answer:scene-areas",
+        [area["code"], measure, period, lang],
+        lambda: _area_part(area, indicator, period, lang, alerts)[0],
+    )
 
 
 def scene_spec(
@@ -47,25 +80,7 @@ def scene_spec(
     parent, child_level = data.map_areas(area)
 
     def build() -> dict:
-        shapes = data.shapes(parent, child_level)
-        if alerts:
-            counts = attention.alert_counts(parent, child_level, period)
-            values = figures.alert_map_values(counts).assign(suppressed=False)
-        else:
-            values = data.map_values(parent, child_level, indicator["indicator_id"], period)
-        centroids = dict(
-            warehouse.frame(
-                "SELECT code, [centroid_lon, centroid_lat] AS at FROM ind.area_shape "
-                "WHERE list_contains($codes, code)",
-                {"codes": values["code"].tolist()},
-            ).itertuples(index=False, name=None)
-        )
-        centroids = {code: [float(x) for x in at] for code, at in centroids.items()}
-        hrefs = {
-            row["code"]: scene_href(row["level"], row["code"], lang, indicator.get("indicator_id"))
-            for row in [data.area(code) or {"code": code, "level": child_level}
-                        for code in values["code"]]
-        }  # fmt: skip
+        areas, values, shapes = _area_part(area, indicator, period, lang, alerts)
         leaf = child_level == area["level"]
         summary = buildings.summary(area)
         pieces = [area] if leaf else [data.area(code) for code in values["code"]]
@@ -80,13 +95,13 @@ def scene_spec(
             "lang": lang,
             "area": {"code": area["code"], "name": name(area, lang), "level": area["level"]},
             "bounds": _bounds(shapes, area["code"] if leaf else None) or summary["bounds"],
-            "areas": {
-                "url": geometry_url(parent, child_level) if shapes else None,
-                "items": drawing.area_items(values, indicator, centroids, hrefs, lang),
-                "highlight": area["code"] if leaf else None,
-            },
+            "areas": areas,
             "buildings": {
                 "count": summary["count"],
+                # Shown whole (not lazy): one GeoJSON that MapLibre's worker fetches itself.
+                "url": buildings_href(version, root, area["code"], lang)
+                if summary["count"]
+                else None,
                 "text": drawing.count_text(summary["count"], summary["synthetic"], lang),
                 "chunks": [
                     {

@@ -14,6 +14,7 @@ from dashboard.caching import answers
 from dashboard.components.alerts import area_text, reasons_text, since_text
 from dashboard.components.cards import area_sparklines, count_tiles, figure_tile
 from dashboard.components.map_panel import geometry_url
+from dashboard.components.scene import scene_areas
 from dashboard.drawing import figures, fmt
 from dashboard.i18n import name, t
 from dashboard.reading import attention, brand, data, insights, problems, tasks
@@ -106,16 +107,18 @@ def cached_wall_view(
     )  # fmt: skip
 
 
-def scene_slot(area: dict, position: int) -> html.Div:
+def scene_slot(area: dict, period: str, lang: str) -> html.Div:
     """Where the wall's one 3D scene stands in this step (``assets/scene3d.js`` moves it
-    here), with the area it flies to and whether it turns over the whole (the first step)."""
+    here): the area it flies to, and its children tinted by their alerts, as the flat map
+    of this step would show them."""
     geometry = data.shape_of(area["code"])
     bounds = [float(v) for v in shapely.bounds(shape(geometry))] if geometry else None
+    areas = scene_areas(area, alerts_indicator(), period, lang, alerts=True)
     return html.Div(
         id=ids.WALL_SCENE_SLOT,
         className="wall-map wall-scene-slot",
         **{"data-bounds": orjson.dumps(bounds).decode(), "data-code": area["code"],
-           "data-first": "1" if position == 0 else "0"},
+           "data-areas": orjson.dumps(areas).decode()},
     )  # fmt: skip
 
 
@@ -216,7 +219,7 @@ def wall_view(
                             ],
                             className="wall-map-head",
                         ),
-                        scene_slot(area, position)
+                        scene_slot(area, period, lang)
                         if scene3d
                         else dcc.Graph(
                             figure=figure,

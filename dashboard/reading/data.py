@@ -160,6 +160,17 @@ def shapes(parent_code: str, level: str) -> dict[str, dict]:
     return {row.code: orjson.loads(row.geometry_display) for row in rows.itertuples()}
 
 
+def centroids(codes: list[str]) -> dict[str, list[float]]:
+    """Where each area's name stands on a map (a point inside its boundary), for those
+    of ``codes`` the caller may see."""
+    rows = frame(
+        "SELECT code, centroid_lon, centroid_lat FROM ind.area_shape "
+        "WHERE list_contains($codes, code) AND " + VISIBLE.format(code="code"),
+        {"codes": codes, "visible": visible_codes()},
+    )
+    return {r.code: [float(r.centroid_lon), float(r.centroid_lat)] for r in rows.itertuples()}
+
+
 def shape_of(code: str) -> dict | None:
     """One area's display geometry (a GeoJSON geometry), if the caller may see the area."""
     if not scope.can_see(code):

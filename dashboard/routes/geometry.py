@@ -15,7 +15,9 @@ import orjson
 
 from cockpit.levels import LEVELS
 from dashboard.access import scope
+from dashboard.caching import answers
 from dashboard.drawing import figures, scene
+from dashboard.i18n import pick_lang
 from dashboard.reading import buildings, data, warehouse
 
 _LEVELS = set(LEVELS)
@@ -23,12 +25,37 @@ _CACHE = "private, max-age=31536000, immutable"
 BUILDINGS = "building"
 
 
-def _buildings(code: str) -> bytes:
-    area = data.area(code)
-    rows = buildings.outlines(area) if area is not None else None
-    if rows is None or rows.empty:
+def _buildings(code: str, geojson: bool = False, lang: str = "zh") -> bytes:
+    def build() -> bytes | None:
+        area = data.area(code)
+        rows = buildings.outlines(area) if area is not None else None
+        if rows is None or rows.empty:
+            return None
+        if geojson:
+            return scene.building_geojson(rows, buildings.community_names(area, lang))
+        return scene.building_payload(rows)
+
+    # Kept for the version and the caller's scope: a street's buildings are read and
+    # encoded once, whoever of that scope opens its scene first.
+    body = answers.remembered("answer:buildings", [code, geojson, lang], build)
+    if body is None:
         flask.abort(404)
-    return scene.building_payload(rows)
+    return body
+
+
+def serve_geojson(version: str, scope_code: str, code: str) -> flask.Response:
+    """An area's buildings as GeoJSON, whole: what a scene that shows them all at once
+    gives MapLibre to fetch in its worker."""
+    if scope_code != scope.root():
+        flask.abort(404)
+    try:
+        current = warehouse.warehouse_version()
+        body = _buildings(code, geojson=True, lang=pick_lang(flask.request.args.get("lang")))
+    except warehouse.NoWarehouse:
+        flask.abort(503, "no warehouse published yet")
+    response = flask.Response(body, mimetype="application/geo+json")
+    response.headers["Cache-Control"] = _CACHE if version == current else "private, no-store"
+    return response
 
 
 def _shapes(parent_code: str, level: str) -> bytes:
@@ -58,3 +85,6 @@ def serve(version: str, scope_code: str, parent_code: str, level: str) -> flask.
 
 def register(server: flask.Flask) -> None:
     server.add_url_rule("/geo/<version>/<scope_code>/<parent_code>/<level>.json", "geometry", serve)
+    server.add_url_rule(
+        "/geo/<version>/<scope_code>/<code>/building.geojson", "buildings", serve_geojson
+    )

@@ -132,7 +132,7 @@ def test_the_wall_shows_the_warning_and_each_tiles_forecast(site):
     client = Cockpit(site.url, site.visitor({"token": token}))
     wall = client.spec("wall-state.data")
     version = client.http.get(f"{client.url}/api/health").json()["version"]
-    state = {"index": -1, "paused": False, "version": version, "lang": "zh"}
+    state = {"index": -1, "paused": False, "version": version, "lang": "zh", "scene": False}
     answer = client.call(wall, [1, 0, 0, 0, 0], [state])
     assert answer.status_code == 200
     assert "个月内转红（概率" in answer.text

@@ -18,7 +18,7 @@ def test_every_row_is_accounted_for(wh):
         "SELECT source, rows_in, rows_loaded, rows_rejected FROM meta.load_run WHERE status = 'ok'"
     ).fetchall()
     assert {r[0] for r in runs} == set(SOURCES)
-    assert len(SOURCES) == 17  # boundaries and sixteen department extracts
+    assert len(SOURCES) == 18  # boundaries, buildings and sixteen department extracts
     for source, rows_in, loaded, rejected in runs:
         assert rows_in == loaded + rejected, source
     rejected_counts = dict(

@@ -90,8 +90,8 @@ def scope_of(persona: str, people: dict) -> str | None:
 
 
 def page_paths(tree: dict) -> list[str]:
-    paths = ["/", "/wall", "/catalog", "/indicators", "/dept", "/dept/health", "/dept/economy",
-             "/admin/usage", "/admin/audit"]  # fmt: skip
+    paths = ["/", "/wall", "/wall?scene=3d", "/catalog", "/indicators", "/dept",
+             "/dept/health", "/dept/economy", "/admin/usage", "/admin/audit"]  # fmt: skip
     for code, area in sorted(tree.items()):
         if area["level"] != "district":
             paths.append(f"/{area['level']}/{code}")
@@ -117,12 +117,17 @@ def test_no_page_shows_an_area_outside_the_scope(persona, route, clients, tree, 
     shown = visible(tree, scope)
     opened = 0
     for path in page_paths(tree):
-        answer = client.page(path) if route == "router" else client.first_render(path)
+        where, _, query = path.partition("?")
+        answer = (
+            client.page(where, f"?{query}" if query else "")
+            if route == "router"
+            else client.first_render(path)
+        )
         if persona == "anonymous":
             assert answer.status_code == 401, path
             continue
         assert answer.status_code in (200, 403, 404), (path, answer.status_code)
-        code = path.rsplit("/", 1)[-1]
+        code = where.rsplit("/", 1)[-1]
         # The not-found page repeats the code asked for, the same whether it exists or not.
         asked = {k: v for k, v in tokens.items() if k != code}
         assert leaks(answer.text, asked) == [], (persona, path)
@@ -243,7 +248,7 @@ def test_the_wall_plays_only_the_screens_own_area(clients, tree, people):
     assert leaks(page.text, tokens) == []
     version = client.http.get(f"{client.url}/api/health").json()["version"]
     for index in (0, 1, 2, 5, 17, 9999, -3):
-        state = {"index": index, "paused": False, "version": version, "lang": "zh"}
+        state = {"index": index, "paused": False, "version": version, "lang": "zh", "scene": False}
         answer = client.call(wall, [1, 0, 0, 0, 0], [state])
         assert answer.status_code == 200
         assert leaks(answer.text, tokens) == [], index
@@ -299,3 +304,45 @@ def test_an_api_key_reads_nothing_outside_its_scope(scope, site, tree):
         for level in ("street", "community", "park"):
             get(f"/api/v1/indicators/registered_population/values?area={code}&level={level}"
                 "&from=2019-12")  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["street", "community", "kiosk_street", "anonymous"])
+def test_a_scene_and_its_buildings_hold_nothing_outside_the_scope(persona, clients, tree, people):
+    """The 3D scene's page and its spec (``?format=json``) from every area's URL, and the
+    buildings of every area asked for by URL (whole, and in pieces): only the caller's."""
+    client, scope = clients[persona], scope_of(persona, people)
+    tokens = forbidden_tokens(tree, scope)
+    shown = visible(tree, scope)
+    version = client.get("/api/health").json()["version"]
+    names = {tree[c]["zh"] for c in shown}
+    served = 0
+    for code, area in sorted(tree.items()):
+        path = "/3d" + ("" if area["level"] == "district" else area_path(area))
+        for query in ("", "?format=json&indicator=hotline_per_10k&layers=hotline,parking"):
+            answer = client.get(path + query)
+            if persona == "anonymous":
+                assert answer.status_code in (302, 401), (path, answer.status_code)
+                continue
+            assert answer.status_code == (200 if code in shown else 404), (persona, path)
+            # The not-found page repeats the code asked for, whether it exists or not.
+            asked = {k: v for k, v in tokens.items() if k != code}
+            assert leaks(answer.text, asked) == [], (persona, path)
+            if answer.status_code == 200 and not query:
+                assert tree[code]["zh"] in answer.text
+        whole = client.get(f"/geo/{version}/{scope}/{code}/building.geojson")
+        pieces = client.get(f"/geo/{version}/{scope}/{code}/building.json")
+        if persona == "anonymous":
+            assert whole.status_code == pieces.status_code == 401
+            continue
+        if code not in shown or (area["level"] == "park" and whole.status_code == 404):
+            assert whole.status_code == pieces.status_code == 404, (persona, code)
+            continue
+        assert whole.status_code == pieces.status_code == 200, (persona, code)
+        assert {f["properties"]["c"] for f in whole.json()["features"]} <= names
+        assert set(pieces.json()["communities"]) <= shown
+        assert leaks(whole.text, tokens) == [] and leaks(pieces.text, tokens) == []
+        served += 1
+        # Another scope in the URL is refused, whatever the area.
+        assert client.get(f"/geo/{version}/330103000000/{code}/building.geojson").status_code == 404
+    if persona != "anonymous":
+        assert served >= 2  # its own area, and the district (its share of it)
