@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: install run demo refresh serve test test-fast browser-deps lint format bench clean \
-	vendor-plotly snapshot mutation bundle
+	vendor-plotly vendor-maplibre snapshot mutation bundle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +101,7 @@ bench: install browser-deps
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.hotline
 	$(BIN)/python -m bench.render
+	$(BIN)/python -m bench.scene3d
 	$(BIN)/python -m bench.spark
 	$(BIN)/python -m bench.pull
 	rm -rf $(BENCH_CITY)
@@ -120,6 +121,17 @@ clean:
 	@echo "kept data/app.db (accounts, audit log) and data/secret.key: remove them by hand"
 
 ## plotly.js's map bundle, the version the installed plotly package bundles (needs npm).
+## MapLibre GL JS for the 3D scene (dashboard/assets/vendor/maplibre/README.md): the npm
+## package's own built files, at the version named here.
+MAPLIBRE_VERSION ?= 5.24.1
+vendor-maplibre:
+	@tmp=$$(mktemp -d); cd $$tmp && npm pack --silent maplibre-gl@$(MAPLIBRE_VERSION) >/dev/null && \
+	tar -xzf maplibre-gl-$(MAPLIBRE_VERSION).tgz package/dist/maplibre-gl.js \
+	  package/dist/maplibre-gl.css package/LICENSE.txt && \
+	cp package/dist/maplibre-gl.js package/dist/maplibre-gl.css $(CURDIR)/dashboard/assets/vendor/maplibre/ && \
+	cp package/LICENSE.txt $(CURDIR)/dashboard/assets/vendor/maplibre/maplibre-gl-LICENSE.txt && \
+	echo "vendored maplibre-gl $(MAPLIBRE_VERSION)"; rm -rf $$tmp
+
 vendor-plotly: install
 	@version=$$($(BIN)/python -c "from plotly.offline import get_plotlyjs_version as v; print(v())"); \
 	tmp=$$(mktemp -d); cd $$tmp && npm pack --silent plotly.js@$$version >/dev/null && \

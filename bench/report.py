@@ -15,6 +15,8 @@ import re
 import sys
 from pathlib import Path
 
+from bench import scene3d
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 DOC = REPO / "docs" / "PERFORMANCE.md"
@@ -204,6 +206,7 @@ def section() -> list[str]:
         *api_rows(_read("api-load.json")),
         *pull_rows(_read("pull.json")),
         *render_rows(_read("render.json")),
+        *scene3d.rows(_read("scene3d.json"), MISSING, _verdict),
         *ingest_rows(_read("hotline.json")),
         *spark_rows(_read("spark-demo.json")),
         END,

@@ -28,6 +28,8 @@ VIEWS = [
     ("catalog-1920x1080.png", "/catalog", (1920, 1080)),
     ("indicators-1920x1080.png", "/indicators", (1920, 1080)),
     ("dept-market-supervision-1920x1080.png", "/dept/market_supervision", (1920, 1080)),
+    ("scene3d-1920x1080.png", "/3d", (1920, 1080)),
+    ("wall-scene-3840x2160.png", "/wall?dwell=600&scene=3d", (3840, 2160)),
 ]
 MAP = "#area-map .js-plotly-plot canvas"
 # Pages without a map are ready when their main table or list is drawn.
@@ -35,6 +37,8 @@ READY = {
     "/catalog": ".catalog-table",
     "/indicators": ".dict-entry",
     "/wall?dwell=600": "#wall-map .js-plotly-plot canvas",
+    "/3d": "#scene3d[data-state=drawn]",
+    "/wall?dwell=600&scene=3d": "#wall-scene[data-state=drawn]",
 }
 
 
