@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # of the top area, then a fly-to of each area the playlist visits). ``/wall?scene=``
     # overrides it for one screen.
     wall_scene: Literal["2d", "3d"] = "2d"
+    # Past this many buildings in a 3D scene, they load only for the areas in view, close
+    # up: a city's hundreds of thousands would not fit a browser at once.
+    scene_eager_buildings: int = Field(60_000, ge=0)
     # The figures at the top of every area page, in this order (4 to 6 indicator ids);
     # an indicator a level does not report is left out there.
     headline: list[str] = Field(

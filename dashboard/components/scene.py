@@ -111,7 +111,7 @@ def scene_spec(
                     }
                     for c in chunks.itertuples()
                 ],  # fmt: skip
-                "lazy": summary["count"] > drawing.EAGER_BUILDINGS,
+                "lazy": summary["count"] > warehouse.settings().scene_eager_buildings,
                 "min_zoom": drawing.LAZY_MIN_ZOOM,
             },
             "communities": buildings.community_names(area, lang),

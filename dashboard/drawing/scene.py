@@ -22,10 +22,9 @@ POINT_STYLE = {
     "kitchens": ("#8a5a1c", 35),
 }
 FLAGGED = ("#d64545", 2.2)
-# Past this many buildings in a scene, they load only for the areas in view, close up
-# (a city's hundreds of thousands would not fit a browser at once).
-EAGER_BUILDINGS = 60_000
-LAZY_MIN_ZOOM = 12.5
+# Buildings loaded for the areas in view (past ``scene_eager_buildings``) wait for a view
+# this close: a few streets across a screen.
+LAZY_MIN_ZOOM = 13.0
 
 
 def building_payload(rows: pd.DataFrame) -> bytes:

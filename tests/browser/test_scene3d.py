@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.helpers.browser import ARTIFACTS, TrackedPage
-from tests.helpers.cockpits import STREET
+from tests.helpers.cockpits import STREET, copy_of_demo, serve_cockpit
 
 pytestmark = pytest.mark.browser
 
@@ -231,3 +231,54 @@ def test_the_walls_scene_plays_and_fills_a_4k_screen(server, browser, people):
     page.screenshot(path=ARTIFACTS / "wall-scene-3840x2160.png")
     assert tracked.external_requests() == [] and tracked.errors == []
     context.close()
+
+
+def test_at_city_scale_only_the_buildings_of_the_areas_in_view_are_loaded(
+    demo, browser, signed_in_state, tmp_path
+):
+    """Past ``scene_eager_buildings`` (60,000: a city), buildings come per child area,
+    for those in view once close. Set low here, so the demo district behaves as a city."""
+    settings = copy_of_demo(demo, tmp_path / "city-like")
+    with serve_cockpit(settings, COCKPIT_SCENE_EAGER_BUILDINGS="1000") as url:
+        context = browser.new_context(
+            viewport={"width": 1440, "height": 900}, locale="zh-CN", storage_state=signed_in_state
+        )
+        page = context.new_page()
+        tracked = TrackedPage(page)
+        asked = []
+        page.on("request", lambda r: asked.append(r.url) if "/building." in r.url else None)
+        page.goto(url + "/3d")
+        page.wait_for_selector(DRAWN, timeout=60_000)
+        # The whole district in view is too far out: no building asked for yet, and the
+        # count still says how many there are.
+        state = page.evaluate(
+            "() => { const s = document.querySelector('#scene3d').__scene; return [s.spec.buildings.lazy, s.map.getZoom(), s.buildingsURL]; }"
+        )
+        assert page.locator("#scene3d").get_attribute("data-lazy") == "far", state
+        assert asked == []
+        total = _count(demo)
+        assert page.locator("#scene3d-count").inner_text() == f"建筑 {total:,} 栋 · 示意"
+        # Close over one street: its buildings come, and not those of streets out of view.
+        at = page.evaluate(
+            f"""() => document.querySelector('#scene3d').__scene.spec.areas.items
+                .find((i) => i.code === '{STREET}').at"""
+        )
+        page.evaluate(
+            """(at) => new Promise((done) => {
+                const scene = document.querySelector('#scene3d').__scene;
+                scene.map.once('idle', done);
+                scene.map.jumpTo({ center: at, zoom: 15.5, pitch: 50 });
+            })""",
+            at,
+        )
+        page.wait_for_function(
+            "() => document.querySelector('#scene3d').__scene.buildings.length > 0"
+        )
+        pieces = {u.rsplit("/", 2)[-2] for u in asked}
+        assert STREET in pieces and len(pieces) < 8, pieces
+        assert all(u.endswith("/building.json") for u in asked)
+        street = _count(demo, "WHERE c.parent_code = ?", [STREET])
+        loaded = page.evaluate("() => document.querySelector('#scene3d').__scene.buildings.length")
+        assert street <= loaded < total
+        assert tracked.external_requests() == [] and tracked.errors == []
+        context.close()
