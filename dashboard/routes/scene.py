@@ -90,7 +90,7 @@ def serve(level: str | None = None, code: str | None = None) -> flask.Response:
         lang=lang,
         brand=brand.title(lang),
         area_name=name(area, lang),
-        level=area["level"],
+        level_text=t(f"cockpit.{area['level']}", lang),
         nav=[
             (urls.with_lang(urls.HOME, lang), t("nav.home", lang)),
             (urls.with_lang("/indicators", lang), t("nav.indicators", lang)),

@@ -19,7 +19,7 @@ SCENE_TEMPLATE = """<!doctype html>
 <header class="cockpit-header">
   <div class="brand"><div class="brand-title">{{ brand }}</div>
     <h1><span class="area-name">{{ area_name }}</span>
-      <span class="area-level">{{ t('cockpit.' + level, lang) }}</span>
+      <span class="area-level">{{ level_text }}</span>
       <span class="area-level scene-badge">{{ t('scene.title', lang) }}</span></h1></div>
   <nav class="top-nav">
     {% for href, label in nav %}<a href="{{ href }}">{{ label }}</a>{% endfor %}

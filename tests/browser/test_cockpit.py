@@ -196,7 +196,9 @@ def test_the_catalog_shows_every_source_its_owner_and_its_quality(server, tracke
     page.goto(server + "/catalog")
     page.wait_for_selector(".catalog-table")
     rows = page.locator(".catalog-table tbody tr")
-    assert rows.count() == 17
+    assert rows.count() == 18  # boundaries, buildings and sixteen department extracts
+    buildings = page.locator(".catalog-table tbody tr", has_text="buildings → stg.building")
+    assert "建筑轮廓" in buildings.inner_text() and "演示数据（合成）" in buildings.inner_text()
     housing = page.locator(".catalog-table tbody tr", has_text="housing → stg.renovation")
     assert "区住建局" in housing.inner_text()
     assert "每月5日 07:00" in housing.inner_text()

@@ -73,7 +73,15 @@ def shown_colour(page, lon: float, lat: float) -> tuple[int, int, int]:
     )
 
     def pixel() -> tuple[int, int, int]:
-        # Where the point is drawn now: a late fit (map_fit.js) may have moved the map.
+        # After a frame with nothing left to do (MapLibre's "idle": no fade, no move, no
+        # tile pending), where the point is drawn now: a late fit may have moved the map.
+        page.evaluate(
+            f"""() => new Promise(done => {{
+                const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
+                map.once('idle', done);
+                map.triggerRepaint();
+            }})"""
+        )
         x, y = screen_point(page, lon, lat)
         shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
         return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((1, 1))
