@@ -27,6 +27,14 @@ WALL = "/wall"
 TASKS = "/tasks"
 DEPT = "/dept"
 HEALTH = "/api/health"
+# The web app manifest (``routes.manifest``), and what every page's <head> says of it: the
+# manifest, the colour of a phone's bar, and the icon iOS pins.
+MANIFEST = "/manifest.webmanifest"
+HEAD_LINKS = (
+    f'<link rel="manifest" href="{MANIFEST}">'
+    '<meta name="theme-color" content="#0f3a6b">'
+    '<link rel="apple-touch-icon" href="/assets/icons/icon-192.png">'
+)
 # Sign-in at the unified identity service, and where it sends people back.
 OIDC_START, OIDC_CALLBACK = "/login/oidc", "/login/oidc/callback"
 CAS_START, CAS_CALLBACK = "/login/cas", "/login/cas/callback"

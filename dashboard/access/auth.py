@@ -31,11 +31,18 @@ from dashboard.access import api_keys, scope
 from dashboard.access.login_page import LOGIN_TEMPLATE
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
-from dashboard.urls import CAS_START, OIDC_START, same_site_path
+from dashboard.urls import CAS_START, HEAD_LINKS, OIDC_START, same_site_path
 
 # Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
 # check (which tells an anonymous caller only that the server is up).
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico")
+# The web app manifest too: a browser fetches it without the session cookie.
+PUBLIC_PREFIXES = (
+    "/login",
+    "/assets/",
+    "/_dash-component-suites/",
+    "/_favicon.ico",
+    "/manifest.webmanifest",
+)
 HEALTH = "/api/health"
 # Requests a browser makes for data, as opposed to a page it navigates to.
 DATA_PREFIXES = ("/_dash-", "/export/", "/geo/", "/_reload-hash")
@@ -124,7 +131,7 @@ def _login_page(form: LoginForm, lang: str, message: str | None, status: int = 2
     html = flask.render_template_string(
         LOGIN_TEMPLATE, form=form, lang=lang, message=message, t=t, brand=brand.title(lang),
         next=same_site_path(flask.request.args.get("next")), identity=identity, label=label,
-        passwords=settings.local_passwords,
+        passwords=settings.local_passwords, head_links=HEAD_LINKS,
     )  # fmt: skip
     return flask.Response(html, status=status, mimetype="text/html")
 

@@ -5,7 +5,7 @@ LOGIN_TEMPLATE = """<!doctype html>
 <html lang="{{ 'zh-CN' if lang == 'zh' else 'en' }}">
 <head><meta charset="utf-8"><title>{{ t('login.title', lang) }}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/assets/style.css"></head>
+<link rel="stylesheet" href="/assets/style.css">{{ head_links | safe }}</head>
 <body class="login-body">
 <main class="login-card">
   <div class="brand-title">{{ brand }}</div>

@@ -26,7 +26,7 @@ from dashboard.routes.scene_page import NOT_FOUND_TEMPLATE, SCENE_TEMPLATE
 
 
 def _page(template: str, status: int = 200, **values: object) -> flask.Response:
-    body = flask.render_template_string(template, t=t, **values)
+    body = flask.render_template_string(template, t=t, head_links=urls.HEAD_LINKS, **values)
     return flask.Response(body, status=status, mimetype="text/html")
 
 

@@ -11,6 +11,7 @@ SCENE_TEMPLATE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/assets/style.css">
 <link rel="stylesheet" href="/assets/vendor/maplibre/maplibre-gl.css">
+{{ head_links | safe }}
 <script src="/assets/vendor/maplibre/maplibre-gl.js" defer></script>
 <script src="/assets/scene3d.js" defer></script>
 </head>

@@ -14,8 +14,9 @@ from dashboard import dash_adapter
 from dashboard.access import auth, cas, hardening, oidc, trail
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
-from dashboard.routes import api, exports, geometry, metrics, scene, tasks
+from dashboard.routes import api, exports, geometry, manifest, metrics, scene, tasks
 from dashboard.shell import layout as shell
+from dashboard.urls import HEAD_LINKS
 
 PAGE_MODULES = (
     "dashboard.pages.home",
@@ -90,7 +91,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
         title="城市大脑驾驶舱",
         update_title=None,
     )
-    app.index_string = app.index_string.replace("{%css%}", "{%css%}" + _PRELOADED)
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}" + _PRELOADED + HEAD_LINKS)
     # The page says its language (信息无障碍: screen readers, the browser's own tools);
     # assets/language.js follows ?lang= as the person switches.
     language = "zh-CN" if settings.lang == "zh" else "en"
@@ -112,6 +113,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     exports.register(app.server)
     geometry.register(app.server)
     scene.register(app.server)
+    manifest.register(app.server)
     tasks.register(app.server, limiter, settings)
     api.register(app.server, limiter, settings)
     app.layout = shell.layout
