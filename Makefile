@@ -102,6 +102,7 @@ bench: install browser-deps
 	$(BIN)/python -m bench.hotline
 	$(BIN)/python -m bench.render
 	$(BIN)/python -m bench.scene3d
+	$(BIN)/python -m bench.phone
 	$(BIN)/python -m bench.spark
 	$(BIN)/python -m bench.pull
 	rm -rf $(BENCH_CITY)

@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from bench import scene3d
+from bench import phone, scene3d
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
@@ -206,6 +206,7 @@ def section() -> list[str]:
         *api_rows(_read("api-load.json")),
         *pull_rows(_read("pull.json")),
         *render_rows(_read("render.json")),
+        *phone.rows(_read("phone.json"), MISSING, _verdict),
         *scene3d.rows(_read("scene3d.json"), MISSING, _verdict),
         *ingest_rows(_read("hotline.json")),
         *spark_rows(_read("spark-demo.json")),

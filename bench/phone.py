@@ -1,0 +1,136 @@
+"""The district page on a phone over a slow network (issue #27): how long until an official
+sees the header with the period and the red and amber counts, the headline figures and the
+需关注 list.
+
+    .venv/bin/python -m bench.phone [--runs 3]
+
+Builds the demo in a temporary folder, serves it with ``cockpit serve`` and opens ``/``
+with a district kiosk token in headless Chromium as a 390×844 phone (touch, 3× pixels),
+throttled by Chromium itself: 1.6 Mbps down, 750 kbps up, 150 ms round trip, and the CPU
+slowed 4×. Each run is cold (a fresh context). Writes ``bench/results/phone.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from bench.browser import serving
+from bench.city_scale import RESULTS, _env
+
+CHROMIUM = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+NETWORK = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6e6 / 8,
+    "uploadThroughput": 750e3 / 8,
+}
+CPU_SLOWDOWN = 4
+# What the first screens must show, polled each frame from the start of the navigation:
+# the header's period and counts, the headline figures with their values, the alerts.
+_WATCH = """() => {
+    const seen = () => {
+        const counts = document.querySelector('.cockpit-header .head-counts .head-count.red');
+        const period = document.querySelector('#period-select');
+        const tiles = [...document.querySelectorAll('.headline-tile .headline-tile-value .v')];
+        const alerts = document.querySelectorAll('#alerts .alert-item');
+        return period && counts && tiles.length >= 4
+            && tiles.every((t) => t.textContent.trim() !== '') && alerts.length > 0;
+    };
+    const tick = () => {
+        if (seen()) { window.__phoneReadyAt = performance.now(); return; }
+        requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+}"""
+
+
+def _demo(root: Path) -> tuple[dict[str, str], str]:
+    env = _env(root)
+    os.environ.update(env)
+    from cockpit import store
+    from cockpit.settings import load_settings
+    from cockpit.store import accounts
+    from pipelines.demo import write_demo
+    from pipelines.publish.refresh import run_refresh
+
+    settings = load_settings()
+    write_demo(settings)
+    assert run_refresh(settings, echo=lambda _line: None).ok
+    store.migrate(settings.app_db)
+    return env, accounts.add_token(settings.app_db, "330103000000", 1, "bench.phone")
+
+
+def _run(browser, url: str, token: str) -> dict:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
+        has_touch=True, locale="zh-CN",
+    )  # fmt: skip
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", NETWORK)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    context.add_init_script(f"({_WATCH})()")
+    sent = {"bytes": 0}
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sent.update(bytes=sent["bytes"] + e["encodedDataLength"]),
+    )
+    page.goto(f"{url}/?token={token}", timeout=120_000)
+    page.wait_for_function("() => window.__phoneReadyAt !== undefined", timeout=120_000)
+    ready = page.evaluate("() => window.__phoneReadyAt")
+    fcp = page.evaluate(
+        "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime"
+    )
+    context.close()
+    return {"ready_ms": round(ready), "fcp_ms": round(fcp or 0), "bytes": sent["bytes"]}
+
+
+def measure(runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(dir=os.environ.get("COCKPIT_BENCH_TMP")) as tmp:
+        env, token = _demo(Path(tmp))
+        with serving(env) as url, sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium"),
+                args=CHROMIUM,
+            )
+            results = [_run(browser, url, token) for _ in range(runs)]
+            browser.close()
+    out = {
+        "network": NETWORK,
+        "cpu_slowdown": CPU_SLOWDOWN,
+        "runs": results,
+        "ready_ms_median": statistics.median(r["ready_ms"] for r in results),
+        "bytes_median": statistics.median(r["bytes"] for r in results),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "phone.json").write_text(json.dumps(out, indent=1))
+    return out
+
+
+def rows(result: dict | None, missing: str, verdict) -> list[str]:
+    """The report's row (``bench.report``) against issue #27's aim."""
+    if result is None:
+        return [f"| the district page on a throttled phone: header, headline, alerts | {missing} "
+                "| | ≤ 3 s |"]  # fmt: skip
+    ready = result["ready_ms_median"] / 1000
+    fcp = statistics.median(r["fcp_ms"] for r in result["runs"]) / 1000
+    return [
+        f"| **the district page on a phone** (390×844, 1.6 Mbps, 150 ms, CPU 4× slower; "
+        f"median of {len(result['runs'])}, cold): header, headline and alerts shown | "
+        f"**{ready:.2f} s** (first paint {fcp:.2f} s; "
+        f"{result['bytes_median'] / 1e6:.2f} MB) | | ≤ 3 s: {verdict(ready <= 3)} |"
+    ]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    print(json.dumps(measure(parser.parse_args().runs), indent=1))
