@@ -80,10 +80,10 @@ class Settings(BaseSettings):
     wall_dwell_seconds: int = Field(20, ge=1)
     wall_streets: int = Field(3, ge=0)
     wall_communities: int = Field(2, ge=0)
-    # The wall's map: "2d" (the flat map of red counts) or "3d" (the 3D scene: a slow orbit
-    # of the top area, then a fly-to of each area the playlist visits). ``/wall?scene=``
-    # overrides it for one screen.
-    wall_scene: Literal["2d", "3d"] = "2d"
+    # The wall's map: "3d" (the 3D scene: a slow orbit of the top area, then a fly-to of
+    # each area the playlist visits) or "2d" (the flat map of red counts, for a wall PC
+    # without a graphics card). ``/wall?scene=`` overrides it for one screen.
+    wall_scene: Literal["2d", "3d"] = "3d"
     # Past this many buildings in a 3D scene, they load only for the areas in view, close
     # up: a city's hundreds of thousands would not fit a browser at once.
     scene_eager_buildings: int = Field(60_000, ge=0)

@@ -15,8 +15,8 @@ from playwright.sync_api import sync_playwright
 OUT = Path(__file__).parent / "screenshots"
 LOGINS = Path(__file__).parent.parent / "data" / "demo-logins.txt"
 VIEWS = [
-    ("wall-1920x1080.png", "/wall?dwell=600", (1920, 1080)),
-    ("wall-3840x2160.png", "/wall?dwell=600", (3840, 2160)),
+    ("wall-1920x1080.png", "/wall?dwell=600&scene=2d", (1920, 1080)),
+    ("wall-3840x2160.png", "/wall?dwell=600&scene=2d", (3840, 2160)),
     ("district-3840x2160.png", "/", (3840, 2160)),
     ("district-1920x1080.png", "/", (1920, 1080)),
     ("street-points-1920x1080.png", "/street/330103002?layers=hotline,parking", (1920, 1080)),
@@ -36,7 +36,7 @@ MAP = "#area-map .js-plotly-plot canvas"
 READY = {
     "/catalog": ".catalog-table",
     "/indicators": ".dict-entry",
-    "/wall?dwell=600": "#wall-map .js-plotly-plot canvas",
+    "/wall?dwell=600&scene=2d": "#wall-map .js-plotly-plot canvas",
     "/3d": "#scene3d[data-state=drawn]",
     "/wall?dwell=600&scene=3d": "#wall-scene[data-state=drawn]",
 }

@@ -44,6 +44,9 @@ def make_settings(root: Path, **overrides: object) -> Settings:
             # the shipped limit on a cockpit of their own.
             "login_rate_limit": "1000 per minute",
             "dispatch_rate_limit": "1000 per hour",
+            # The flat wall map, whose colours and panels the wall's tests read; the 3D
+            # wall is tested with ?scene=3d (tests/browser/test_scene3d.py).
+            "wall_scene": "2d",
             "secret_key_file": root / "secret.key",
             **overrides,
         },
@@ -86,6 +89,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "COCKPIT_CAS_SERVER_URL": settings.cas_server_url,
         "COCKPIT_IDENTITY_PROVISION": "true" if settings.identity_provision else "false",
         "COCKPIT_LOCAL_PASSWORDS": "true" if settings.local_passwords else "false",
+        "COCKPIT_WALL_SCENE": settings.wall_scene,
     }
 
 
