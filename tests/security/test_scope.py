@@ -306,7 +306,12 @@ def test_an_api_key_reads_nothing_outside_its_scope(scope, site, tree):
                 "&from=2019-12")  # fmt: skip
 
 
-@pytest.mark.parametrize("persona", ["street", "community", "kiosk_street", "anonymous"])
+@pytest.mark.parametrize(
+    "persona",
+    # The street's and the anonymous passes in the edit loop; the others in `make test`.
+    [pytest.param(p, marks=[pytest.mark.slow] if p in ("community", "kiosk_street") else [])
+     for p in ("street", "community", "kiosk_street", "anonymous")],
+)  # fmt: skip
 def test_a_scene_and_its_buildings_hold_nothing_outside_the_scope(persona, clients, tree, people):
     """The 3D scene's page and its spec (``?format=json``) from every area's URL, and the
     buildings of every area asked for by URL (whole, and in pieces): only the caller's."""
