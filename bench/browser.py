@@ -60,6 +60,47 @@ def serving(env: dict[str, str]) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+
+
+def chromium(playwright):
+    """Headless Chromium (Debian's, or ``COCKPIT_CHROMIUM``), WebGL in software."""
+    return playwright.chromium.launch(
+        executable_path=os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
+    )
+
+
+def refreshed_demo(root: Path) -> tuple[dict[str, str], object, list[Path]]:
+    """The demo written and refreshed under ``root``: the environment that serves it, its
+    settings, and the files the demo wrote."""
+    from bench.city_scale import _env
+
+    env = _env(root)
+    os.environ.update(env)
+    from cockpit import store
+    from cockpit.settings import load_settings
+    from pipelines.demo import write_demo
+    from pipelines.publish.refresh import run_refresh
+
+    settings = load_settings()
+    written = write_demo(settings)
+    assert run_refresh(settings, echo=lambda _line: None).ok
+    store.migrate(settings.app_db)
+    return env, settings, written
+
+
+def district_token(settings, label: str) -> str:
+    """A kiosk token for the district, as a wall screen is given one."""
+    from cockpit.store import accounts
+
+    return accounts.add_token(settings.app_db, "330103000000", 1, label)
+
+
 def _signed_in_cookie(url: str, env: dict[str, str]) -> str:
     """A district administrator made for the benchmark, signed in through the form."""
     import re

@@ -19,10 +19,9 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.browser import serving
-from bench.city_scale import RESULTS, _env
+from bench.browser import chromium, district_token, refreshed_demo, serving
+from bench.city_scale import RESULTS
 
-CHROMIUM = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 NETWORK = {
     "offline": False,
     "latency": 150,
@@ -47,22 +46,6 @@ _WATCH = """() => {
     };
     requestAnimationFrame(tick);
 }"""
-
-
-def _demo(root: Path) -> tuple[dict[str, str], str]:
-    env = _env(root)
-    os.environ.update(env)
-    from cockpit import store
-    from cockpit.settings import load_settings
-    from cockpit.store import accounts
-    from pipelines.demo import write_demo
-    from pipelines.publish.refresh import run_refresh
-
-    settings = load_settings()
-    write_demo(settings)
-    assert run_refresh(settings, echo=lambda _line: None).ok
-    store.migrate(settings.app_db)
-    return env, accounts.add_token(settings.app_db, "330103000000", 1, "bench.phone")
 
 
 def _run(browser, url: str, token: str) -> dict:
@@ -95,12 +78,10 @@ def measure(runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("COCKPIT_BENCH_TMP")) as tmp:
-        env, token = _demo(Path(tmp))
+        env, settings, _written = refreshed_demo(Path(tmp))
+        token = district_token(settings, "bench.phone")
         with serving(env) as url, sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium"),
-                args=CHROMIUM,
-            )
+            browser = chromium(p)
             results = [_run(browser, url, token) for _ in range(runs)]
             browser.close()
     out = {

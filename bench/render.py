@@ -20,8 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.browser import serving
-from bench.city_scale import RESULTS, _env
+from bench.browser import district_token, refreshed_demo, serving
+from bench.city_scale import RESULTS
 
 REPO = Path(__file__).resolve().parent.parent
 TOOL = REPO.parent / "shared" / "tools" / "render_bench.py"
@@ -31,20 +31,8 @@ def measure(runs: int) -> dict:
     if not TOOL.exists():
         raise SystemExit(f"bench.render: {TOOL} is not on this machine")
     with tempfile.TemporaryDirectory(dir=os.environ.get("COCKPIT_BENCH_TMP")) as tmp:
-        root = Path(tmp)
-        env = _env(root)
-        os.environ.update(env)
-        from cockpit import store
-        from cockpit.settings import load_settings
-        from cockpit.store import accounts
-        from pipelines.demo import write_demo
-        from pipelines.publish.refresh import run_refresh
-
-        settings = load_settings()
-        write_demo(settings)
-        assert run_refresh(settings, echo=lambda _line: None).ok
-        store.migrate(settings.app_db)
-        token = accounts.add_token(settings.app_db, "330103000000", 1, "bench.render")
+        env, settings, _written = refreshed_demo(Path(tmp))
+        token = district_token(settings, "bench.render")
         RESULTS.mkdir(exist_ok=True)
         out = RESULTS / "render.json"
         with serving(env) as url:

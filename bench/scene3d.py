@@ -23,11 +23,10 @@ from pathlib import Path
 
 import orjson
 
-from bench.browser import serving
-from bench.city_scale import RESULTS, _env
+from bench.browser import chromium, district_token, refreshed_demo, serving
+from bench.city_scale import RESULTS
 
 DENSITY = 1.45  # ≈ 20,000 buildings over the demo district's 31 km²
-CHROMIUM = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 # Hovers over points of the canvas, each timed from the mouse event to the next frame
 # painted with the tip updated.
@@ -46,22 +45,15 @@ _HOVERS = """async () => {
 }"""
 
 
-def _demo(root: Path) -> tuple[dict[str, str], int]:
-    env = _env(root)
-    os.environ.update(env)
-    from cockpit import store
-    from cockpit.settings import load_settings
-    from cockpit.store import accounts
+def _demo(root: Path) -> tuple[dict[str, str], str, int]:
+    """The demo, its synthetic buildings then replaced by the denser district's."""
     from pipelines.areas.boundary_report import shapes_in_force
     from pipelines.areas.synthetic_buildings import synthetic_buildings
     from pipelines.areas.tree import load_area_tree
-    from pipelines.demo import write_demo
     from pipelines.ingest.synthetic import record_demo_files
     from pipelines.publish.refresh import run_refresh
 
-    settings = load_settings()
-    written = write_demo(settings)
-    assert run_refresh(settings, echo=lambda _line: None).ok
+    env, settings, written = refreshed_demo(root)
     # The denser district, drawn in the boundaries now served, replaces the demo's set.
     dense = synthetic_buildings(
         load_area_tree(settings), shapes_in_force(settings).served, density=DENSITY
@@ -71,9 +63,7 @@ def _demo(root: Path) -> tuple[dict[str, str], int]:
     target.write_bytes(orjson.dumps(dense))
     record_demo_files(settings.inbox, [target])
     assert run_refresh(settings, ["buildings"], echo=lambda _line: None).ok
-    store.migrate(settings.app_db)
-    token = accounts.add_token(settings.app_db, "330103000000", 1, "bench.scene3d")
-    return {**env, "_TOKEN": token}, len(dense["features"])
+    return env, district_token(settings, "bench.scene3d"), len(dense["features"])
 
 
 def _run(browser, url: str, token: str) -> dict:
@@ -106,13 +96,9 @@ def measure(runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("COCKPIT_BENCH_TMP")) as tmp:
-        env, made = _demo(Path(tmp))
-        token = env.pop("_TOKEN")
+        env, token, made = _demo(Path(tmp))
         with serving(env) as url, sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium"),
-                args=CHROMIUM,
-            )
+            browser = chromium(p)
             results = [_run(browser, url, token) for _ in range(runs)]
             browser.close()
     hovers = sorted(h for r in results for h in r["hover_ms"])

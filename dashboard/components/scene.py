@@ -25,9 +25,21 @@ def _bounds(shapes: dict[str, dict], only: str | None = None) -> list[float] | N
     return [round(float(v), 6) for v in shapely.GeometryCollection(geoms).bounds]
 
 
+def _chunks(area: dict, values, leaf: bool, version: str, root: str) -> list[dict]:
+    """The scene's buildings in pieces, one per child area (the area itself for a leaf),
+    each with its extent: what a city's scene loads for the areas in view."""
+    pieces = [area] if leaf else [data.area(code) for code in values["code"]]
+    found = buildings.chunks([p for p in pieces if p is not None])
+    return [
+        {"url": geometry_href(version, root, c.code, "building"), "bounds": c.bounds,
+         "count": int(c.count)}
+        for c in found.itertuples()
+    ]  # fmt: skip
+
+
 def _labels(indicator: dict, lang: str) -> dict[str, str]:
-    keys = ("floors", "height", "building", "lazy", "help", "nowebgl", "legend", "none")
-    labels = {key: t(f"scene.{key}", lang) for key in keys}
+    """The words the scene's tips use (assets/scene3d.js)."""
+    labels = {key: t(f"scene.{key}", lang) for key in ("floors", "height", "building")}
     labels["indicator"] = name(indicator, lang)
     return labels
 
@@ -83,8 +95,7 @@ def scene_spec(
         areas, values, shapes = _area_part(area, indicator, period, lang, alerts)
         leaf = child_level == area["level"]
         summary = buildings.summary(area)
-        pieces = [area] if leaf else [data.area(code) for code in values["code"]]
-        chunks = buildings.chunks([p for p in pieces if p is not None])
+        lazy = summary["count"] > warehouse.settings().scene_eager_buildings
         version, root = warehouse.warehouse_version(), scope.root()
         points = []
         for layer in layers:
@@ -103,18 +114,13 @@ def scene_spec(
                 if summary["count"]
                 else None,
                 "text": drawing.count_text(summary["count"], summary["synthetic"], lang),
-                "chunks": [
-                    {
-                        "url": geometry_href(version, root, c.code, "building"),
-                        "bounds": c.bounds,
-                        "count": int(c.count),
-                    }
-                    for c in chunks.itertuples()
-                ],  # fmt: skip
-                "lazy": summary["count"] > warehouse.settings().scene_eager_buildings,
+                # Loaded per child area, those in view (a city): read only then.
+                "chunks": _chunks(area, values, leaf, version, root) if lazy else [],
+                "lazy": lazy,
                 "min_zoom": drawing.LAZY_MIN_ZOOM,
             },
-            "communities": buildings.community_names(area, lang),
+            # The pieces name communities by code; the whole GeoJSON names them itself.
+            "communities": buildings.community_names(area, lang) if lazy else {},
             "points": points,
             "labels": _labels(indicator, lang),
         }

@@ -107,6 +107,27 @@ def cached_wall_view(
     )  # fmt: skip
 
 
+def flat_map(area: dict, parent: str, child_level: str, period: str, lang: str) -> dict:
+    """The wall's flat map: the children by their alerts, on a dark ground."""
+    counts = attention.alert_counts(parent, child_level, period)
+    figure = figures.map_figure(
+        data.shapes(parent, child_level),
+        figures.alert_map_values(counts),
+        alerts_indicator(),
+        lang,
+        highlight=area["code"],
+        geojson_url=geometry_url(parent, child_level),
+    )
+    # Dark ground under the areas: a style with a background layer only, so still no tiles.
+    figure["layout"]["map"]["style"] = DARK_MAP_STYLE
+    figure["layout"]["font"] = {"color": "#e8eef7", "size": 16}
+    # The legend is HTML beside the title, sized with the screen; a colour bar's text
+    # would stay at plotly's pixel sizes, tiny on a 4K wall.
+    figure["data"][figures.VALUE_TRACE]["showscale"] = False
+    figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
+    return figure
+
+
 def scene_slot(area: dict, period: str, lang: str) -> html.Div:
     """Where the wall's one 3D scene stands in this step (``assets/scene3d.js`` moves it
     here): the area it flies to, and its children tinted by their alerts, as the flat map
@@ -132,22 +153,6 @@ def wall_view(
     as_of = data.as_of()
     period = as_of["period"]
     parent, child_level = data.map_areas(area)
-    counts = attention.alert_counts(parent, child_level, period)
-    figure = figures.map_figure(
-        data.shapes(parent, child_level),
-        figures.alert_map_values(counts),
-        alerts_indicator(),
-        lang,
-        highlight=area["code"],
-        geojson_url=geometry_url(parent, child_level),
-    )
-    # Dark ground under the areas: a style with a background layer only, so still no tiles.
-    figure["layout"]["map"]["style"] = DARK_MAP_STYLE
-    figure["layout"]["font"] = {"color": "#e8eef7", "size": 16}
-    # The legend is HTML beside the title, sized with the screen; a colour bar's text
-    # would stay at plotly's pixel sizes, tiny on a 4K wall.
-    figure["data"][figures.VALUE_TRACE]["showscale"] = False
-    figure["data"][figures.BASE_TRACE]["colorscale"] = [[0, "#1d3150"], [1, "#1d3150"]]
     alerts = problems.alerts(area["code"], period, limit=7)
     totals = attention.alert_totals(attention.status_counts(area["code"], period), alerts)
     before = fmt.shift_month(period, -1)
@@ -222,7 +227,7 @@ def wall_view(
                         scene_slot(area, period, lang)
                         if scene3d
                         else dcc.Graph(
-                            figure=figure,
+                            figure=flat_map(area, parent, child_level, period, lang),
                             config=WALL_GRAPH_CONFIG,
                             className="wall-map",
                             id=ids.WALL_MAP,

@@ -254,10 +254,12 @@ def stage(
     return write_staged(settings, f"{level}-{path.stem}", payload)
 
 
-def write_staged(settings: Settings, name: str, collection: dict) -> Path:
-    """A FeatureCollection into the boundaries inbox as ``<time>-<name>.geojson``, appearing
-    whole (written aside, then renamed)."""
-    folder = settings.inbox / "boundaries"
+def write_staged(
+    settings: Settings, name: str, collection: dict, source: str = "boundaries"
+) -> Path:
+    """A FeatureCollection into a source's inbox (the boundaries', or the buildings') as
+    ``<time>-<name>.geojson``, appearing whole (written aside, then renamed)."""
+    folder = settings.inbox / source
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
     target = folder / f"{stamp}-{name}.geojson"

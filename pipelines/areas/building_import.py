@@ -11,26 +11,25 @@ through the ordinary refresh, where it replaces the set before it (the demo's in
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import numpy as np
-import orjson
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
 from cockpit.settings import Settings
 from pipelines import warehouse
-from pipelines.areas.boundary_import import read_features, to_wgs84
+from pipelines.areas.boundary_import import read_features, to_wgs84, write_staged
 from pipelines.areas.boundary_report import shapes_in_force
 from pipelines.areas.tree import load_area_tree
+from pipelines.ingest.extract import file_facts
 from pipelines.ingest.geo import local_crs, reproject
-from pipelines.ingest.sources.buildings import footprint_problem, height_problem
+from pipelines.ingest.sources.buildings import SOURCE, footprint_problem, height_problem
+from pipelines.ingest.synthetic import listed_demo_files
 
 # How far outside every community a building may stand (two surveys never trace the same
 # line) before it is outside the district.
@@ -185,24 +184,17 @@ def prepare(
 
 def stage(settings: Settings, path: Path, features: list[dict]) -> Path:
     """The checked buildings into the buildings inbox, appearing whole."""
-    folder = settings.inbox / "buildings"
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
-    target = folder / f"{stamp}-{path.stem}.geojson"
-    tmp = folder / f".{target.name}.part"
     payload = {"type": "FeatureCollection", "source": path.name, "features": features}
-    tmp.write_bytes(orjson.dumps(payload))
-    os.replace(tmp, target)
-    return target
+    return write_staged(settings, path.stem, payload, source="buildings")
 
 
 def real_buildings_in_force(settings: Settings) -> bool:
     """Whether a district's own buildings are served, or imported and waiting: the demo
-    then leaves them be."""
-    for path in (settings.inbox / "buildings").glob("*.geojson"):
-        head = path.read_bytes()[:4096]
-        if b'"synthetic":true' not in head.replace(b" ", b""):
-            return True
+    then leaves them be. A file waiting in the inbox is the demo's only if the demo's own
+    list of its files names it."""
+    demo = listed_demo_files(settings.inbox)
+    if any(file_facts(p).digest not in demo for p in SOURCE.files(settings.inbox)):
+        return True
     current = warehouse.current_version(settings)
     if current is None:
         return False

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import orjson
 
 HEADER_SCAN_ROWS = 30
 
@@ -31,6 +32,19 @@ class ExtractError(Exception):
         super().__init__(f"{path.name}: {reason}")
         self.path = path
         self.reason = reason
+
+
+def geojson_features(path: Path) -> list:
+    """The features of a GeoJSON FeatureCollection file (the boundaries' and buildings'
+    sources), or the reason it is none."""
+    try:
+        payload = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise ExtractError(path, f"not valid GeoJSON ({exc})") from exc
+    features = payload.get("features") if isinstance(payload, dict) else None
+    if not features:
+        raise ExtractError(path, "no features: expected a GeoJSON FeatureCollection")
+    return features
 
 
 @dataclass(frozen=True)

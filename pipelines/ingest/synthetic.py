@@ -31,6 +31,13 @@ def record_demo_files(inbox: Path, paths: list[Path]) -> Path:
     return manifest
 
 
+def listed_demo_files(inbox: Path) -> set[str]:
+    """The digests of the demo's files waiting in the inbox (its list, before a refresh
+    takes it)."""
+    manifest = inbox / MANIFEST
+    return set(json.loads(manifest.read_text(encoding="utf-8"))) if manifest.exists() else set()
+
+
 def take_demo_list(con: duckdb.DuckDBPyConnection, inbox: Path) -> Path | None:
     """Add the inbox's list of demo files to the warehouse's; the list file to remove once
     the warehouse is published."""

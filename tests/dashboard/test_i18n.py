@@ -39,7 +39,7 @@ DYNAMIC = {
         f"{level}{n}" for level in ("district", "street", "community", "park") for n in ("", ".one")
     ),
     "wall.legend": ("red", "amber", "green"),
-    "scene": ("floors", "height", "building", "lazy", "help", "nowebgl", "legend", "none"),
+    "scene": ("floors", "height", "building"),
     "park.section": ("吃", "住", "行", "游", "娱", "购"),
     "park.scene": ("tourism", "medical", "parking", "kitchens", "elevators"),
     # Export column headers: every key a table names.

@@ -20,7 +20,7 @@ from shapely.geometry import mapping, shape
 
 from cockpit.levels import LEVELS
 from pipelines.ingest.contract import TabularSource, validate
-from pipelines.ingest.extract import EXTRACT, ExtractError, Staged
+from pipelines.ingest.extract import EXTRACT, Staged, geojson_features
 from pipelines.ingest.fields import Batch, Field
 from pipelines.ingest.geo import areas_km2, display_shapes, display_tolerance
 from pipelines.ingest.validation import CHECKED
@@ -111,13 +111,7 @@ class BoundarySource:
         scratch: Path | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> Batch:
-        try:
-            payload = orjson.loads(path.read_bytes())
-        except orjson.JSONDecodeError as exc:
-            raise ExtractError(path, f"not valid GeoJSON ({exc})") from exc
-        features = payload.get("features") if isinstance(payload, dict) else None
-        if not features:
-            raise ExtractError(path, "no features: expected a GeoJSON FeatureCollection")
+        features = geojson_features(path)
         rows = []
         for number, feature in enumerate(features, start=1):
             props = feature.get("properties") or {}

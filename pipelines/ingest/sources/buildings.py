@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from pipelines.ingest.extract import EXTRACT, ExtractError
+from pipelines.ingest.extract import EXTRACT, geojson_features
 from pipelines.ingest.fields import Batch
 from pipelines.ingest.geo import polygonal_part
 from pipelines.ingest.validation import CHECKED
@@ -105,13 +105,7 @@ class BuildingSource:
         scratch: Path | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> Batch:
-        try:
-            payload = orjson.loads(path.read_bytes())
-        except orjson.JSONDecodeError as exc:
-            raise ExtractError(path, f"not valid GeoJSON ({exc})") from exc
-        features = payload.get("features") if isinstance(payload, dict) else None
-        if not features:
-            raise ExtractError(path, "no features: expected a GeoJSON FeatureCollection")
+        features = geojson_features(path)
         rows = []
         for number, feature in enumerate(features, start=1):
             props = (feature.get("properties") if isinstance(feature, dict) else None) or {}
