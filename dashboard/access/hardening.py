@@ -205,9 +205,10 @@ def harden(app: Dash, settings: Settings) -> None:
     @server.after_request
     def _not_kept(response: flask.Response) -> flask.Response:
         # What the data says is for this caller and this moment: no browser cache, no
-        # proxy keeps it (the geometry of a published version sets its own).
-        if "Cache-Control" not in response.headers and flask.request.path.startswith(
-            PRIVATE_ANSWERS
+        # proxy keeps it (the geometry of a published version sets its own). A page's
+        # HTML carries the page itself for a signed-in caller (shell/first_screen.py).
+        if "Cache-Control" not in response.headers and (
+            flask.request.path.startswith(PRIVATE_ANSWERS) or response.mimetype == "text/html"
         ):
             response.headers["Cache-Control"] = "private, no-store"
         return response

@@ -16,4 +16,5 @@ dash.register_page(
     name="community",
     title="社区驾驶舱",
     layout=layout,
+    first_screen=True,
 )

@@ -17,4 +17,5 @@ dash.register_page(
     name="district",
     title="区驾驶舱",
     layout=layout,
+    first_screen=True,
 )

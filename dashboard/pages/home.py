@@ -10,4 +10,6 @@ def layout(lang: str | None = None, indicator: str | None = None, **query: str):
     return area_page(None, None, lang, indicator, **query)
 
 
-dash.register_page(__name__, path="/", name="home", title=brand.tab_title, layout=layout)
+dash.register_page(
+    __name__, path="/", name="home", title=brand.tab_title, layout=layout, first_screen=True
+)

@@ -16,4 +16,5 @@ dash.register_page(
     name="park",
     title="园区驾驶舱",
     layout=layout,
+    first_screen=True,
 )

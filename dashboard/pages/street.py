@@ -16,4 +16,5 @@ dash.register_page(
     name="street",
     title="街道驾驶舱",
     layout=layout,
+    first_screen=True,
 )

@@ -15,6 +15,7 @@ from dashboard.access import auth, cas, hardening, oidc, trail
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
 from dashboard.routes import api, exports, geometry, manifest, metrics, scene, tasks
+from dashboard.shell import first_screen
 from dashboard.shell import layout as shell
 from dashboard.urls import HEAD_LINKS
 
@@ -97,6 +98,11 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     language = "zh-CN" if settings.lang == "zh" else "en"
     app.index_string = app.index_string.replace(
         "<html>", f'<html lang="{language}" data-default-lang="{language}">', 1
+    )
+    # The page opened comes as HTML in the first answer, painted before any script runs.
+    dash_index = app.interpolate_index
+    app.interpolate_index = lambda app_entry="", **parts: dash_index(
+        app_entry=first_screen.with_first_screen(app_entry), **parts
     )
     app.server.secret_key = session_secret(settings)
     app.server.config[warehouse.SETTINGS_KEY] = settings

@@ -17,6 +17,7 @@ fills it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import dash
@@ -36,11 +37,13 @@ from dashboard.dash_adapter import (
 )
 
 
-def page_for(pathname: str, search: str) -> tuple[object, str] | None:
+def page_for(
+    pathname: str, search: str, wanted: Callable[[dict], bool] | None = None
+) -> tuple[object, str] | None:
     """The layout and tab title of the registered page at ``pathname``; none for a path
-    no page claims (the router answers those)."""
+    no page claims (the router answers those), or whose registration ``wanted`` refuses."""
     page, variables = registered_page(dash.get_app().strip_relative_path(pathname))
-    if not page:
+    if not page or (wanted is not None and not wanted(page)):
         return None
     layout, title = page["layout"], page["title"]
     if callable(layout):

@@ -178,3 +178,47 @@ def test_the_map_pans_and_zooms_by_touch_without_drilling_down(browser, server, 
     assert page.evaluate(VIEW)[2] > zoom + 0.3
     assert page.url.rstrip("/") == server.rstrip("/")  # a drag is not a tap: still the district
     page.context.close()
+
+
+@pytest.mark.browser
+def test_a_phone_shows_the_first_screen_before_any_script_has_run(browser, server, people):
+    """The HTML alone (as on a slow network, before 1.2 MB of script has come and been
+    compiled) shows the header with the period and counts, the headline and 需关注, in
+    the order and size of the app's page; once the app has drawn, one page is left."""
+    phone = _phone(browser, server, people["district"], PHONES[0])
+    state = phone.page.context.storage_state()
+    phone.page.context.close()
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+        has_touch=True, locale="zh-CN", java_script_enabled=False, storage_state=state,
+    )  # fmt: skip
+    bare = TrackedPage(context.new_page())
+    page = bare.page
+    page.goto(f"{server}/")
+    scroll, client = page.evaluate(OVERFLOW)
+    assert scroll <= client, f"wider than the screen: {scroll} > {client}"
+    screen = 844
+    header = page.locator(".first-screen .cockpit-header")
+    assert "数据期" in header.inner_text() and "2" in header.locator(".period-select").inner_text()
+    assert header.locator(".head-count.red").is_visible()
+    assert header.bounding_box()["y"] + header.bounding_box()["height"] <= screen
+    tiles = page.locator(".first-screen .headline-tile .headline-tile-value .v")
+    assert tiles.count() >= 4 and all(text.strip() for text in tiles.all_inner_texts())
+    alerts = page.locator(".first-screen .alerts-panel")
+    assert alerts.locator(".alert-item").count() > 0 and alerts.bounding_box()["y"] < 2 * screen
+    # Dash's "Loading" is not shown over it, and nothing in the copy takes a tap or focus.
+    assert not page.locator("._dash-loading").is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement === document.body")
+    assert bare.external_requests() == []
+    context.close()
+
+    # With its scripts, the app draws the page and the copy goes.
+    phone = _phone(browser, server, people["district"], PHONES[0])
+    page = phone.page
+    page.goto(f"{server}/")
+    wait_for_map(page)
+    assert page.locator("#first-screen").count() == 0
+    assert page.locator(".cockpit-header").count() == 1
+    assert phone.errors == []
+    page.context.close()
