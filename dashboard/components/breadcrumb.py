@@ -6,7 +6,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import name
+from dashboard.i18n import name, t
 from dashboard.urls import area_href
 
 
@@ -22,4 +22,9 @@ def breadcrumb(chain: pd.DataFrame, lang: str, indicator: str | None) -> html.Na
             href = area_href(row["level"], row["code"] if i else "", lang, indicator)
             items.append(dcc.Link(label, href=href, className="crumb"))
             items.append(html.Span("›", className="crumb-sep"))
-    return html.Nav(items, className="breadcrumb", id=ids.BREADCRUMB)
+    return html.Nav(
+        items,
+        className="breadcrumb",
+        id=ids.BREADCRUMB,
+        **{"aria-label": t("nav.breadcrumb", lang)},
+    )

@@ -151,6 +151,7 @@ def page_header(
                     dcc.Link(t("nav.catalog", lang), href=with_lang("/catalog", lang)),
                 ],
                 className="top-nav",
+                **{"aria-label": t("nav.main", lang)},
             ),
             html.Div(controls, className="head-controls") if controls else None,
             html.Div(

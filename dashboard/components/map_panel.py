@@ -118,9 +118,13 @@ def map_panel(
                 [
                     html.H2(t(f"map.children.{level}", lang), className="panel-title"),
                     html.Label([t("map.indicator", lang), dropdown], className="indicator-label"),
-                    html.Label(
-                        [t("map.mode", lang) if level != "park" else None, colouring],
+                    # A named group, not a <label>: the choices are labelled inputs of
+                    # their own (assets/dash_a11y.js).
+                    html.Div(
+                        [html.Span(t("map.mode", lang)) if level != "park" else None, colouring],
                         className="indicator-label",
+                        role="group",
+                        **{"aria-label": t("map.mode", lang)},
                     ),
                     # The same area as a 3D scene, buildings and all (/3d).
                     # A page of its own, outside Dash's router: a plain link.
@@ -150,6 +154,8 @@ def map_panel(
                     html.Span(t("points.flagged", lang), className="point-legend flagged"),
                 ],
                 className="point-row",
+                role="group",
+                **{"aria-label": t("map.points.group", lang)},
             ),
             html.Div(notes, className="map-notes"),
         ],

@@ -12,7 +12,7 @@ from dashboard.access import scope
 from dashboard.components.cockpit import no_data
 from dashboard.components.scene import scene_spec
 from dashboard.components.wall import alerts_indicator, cached_wall_view
-from dashboard.i18n import pick_lang
+from dashboard.i18n import pick_lang, t
 from dashboard.reading import attention, data, warehouse
 
 MIN_DWELL, MAX_DWELL = 2, 600
@@ -76,9 +76,25 @@ def layout(
             dcc.Interval(id=ids.WALL_CLOCK_TICK, interval=1000),
             html.Div(
                 [
-                    html.Button(id=ids.WALL_PREV, n_clicks=0, tabIndex=-1),
-                    html.Button(id=ids.WALL_PAUSE, n_clicks=0, tabIndex=-1),
-                    html.Button(id=ids.WALL_NEXT, n_clicks=0, tabIndex=-1),
+                    # Pressed by the wall's keys (assets/wall.js); named for screen readers.
+                    html.Button(
+                        id=ids.WALL_PREV,
+                        n_clicks=0,
+                        tabIndex=-1,
+                        **{"aria-label": t("wall.key.prev", lang)},
+                    ),
+                    html.Button(
+                        id=ids.WALL_PAUSE,
+                        n_clicks=0,
+                        tabIndex=-1,
+                        **{"aria-label": t("wall.key.pause", lang)},
+                    ),
+                    html.Button(
+                        id=ids.WALL_NEXT,
+                        n_clicks=0,
+                        tabIndex=-1,
+                        **{"aria-label": t("wall.key.next", lang)},
+                    ),
                 ],
                 className="wall-keys",
             ),
