@@ -103,6 +103,8 @@ bench: install browser-deps
 	$(BIN)/python -m bench.render
 	$(BIN)/python -m bench.scene3d
 	$(BIN)/python -m bench.phone
+	cd bench/lighthouse && npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m bench.lighthouse
 	$(BIN)/python -m bench.spark
 	$(BIN)/python -m bench.pull
 	rm -rf $(BENCH_CITY)

@@ -36,10 +36,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str]) -> Iterator[str]:
+def serving(env: dict[str, str], app: str | None = None) -> Iterator[str]:
+    """The cockpit served by ``cockpit serve`` (or ``app``, a WSGI app's ``module:name``,
+    by gunicorn with the same two workers) on a free port of loopback."""
     port = _free_port()
+    command = (
+        ["commands.cli", "serve"]
+        if app is None
+        else ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", app]
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "commands.cli", "serve"],
+        [sys.executable, "-m", *command],
         cwd=REPO, env={**os.environ, **env, "COCKPIT_PORT": str(port)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
@@ -48,7 +55,8 @@ def serving(env: dict[str, str]) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(url + "/api/health", timeout=2):
+                with urllib.request.urlopen(url + ("/api/health" if app is None else "/"),
+                                            timeout=2):  # fmt: skip
                     break
             except OSError:
                 if time.monotonic() > deadline:

@@ -59,8 +59,13 @@ def _run(url: str, cookie: str, out: Path) -> dict:
         ]
         for audit in lost["accessibility"]
     }
+    lcp_items = (audits.get("largest-contentful-paint-element", {}).get("details") or {}).get(
+        "items", []
+    )
+    lcp = next((i["items"][0]["node"].get("selector") for i in lcp_items if i.get("items")), None)
     return {
         "final_url": report["finalDisplayedUrl"],
+        "largest_contentful_element": lcp,
         "performance": round(categories["performance"]["score"] * 100),
         "accessibility": round(categories["accessibility"]["score"] * 100),
         "metrics": {name: audits[name]["numericValue"] for name in METRICS},
@@ -85,7 +90,11 @@ def measure(runs: int) -> dict:
     out = {
         **middle,
         "final_url": "/",
-        "runs": [{k: r[k] for k in ("performance", "accessibility")} for r in results],
+        "runs": [
+            {k: r[k] for k in ("performance", "accessibility", "largest_contentful_element")}
+            | {"lcp_ms": r["metrics"]["largest-contentful-paint"]}
+            for r in results
+        ],
         "performance_median": statistics.median(r["performance"] for r in results),
         "accessibility_median": statistics.median(r["accessibility"] for r in results),
     }

@@ -6,8 +6,9 @@ its value, every graph drawn, the map's canvas sized, nothing loading for 500 ms
     .venv/bin/python -m bench.render [--runs 5]
 
 Builds the demo in a temporary folder, serves it with ``cockpit serve`` and opens ``/``
-with a kiosk token for the district, as a wall screen would. Writes
-``bench/results/render.json``.
+with a kiosk token for the district, as a wall screen would. In the same run, the same
+tool measures the framework's floor (``bench.floor``: a bare Dash page with one plotly map
+graph), so that the page reads as a ratio of it. Writes ``bench/results/render.json``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import floor
 from bench.browser import district_token, refreshed_demo, serving
 from bench.city_scale import RESULTS
 
@@ -46,8 +48,26 @@ def measure(runs: int) -> dict:
         result = json.loads(out.read_text())
         # The token is a secret of this run only: keep the page, not the key.
         result["url"] = "/?token=…"
+        bare = floor.measure(runs)
+        result["floor"] = {k: bare[k] for k in ("expected", "cold_all_rendered_ms",
+                                                "warm_all_rendered_ms")}  # fmt: skip
+        result["floor"]["bytes_transfer"] = sorted(r["bytes_transfer"] for r in bare["cold"])[
+            len(bare["cold"]) // 2
+        ]
         out.write_text(json.dumps(result, indent=1))
         return result
+
+
+def floor_ratios(result: dict) -> dict[str, float] | None:
+    """The page's median over the framework floor's, cold and warm, from one run."""
+    bare = result.get("floor")
+    if not bare or not bare.get("cold_all_rendered_ms"):
+        return None
+    return {
+        kind: result[f"{kind}_all_rendered_ms"]["median"]
+        / bare[f"{kind}_all_rendered_ms"]["median"]
+        for kind in ("cold", "warm")
+    }
 
 
 def rows(result: dict) -> list[str]:

@@ -46,6 +46,7 @@ _PRELOADED = "".join(
 )
 
 
+ASSETS = "/assets/"
 _COMPRESSED = [
     "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
     "application/json", "application/geo+json", "image/svg+xml",
@@ -61,6 +62,17 @@ def _health() -> flask.Response:
         return flask.jsonify(data.health())
     except warehouse.NoWarehouse:
         return flask.jsonify({"status": "no warehouse published yet"}), 503
+
+
+def _kept_for_good(response: flask.Response) -> flask.Response:
+    # Dash names each asset with its file's time (``?m=``), so a changed file comes under a
+    # new address: a browser may keep what it has without asking again. (Left at Flask's
+    # no-cache, a warm load asked again for each of some 15 files, a round trip each on a
+    # phone.) Dash's component suites carry their version in the path and a year already.
+    request = flask.request
+    if request.path.startswith(ASSETS) and request.args.get("m") and response.status_code == 200:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
@@ -99,10 +111,18 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     app.index_string = app.index_string.replace(
         "<html>", f'<html lang="{language}" data-default-lang="{language}">', 1
     )
-    # The page opened comes as HTML in the first answer, painted before any script runs.
+    # The page opened comes as HTML in the first answer, painted before any script runs,
+    # and its scripts are deferred: fetched at once, run after the page is parsed, so that
+    # nothing waits on them to paint; Dash's renderer starts once they have run.
     dash_index = app.interpolate_index
-    app.interpolate_index = lambda app_entry="", **parts: dash_index(
-        app_entry=first_screen.with_first_screen(app_entry), **parts
+    app.interpolate_index = lambda app_entry="", scripts="", **parts: dash_index(
+        app_entry=first_screen.with_first_screen(app_entry),
+        scripts=scripts.replace("<script src=", "<script defer src="),
+        **parts,
+    )
+    app.renderer = (
+        "document.addEventListener('DOMContentLoaded', function () {"
+        " window.renderer = new DashRenderer(); });"
     )
     app.server.secret_key = session_secret(settings)
     app.server.config[warehouse.SETTINGS_KEY] = settings
@@ -127,4 +147,5 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     cache.init(app.server, settings)
     app.server.before_request(trail.audit_page_view)
     app.server.after_request(trail.record_page_outcome)
+    app.server.after_request(_kept_for_good)
     return app

@@ -136,3 +136,21 @@ def test_the_copy_escapes_words_and_drops_unsafe_links():
     graph = re.search(r"<div [^>]*dash-graph[^>]*></div>", out).group()
     assert 'style="height:var(--map-height);min-width:0"' in graph
     assert "kept-out" not in out
+
+
+def test_scripts_never_hold_up_the_paint_and_assets_are_kept_for_good(site, people):
+    visitor = site.visitor(people["district"])
+    page = visitor.get(f"{site.url}/").text
+    scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page)
+    assert len(scripts) > 10 and all(" defer " in tag for tag in scripts), scripts[:3]
+    # Dash's renderer starts once the deferred scripts have run, not before.
+    renderer = re.search(r'<script id="_dash-renderer"[^>]*>(.*?)</script>', page, re.S).group(1)
+    assert "DOMContentLoaded" in renderer and "new DashRenderer" in renderer
+    # An asset named with its file's time is kept by the browser without asking again;
+    # the same file asked for without it is not.
+    asset = re.search(r'src="(/assets/[^"]+\?m=[^"]+)"', page).group(1)
+    kept = visitor.get(f"{site.url}{asset}")
+    assert kept.status_code == 200
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    bare = visitor.get(f"{site.url}{asset.split('?')[0]}")
+    assert bare.status_code == 200 and "immutable" not in bare.headers.get("Cache-Control", "")
