@@ -31,6 +31,10 @@ WALL_PAUSE = "wall-pause"
 ALERTS = "alerts"
 BREADCRUMB = "breadcrumb"
 HEADLINE_BAND = "headline-band"
+# A folded domain's heading and its cards, drawn when it is first opened (pattern ids,
+# one per domain).
+DOMAIN_SUMMARY = "domain-summary"
+DOMAIN_CARDS = "domain-cards"
 BRIEF_LINK = "brief-link"
 CARDS_CSV = "cards-csv"
 FRESHNESS_BADGE = "freshness-badge"

@@ -18,6 +18,7 @@ import orjson
 from dash import html
 from flask_wtf.csrf import generate_csrf
 
+from dashboard import ids
 from dashboard.caching import answers
 from dashboard.components import park
 from dashboard.components.alerts import alerts_panel
@@ -133,11 +134,14 @@ def alert_dispatch(period: str, lang: str, csrf: str | None = None):
 def domain_sections(cards, lang: str, href_for, selected: str | None, sparks: dict) -> list:
     """The five domains' cards, each folded under a heading that says how many are red
     and amber: one click away, and the page above them fits one screen. The domain of
-    the indicator on the map is open."""
+    the indicator on the map is open. A folded domain's cards are drawn when it is first
+    opened (``area_callbacks.unfold_domain``): a third of the page's components, which
+    the browser otherwise built before showing anything."""
     folded = []
     for section in card_sections(cards, lang, href_for, selected, sparks):
         domain = section.className.split("domain-")[-1]
         rows = cards[cards["domain"] == domain]
+        is_open = selected is not None and selected in set(rows["indicator_id"])
         red = int((rows["status"] == "red").sum())
         amber = int((rows["status"] == "amber").sum())
         title, grid = section.children
@@ -151,10 +155,37 @@ def domain_sections(cards, lang: str, href_for, selected: str | None, sparks: di
                 html.Span(t("domain.cards", lang, n=len(rows)), className="muted"),
             ],
             className="domain-summary",
+            id={"type": ids.DOMAIN_SUMMARY, "domain": domain},
         )
-        is_open = selected is not None and selected in set(rows["indicator_id"])
+        grid.id = {"type": ids.DOMAIN_CARDS, "domain": domain}
+        if not is_open:
+            grid.children = []
         folded.append(html.Details([summary, grid], open=is_open, className=section.className))
     return folded
+
+
+def domain_cards(
+    area: dict,
+    domain: str,
+    period: str,
+    shown_period: str | None,
+    points: list[str],
+    selected: str | None,
+    lang: str,
+) -> list:
+    """One domain's cards, as ``domain_sections`` draws them unfolded."""  # fmt: skip
+    cards = data.card_values(area["code"], period)
+    cards = cards[cards["domain"] == domain]
+    if cards.empty:
+        return []
+    sparks = area_sparklines(area["code"], cards, period)
+    here = link_code(area)
+
+    def href_for(indicator_id: str) -> str:
+        return area_href(area["level"], here, lang, indicator_id, shown_period, points)
+
+    (section,) = card_sections(cards, lang, href_for, selected, sparks)
+    return section.children[1].children
 
 
 class PanelView(NamedTuple):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dashboard.access.views import View
 from dashboard.caching import answers
-from dashboard.components.panels import analysis_figures, csv_links, layer_trace
+from dashboard.components.panels import analysis_figures, csv_links, domain_cards, layer_trace
 from dashboard.drawing import figures, point_layers
 from dashboard.reading import data, insights
 
@@ -75,3 +75,14 @@ def points(view: View, layers: list[str]) -> list[tuple[dict | None, dict]]:
         return out
 
     return answers.remembered("answer:points", [*_view_key(view), sorted(layers)], build)
+
+
+def domain(view: View, name: str, layers: list[str], selected: str | None) -> list:
+    """A folded domain's cards, opened."""
+
+    def build() -> list:
+        return domain_cards(view.area, name, view.period, view.shown_period, layers, selected,
+                            view.lang)  # fmt: skip
+
+    key = [*_view_key(view), name, sorted(layers), selected]
+    return answers.remembered_components("answer:domain", key, build, {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dash import (
     ALL,
+    MATCH,
     ClientsideFunction,
     Input,
     Output,
@@ -16,6 +17,7 @@ from dash import (
     State,
     callback,
     clientside_callback,
+    ctx,
     no_update,
 )
 from werkzeug.exceptions import BadRequest
@@ -181,6 +183,27 @@ def choose_period(period, indicator, layers, pathname, search) -> str:
     shown = insights.Period(period, view.latest).shown
     area = view.area
     return area_href(area["level"], link_code(area), view.lang, indicator, shown, layers or None)
+
+
+@callback(
+    Output({"type": ids.DOMAIN_CARDS, "domain": MATCH}, "children"),
+    Input({"type": ids.DOMAIN_SUMMARY, "domain": MATCH}, "n_clicks"),
+    State({"type": ids.DOMAIN_CARDS, "domain": MATCH}, "children"),
+    State(ids.INDICATOR, "value"),
+    State(ids.POINT_LAYERS, "value"),
+    *_URL,
+    prevent_initial_call=True,
+)
+def unfold_domain(clicks, shown, indicator, layers, pathname, search):
+    """A folded domain opened for the first time: its cards (a click that folds it again,
+    or opens it once more, finds them drawn)."""
+    if shown:
+        return no_update
+    view = views.area_view(pathname, search)
+    name = views.filter_value("domain", (ctx.triggered_id or {}).get("domain"))
+    indicator = views.indicator_id(indicator) if indicator is not None else None
+    layers = views.choices(layers, point_layers.POINT_LAYERS)
+    return answers.domain(view, name, layers, indicator)
 
 
 # The view's choices kept in the address bar (assets/url_state.js).

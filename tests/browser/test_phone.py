@@ -4,6 +4,8 @@ before the map, a tap on the map drilling down, and a 督办 signed for and done
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser
 
@@ -220,5 +222,36 @@ def test_a_phone_shows_the_first_screen_before_any_script_has_run(browser, serve
     wait_for_map(page)
     assert page.locator("#first-screen").count() == 0
     assert page.locator(".cockpit-header").count() == 1
+    assert phone.errors == []
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_a_folded_domain_draws_its_cards_when_first_opened(browser, server, people):
+    """Only the open domain's cards are built with the page (a third of its components
+    otherwise); opening another draws as many cards as its heading says, once."""
+    phone = _phone(browser, server, people["district"], PHONES[0])
+    page = phone.page
+    page.goto(f"{server}/")
+    wait_for_map(page)
+    folded = page.locator("details.domain:not([open])")
+    assert folded.count() >= 3
+    assert page.locator("details.domain:not([open]) .kpi-card").count() == 0
+    domain = folded.first.get_attribute("class").split()[-1]  # domain-<name>
+    section = page.locator(f"details.{domain}")
+    said = int(re.search(r"(\d+)", section.locator(".domain-summary .muted").inner_text())[1])
+    section.locator("summary").tap()
+    cards = section.locator(".kpi-card")
+    cards.first.wait_for()
+    assert cards.count() == said
+    assert all(v.strip() for v in cards.locator(".kpi-value").all_inner_texts())
+    assert all("indicator=" in (cards.nth(n).get_attribute("href") or "") for n in range(said))
+    # Folded and opened again: the same cards, not drawn twice.
+    section.locator("summary").tap()
+    section.locator("summary").tap()
+    page.wait_for_timeout(500)
+    assert cards.count() == said
+    _fits(page)
+    assert phone.external_requests() == []
     assert phone.errors == []
     page.context.close()

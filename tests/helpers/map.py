@@ -30,9 +30,14 @@ def unfold(page, domain: str | None = None) -> None:
     if domain is not None:
         if page.locator(closed, has_text=domain).count():
             page.locator(closed, has_text=domain).click()
-        return
-    while page.locator(closed).count():
-        page.locator(closed).first.click()
+    else:
+        while page.locator(closed).count():
+            page.locator(closed).first.click()
+    # A folded domain's cards are drawn when it is first opened: wait until they are.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('details.domain[open] .kpi-grid')]"
+        ".every(grid => grid.querySelector('.kpi-card .kpi-value'))"
+    )
 
 
 def map_locations(page) -> list[str]:
