@@ -92,7 +92,7 @@ def test_cards_carry_a_sparkline_and_a_rank_among_siblings(server, tracked: Trac
     page = tracked.page
     page.goto(server + f"/street/{WULIN}")
     wait_for_map(page, "武林街道")
-    unfold(page, "社会")
+    unfold(page)
     card = page.locator(".kpi-card", has_text="户籍人口").first
     assert card.locator("img.sparkline").get_attribute("src").startswith("data:image/svg+xml")
     assert re.search(r"排名 \d/8", card.inner_text())
@@ -204,6 +204,7 @@ def test_exports_produce_files(server, tracked: TrackedPage, wh):
     assert all(r["原因"] for r in listed)
     with page.expect_download() as cards:
         page.click("#cards-csv")
+    unfold(page)
     assert len(read_csv(cards.value)) == page.locator(".kpi-card").count()
     # A chart as PNG, drawn in the browser from the chart's own camera button.
     page.hover("#ranking-chart .js-plotly-plot")

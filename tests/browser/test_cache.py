@@ -14,6 +14,7 @@ from cockpit import store
 from cockpit.store import accounts, audit
 from pipelines.publish.refresh import run_refresh
 from tests.helpers.cockpits import PASSWORD, make_settings, run_cockpit, serve_cockpit
+from tests.helpers.map import unfold
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,9 @@ CARD = '[id=\'{"indicator":"clinic_visits","type":"kpi-card"}\'] .kpi-value'
 
 def _shown(page, url: str) -> str:
     page.goto(f"{url}/community/{COMMUNITY}")
-    page.wait_for_selector(CARD, state="attached")  # its domain may be folded
+    page.wait_for_selector("#react-entry-point .domain-summary")
+    unfold(page)  # its domain may be folded, its cards drawn when opened
+    page.wait_for_selector(CARD)
     return re.sub(r"[,\s]", "", page.text_content(CARD) or "")
 
 

@@ -14,7 +14,7 @@ from cockpit import store
 from cockpit.store import accounts
 from tests.helpers.browser import area_points
 from tests.helpers.cockpits import PASSWORD, run_cockpit, serve_cockpit
-from tests.helpers.map import click_area, labels_drawn, map_locations, wait_for_map
+from tests.helpers.map import click_area, labels_drawn, map_locations, unfold, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,9 @@ def test_the_city_drills_down_to_a_community_and_back(city, as_person) -> None:
     assert names == sorted(areas[d]["name_zh"] for d in districts)
     # The same anatomy one level up: districts ranked, the city's own cards and alerts.
     assert "各区排名" in page.inner_text("body")
+    unfold(page)
     assert page.locator(".kpi-card").count() >= 40
+    page.evaluate("() => window.scrollTo(0, 0)")  # back to the map, above the cards
 
     east = districts[0]
     click_area(page, areas[east]["lon"], areas[east]["lat"])
