@@ -47,6 +47,8 @@ _HTML = "dash_html_components"
 _CORE = "dash_core_components"
 _TAG = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 _SAFE_URL = re.compile(r"(/|\?|#|https?:|mailto:|tel:)", re.IGNORECASE)
+# An image may also be inline (the cards' sparklines are SVG data): an <img> runs no script.
+_SAFE_IMAGE = re.compile(r"data:image/(svg\+xml|png|jpeg|gif|webp)[;,]", re.IGNORECASE)
 _ATTRIBUTES = {
     "className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
     "rowSpan": "rowspan", "dateTime": "datetime", "title": "title", "role": "role",
@@ -226,7 +228,9 @@ def _attribute(key: str, value: object) -> str:
         name = _ATTRIBUTES[key]
     else:
         return ""  # ids, callbacks' props, children
-    if name in _URLS and not _SAFE_URL.match(str(value)):
+    if name in _URLS and not (
+        _SAFE_URL.match(str(value)) or (name == "src" and _SAFE_IMAGE.match(str(value)))
+    ):
         return ""
     if value is True:
         return f" {name}"

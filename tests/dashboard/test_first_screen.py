@@ -86,6 +86,9 @@ def test_the_district_copy_has_the_first_screen_an_official_needs(site, people):
     for part in ('class="cockpit-header"', 'class="head-count red"', 'class="headline-tile',
                  'class="dash-dropdown period-select"', 'class="kpi-card'):  # fmt: skip
         assert part in copy, part
+    # The cards' sparklines, inline SVG, come with them.
+    sparks = len(re.findall(r'"src":\s*"data:image(?:/|\\u002f)svg\+xml', layout))
+    assert sparks > 0 and copy.count('src="data:image/svg+xml') == sparks
     # Every alert the app lists, in the copy too, and every KPI card.
     for kind in ("alert-item", "kpi-card"):
         drawn = len(re.findall(rf'"className":\s*"{kind}[ "]', layout))
@@ -120,6 +123,8 @@ def test_the_copy_escapes_words_and_drops_unsafe_links():
         [
             dhtml.Span("<script>alert(1)</script> & 工单", className='x" onmouseover="y'),
             dhtml.A("go", href="javascript:alert(1)"),
+            dhtml.Img(src="data:text/html;base64,PHNjcmlwdD4="),
+            dhtml.Img(src="data:image/svg+xml;utf8,<svg/>", alt="趋势"),
             dcc.Link("street", href="/street/330103001000?lang=en&period=2026-11"),
             dhtml.Span(12.0),
             dcc.Graph(id="g", style={"height": "var(--map-height)", "minWidth": 0}),
@@ -130,6 +135,7 @@ def test_the_copy_escapes_words_and_drops_unsafe_links():
     assert "<script>" not in out and "&lt;script&gt;" in out and "&amp; 工单" in out
     assert 'class="x&#34; onmouseover=&#34;y"' in out
     assert "javascript:" not in out and "<a>go</a>" in out
+    assert "data:text/html" not in out and 'src="data:image/svg+xml;utf8,&lt;svg/&gt;"' in out
     assert 'href="/street/330103001000?lang=en&amp;period=2026-11"' in out
     assert "<span>12</span>" in out
     # A graph keeps its place and size, empty until the app draws it.
