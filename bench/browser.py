@@ -5,6 +5,7 @@ the time from navigation to a drawn map, in headless Chromium on localhost, agai
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -109,7 +110,24 @@ def district_token(settings, label: str) -> str:
     return accounts.add_token(settings.app_db, "330103000000", 1, label)
 
 
-def _signed_in_cookie(url: str, env: dict[str, str]) -> str:
+RENDER_TOOL = REPO.parent / "shared" / "tools" / "render_bench.py"
+
+
+def render_tool(url: str, runs: int, out: Path) -> dict:
+    """The shared "all rendered" tool's result for ``url`` (cold and warm loads), also
+    written to ``out``."""
+    if not RENDER_TOOL.exists():
+        raise SystemExit(f"{RENDER_TOOL} is not on this machine")
+    done = subprocess.run(
+        [sys.executable, str(RENDER_TOOL), url, "--runs", str(runs), "--out", str(out)],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(done.stdout + done.stderr)
+    return json.loads(out.read_text())
+
+
+def signed_in_cookie(url: str, env: dict[str, str]) -> str:
     """A district administrator made for the benchmark, signed in through the form."""
     import re
 
@@ -136,7 +154,7 @@ def load_rows(label: str, env: dict[str, str], path: str, repeat: int = 5) -> li
 
     chromium = os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium")
     with serving(env) as url, sync_playwright() as p:
-        cookie = _signed_in_cookie(url, env)
+        cookie = signed_in_cookie(url, env)
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         runs = []
         for _ in range(repeat + 1):

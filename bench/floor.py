@@ -16,15 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from bench.browser import serving
+from bench.browser import render_tool, serving
 
-REPO = Path(__file__).resolve().parent.parent
-TOOL = REPO.parent / "shared" / "tools" / "render_bench.py"
 APP = "bench.floor:server"
 
 
@@ -65,18 +61,9 @@ server = make_app().server if os.environ.get("COCKPIT_BENCH_FLOOR") else None
 
 def measure(runs: int) -> dict:
     """The tool's result for the floor page, cold and warm."""
-    if not TOOL.exists():
-        raise SystemExit(f"bench.floor: {TOOL} is not on this machine")
     env = {**os.environ, "COCKPIT_BENCH_FLOOR": "1"}
     with tempfile.TemporaryDirectory() as tmp, serving(env, app=APP) as url:
-        out = Path(tmp) / "floor.json"
-        done = subprocess.run(
-            [sys.executable, str(TOOL), f"{url}/", "--runs", str(runs), "--out", str(out)],
-            capture_output=True, text=True, timeout=900,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise RuntimeError(done.stdout + done.stderr)
-        return json.loads(out.read_text())
+        return render_tool(f"{url}/", runs, Path(tmp) / "floor.json")
 
 
 if __name__ == "__main__":

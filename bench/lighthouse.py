@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.browser import _signed_in_cookie, refreshed_demo, serving
+from bench.browser import refreshed_demo, serving, signed_in_cookie
 from bench.city_scale import RESULTS
 
 HERE = Path(__file__).resolve().parent / "lighthouse"
@@ -83,7 +83,7 @@ def measure(runs: int) -> dict:
     with tempfile.TemporaryDirectory(dir=os.environ.get("COCKPIT_BENCH_TMP")) as tmp:
         env, _settings, _written = refreshed_demo(Path(tmp))
         with serving(env) as url:
-            cookie = _signed_in_cookie(url, env)
+            cookie = signed_in_cookie(url, env)
             results = [_run(url, cookie, Path(tmp) / f"run{n}.json") for n in range(runs)]
     assert all(r["final_url"].rstrip("/") == url.rstrip("/") for r in results), "not signed in"
     middle = sorted(results, key=lambda r: r["performance"])[len(results) // 2]

@@ -16,36 +16,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from bench import floor
-from bench.browser import district_token, refreshed_demo, serving
+from bench.browser import district_token, refreshed_demo, render_tool, serving
 from bench.city_scale import RESULTS
-
-REPO = Path(__file__).resolve().parent.parent
-TOOL = REPO.parent / "shared" / "tools" / "render_bench.py"
 
 
 def measure(runs: int) -> dict:
-    if not TOOL.exists():
-        raise SystemExit(f"bench.render: {TOOL} is not on this machine")
     with tempfile.TemporaryDirectory(dir=os.environ.get("COCKPIT_BENCH_TMP")) as tmp:
         env, settings, _written = refreshed_demo(Path(tmp))
         token = district_token(settings, "bench.render")
         RESULTS.mkdir(exist_ok=True)
         out = RESULTS / "render.json"
         with serving(env) as url:
-            done = subprocess.run(
-                [sys.executable, str(TOOL), f"{url}/?token={token}", "--runs", str(runs),
-                 "--out", str(out)],
-                capture_output=True, text=True, timeout=900,
-            )  # fmt: skip
-        if done.returncode != 0:
-            raise RuntimeError(done.stdout + done.stderr)
-        result = json.loads(out.read_text())
+            result = render_tool(f"{url}/?token={token}", runs, out)
         # The token is a secret of this run only: keep the page, not the key.
         result["url"] = "/?token=…"
         bare = floor.measure(runs)

@@ -161,6 +161,8 @@ def _errors(server: flask.Flask) -> None:
         return flask.Response("500 Internal Server Error\n", 500, mimetype="text/plain")
 
 
+# The app's own static files (assets/), served by Dash.
+ASSETS = "/assets/"
 # Answers that carry data: callbacks and the shell with its page, exports, geometry,
 # the health check, the task pages' posts.
 PRIVATE_ANSWERS = (
@@ -204,11 +206,22 @@ def harden(app: Dash, settings: Settings) -> None:
 
     @server.after_request
     def _not_kept(response: flask.Response) -> flask.Response:
+        request = flask.request
+        # Dash names each asset with its file's time (``?m=``), so a changed file comes
+        # under a new address: a browser may keep what it has without asking again (at
+        # Flask's no-cache, a warm load asked again for some 15 files, a round trip each
+        # on a phone). Dash's component suites carry their version in the path already.
+        if (
+            request.path.startswith(ASSETS)
+            and request.args.get("m")
+            and response.status_code == 200
+        ):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         # What the data says is for this caller and this moment: no browser cache, no
         # proxy keeps it (the geometry of a published version sets its own). A page's
         # HTML carries the page itself for a signed-in caller (shell/first_screen.py).
-        if "Cache-Control" not in response.headers and (
-            flask.request.path.startswith(PRIVATE_ANSWERS) or response.mimetype == "text/html"
+        elif "Cache-Control" not in response.headers and (
+            request.path.startswith(PRIVATE_ANSWERS) or response.mimetype == "text/html"
         ):
             response.headers["Cache-Control"] = "private, no-store"
         return response

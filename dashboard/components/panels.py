@@ -179,13 +179,19 @@ def domain_cards(
     if cards.empty:
         return []
     sparks = area_sparklines(area["code"], cards, period)
+    href_for = card_links(area, lang, shown_period, points)
+    (section,) = card_sections(cards, lang, href_for, selected, sparks)
+    return section.children[1].children
+
+
+def card_links(area: dict, lang: str, shown_period: str | None, points: list[str]):
+    """Where a card or headline figure of ``area`` leads: this page on its indicator."""
     here = link_code(area)
 
     def href_for(indicator_id: str) -> str:
         return area_href(area["level"], here, lang, indicator_id, shown_period, points)
 
-    (section,) = card_sections(cards, lang, href_for, selected, sparks)
-    return section.children[1].children
+    return href_for
 
 
 class PanelView(NamedTuple):
@@ -216,10 +222,7 @@ def area_panels(view: PanelView) -> list:
     cards = data.card_values(area["code"], period)
     sparks = area_sparklines(area["code"], cards, period)
     here = link_code(area)
-
-    def href_for(indicator_id: str) -> str:
-        return area_href(area["level"], here, lang, indicator_id, shown_period, points)
-
+    href_for = card_links(area, lang, shown_period, points)
     panels = []
     if area["level"] != "park":
         panels.append(headline_band(cards, list(warehouse.settings().headline), lang, href_for))

@@ -46,7 +46,6 @@ _PRELOADED = "".join(
 )
 
 
-ASSETS = "/assets/"
 _COMPRESSED = [
     "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
     "application/json", "application/geo+json", "image/svg+xml",
@@ -62,17 +61,6 @@ def _health() -> flask.Response:
         return flask.jsonify(data.health())
     except warehouse.NoWarehouse:
         return flask.jsonify({"status": "no warehouse published yet"}), 503
-
-
-def _kept_for_good(response: flask.Response) -> flask.Response:
-    # Dash names each asset with its file's time (``?m=``), so a changed file comes under a
-    # new address: a browser may keep what it has without asking again. (Left at Flask's
-    # no-cache, a warm load asked again for each of some 15 files, a round trip each on a
-    # phone.) Dash's component suites carry their version in the path and a year already.
-    request = flask.request
-    if request.path.startswith(ASSETS) and request.args.get("m") and response.status_code == 200:
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
 
 
 def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
@@ -147,5 +135,4 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     cache.init(app.server, settings)
     app.server.before_request(trail.audit_page_view)
     app.server.after_request(trail.record_page_outcome)
-    app.server.after_request(_kept_for_good)
     return app
