@@ -53,18 +53,25 @@ def component_json(component: object) -> str:
     return to_json(component)
 
 
-def fill_slots(parts: list[str], fill: Mapping[str, Callable[[], object]]) -> list[str]:
-    """Kept component JSON with its per-request slots filled. A slot is a value the kept
-    JSON holds exactly once per place, a placeholder component or a placeholder string,
-    given here by the placeholder itself; ``fill[placeholder]()`` gives what goes in its
-    place. Both are written as ``component_json`` writes them, so what is replaced is
-    always a whole JSON value, never part of one. (A parse and re-serialisation of the
-    kept JSON cost as much as building the panels afresh.)"""
+def slot_values(parts: list[str], fill: Mapping[object, Callable[[], object]]) -> dict[str, str]:
+    """What goes in each slot the kept component JSON ``parts`` holds: a slot is a
+    placeholder component or a placeholder string, given by the placeholder itself, and
+    ``fill[placeholder]()`` gives what goes in its place. Both as ``component_json``
+    writes them (placeholder's JSON → its value's JSON), so that what is replaced is always
+    a whole JSON value, never part of one."""
+    values = {}
     for placeholder, value in fill.items():
         token = component_json(placeholder)
         if any(token in part for part in parts):
-            text = component_json(value())
-            parts = [part.replace(token, text) for part in parts]
+            values[token] = component_json(value())
+    return values
+
+
+def fill_slots(parts: list[str], values: Mapping[str, str]) -> list[str]:
+    """Kept component JSON with its slots filled by ``slot_values``. (A parse and
+    re-serialisation of the kept JSON cost as much as building the panels afresh.)"""
+    for token, text in values.items():
+        parts = [part.replace(token, text) for part in parts]
     return parts
 
 

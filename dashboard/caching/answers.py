@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+import flask
 import orjson
 
 from cockpit.tasks.permissions import ROLE_PERMISSIONS
 from dashboard.access.scope import NoScope, principal
-from dashboard.dash_adapter import component_json, fill_slots, fragments
+from dashboard.dash_adapter import component_json, fill_slots, fragments, slot_values
 from dashboard.reading import warehouse
 
 T = TypeVar("T")
+# Where a request notes the kept JSON of the parts it was given (``kept_form``).
+_KEPT_FORMS = "kept_forms"
 
 
 def remembered(name: str, params: list, build: Callable[[], T], kind: bool = False) -> T:
@@ -45,6 +48,23 @@ def remembered_components(
     is sent and given back as that JSON (written out as it is: walking it again as Python
     objects cost more than building the rest of a page). What is per request in them is a
     placeholder (a component or a string) in the kept JSON, replaced by ``fill[it]()``
-    (``dash_adapter.fill_slots``)."""
+    (``dash_adapter.slot_values``). Each filled part is noted for the request with the
+    kept JSON it came from (``kept_form``), so that what is derived from the kept JSON (the
+    first screen's HTML) can be derived once for every caller of its kind."""
     parts = remembered(name, params, lambda: [component_json(c) for c in build()], kind=kind)
-    return fragments(fill_slots(parts, fill))
+    values = slot_values(parts, fill)
+    filled = fill_slots(parts, values)
+    if flask.has_request_context():
+        noted = flask.g.setdefault(_KEPT_FORMS, {})
+        for kept, text in zip(parts, filled, strict=True):
+            noted[text] = (kept, values)
+    return fragments(filled)
+
+
+def kept_form(text: str) -> tuple[str, dict[str, str]] | None:
+    """The kept JSON a part given by ``remembered_components`` in this request was filled
+    from, with the values of its slots (placeholder's JSON → value's JSON); None for any
+    other JSON."""
+    if not flask.has_request_context():
+        return None
+    return flask.g.get(_KEPT_FORMS, {}).get(text)

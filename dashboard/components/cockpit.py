@@ -6,18 +6,34 @@ cache (``panels.cached_panels``)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
 from dashboard import ids
 from dashboard.access import trail
+from dashboard.caching import answers
 from dashboard.components.analysis import period_select
 from dashboard.components.breadcrumb import breadcrumb
-from dashboard.components.header import freshness_badge, header, period_badge, status_counts_box
-from dashboard.components.panels import PanelView, cached_panels
+from dashboard.components.header import (
+    freshness_badge,
+    header,
+    period_badge,
+    status_counts_box,
+    user_box,
+)
+from dashboard.components.panels import CSRF_SLOT, PanelView, cached_panels
 from dashboard.drawing import fmt, point_layers
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import attention, data, insights, problems, warehouse
 from dashboard.urls import HOME, area_href, brief_href, export_href, link_code, with_lang
+
+# Where a kept page holds what each request fills in (``answers.remembered_components``):
+# who is signed in, and the two badges of how fresh the data is now.
+SIGNED_IN_SLOT = html.Div(className="slot-signed-in")
+FRESHNESS_SLOT = html.Span(className="slot-freshness")
+PERIOD_BADGE_SLOT = html.Span(className="slot-period-badge")
 
 
 def not_found(code: str, level: str, lang: str) -> html.Div:
@@ -76,12 +92,46 @@ def area_page(
                 area = data.area(former["new_code"])
         if area is None:
             return not_found(code or "", level or "district", lang)
-        as_of = data.as_of()
         chosen = insights.which_period(period)
     except warehouse.NoWarehouse:
         return no_data(lang)
     if chosen is None:
         return no_data(lang)
+    view = PageView(area, former, chosen, lang, indicator, level, layers, colour)
+    now = fmt.utc_now()
+    body = answers.remembered_components(
+        "page:area", [area["code"], former, chosen.period, lang, indicator, level, layers,
+                      colour], lambda: page_body(view),
+        {CSRF_SLOT: generate_csrf, SIGNED_IN_SLOT: lambda: user_box(lang),
+         FRESHNESS_SLOT: lambda: freshness_badge(insights.stale_sources(area["level"], now),
+                                                 lang),
+         PERIOD_BADGE_SLOT: lambda: period_badge(chosen.latest, now, lang)},
+        kind=True,
+    )  # fmt: skip
+    return html.Div(
+        body, className=f"cockpit level-{area['level']}", lang="zh-CN" if lang == "zh" else "en"
+    )
+
+
+class PageView(NamedTuple):
+    """What an area's page is built from, besides the published data and the caller: the
+    area (and the former code its URL named), the period chosen, and the URL's asks."""
+
+    area: dict
+    former: dict | None
+    chosen: insights.Period
+    lang: str
+    indicator: str | None
+    level: str | None
+    layers: str | None
+    colour: str | None
+
+
+def page_body(view: PageView) -> list:
+    """Everything of an area's page, with a slot where a request's own values go: who is
+    signed in, the forms' CSRF token, and how fresh the data is now (the time of day
+    changes it, not only a publish)."""
+    area, former, chosen, lang, indicator, level, layers, colour = view
     period, shown_period = chosen.period, chosen.shown
     parent, child_level = data.map_areas(area)
     options = data.indicators(child_level)
@@ -92,11 +142,7 @@ def area_page(
     here = link_code(area)
 
     other = "en" if lang == "zh" else "zh"
-    now = fmt.utc_now()
-    badges = [
-        freshness_badge(insights.stale_sources(area["level"], now), lang),
-        period_badge(chosen.latest, now, lang),
-    ]
+    badges = [FRESHNESS_SLOT, PERIOD_BADGE_SLOT]
     switch = area_href(area["level"], here, other, indicator, shown_period, points)
     before = fmt.shift_month(period, -1)
     counts = attention.status_counts(area["code"], period)
@@ -115,7 +161,8 @@ def area_page(
         ),
     ]
     body = [
-        header(area, lang, {**as_of, "period": period}, switch, badges, controls),
+        header(area, lang, {**data.as_of(), "period": period}, switch, badges, controls,
+               SIGNED_IN_SLOT),
         html.Div(
             [
                 breadcrumb(data.ancestors(area["code"]), lang, indicator),
@@ -136,7 +183,8 @@ def area_page(
     if former is not None:
         body.append(former_note(former, lang))
     colour = "value" if colour == "value" else None
-    body += cached_panels(PanelView(area, indicator, period, shown_period, points, colour, lang))
-    return html.Div(
-        body, className=f"cockpit level-{area['level']}", lang="zh-CN" if lang == "zh" else "en"
-    )
+    view = PanelView(area, indicator, period, shown_period, points, colour, lang)
+    # The panels are kept on their own too (a page's slots are filled per request, theirs
+    # here left in): the same panels come under more than one page (a former code's).
+    body += cached_panels(view, csrf=lambda: CSRF_SLOT)
+    return body

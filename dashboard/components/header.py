@@ -132,10 +132,11 @@ def page_header(
     switch_href: str,
     badges: list | None = None,
     controls: list | None = None,
+    user: object | None = None,
 ) -> html.Header:
     """The bar on every page. ``badges`` say how fresh the data is; ``controls`` (an
     area page's period selector and its red and amber counts) take the place of the
-    plain period."""
+    plain period; ``user`` (by default ``user_box``) says who is signed in."""
     return html.Header(
         className="cockpit-header",
         children=[
@@ -187,7 +188,7 @@ def page_header(
                 title=t("text.large_label", lang),
                 **{"aria-pressed": "false", "aria-label": t("text.large_label", lang)},
             ),
-            user_box(lang),
+            user if user is not None else user_box(lang),
         ],
     )
 
@@ -199,9 +200,10 @@ def header(
     switch_href: str,
     badges: list | None = None,
     controls: list | None = None,
+    user: object | None = None,
 ) -> html.Header:
     title = [
         html.Span(name(area, lang), className="area-name"),
         html.Span(t(f"cockpit.{area['level']}", lang), className="area-level"),
     ]
-    return page_header(title, lang, as_of, switch_href, badges, controls)
+    return page_header(title, lang, as_of, switch_href, badges, controls, user)

@@ -12,6 +12,7 @@ is kept as a slot and filled for each request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import orjson
@@ -206,12 +207,15 @@ class PanelView(NamedTuple):
     lang: str
 
 
-def cached_panels(view: PanelView) -> list[orjson.Fragment]:
+def cached_panels(
+    view: PanelView, csrf: Callable[[], str] = generate_csrf
+) -> list[orjson.Fragment]:
     """``area_panels``, read from the cache when this version has built them for a caller
-    of the same scope and kind, with this session's CSRF token."""
+    of the same scope and kind, with ``csrf()`` in the dispatch forms (this session's
+    CSRF token)."""
     return answers.remembered_components(
         "page:area-panels", [view.area["code"], *view[1:]], lambda: area_panels(view),
-        {CSRF_SLOT: generate_csrf}, kind=True,
+        {CSRF_SLOT: csrf}, kind=True,
     )  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from dashboard.access import auth
+from dashboard.caching import answers
 from dashboard.dash_adapter import component_json
 from dashboard.shell.layout import page_for
 
@@ -104,13 +105,27 @@ def _page_html(page: object) -> str:
     empty.children = None
     outer = render(orjson.loads(component_json(empty)))
     inner = "".join(
-        _kept_html(component_json(child))
+        _filled_html(component_json(child))
         if isinstance(child, orjson.Fragment)
         else render(orjson.loads(component_json(child)))
         for child in children
     )
     end = outer.rindex("</")
     return outer[:end] + inner + outer[end:]
+
+
+def _filled_html(text: str) -> str:
+    """Kept JSON given to this request as HTML: rendered from the kept form with its slots
+    still in it (the same text for every caller of one kind, so memoised), then each slot's
+    HTML replaced by its value's, as ``answers`` filled the JSON."""
+    kept = answers.kept_form(text)
+    if kept is None:
+        return _kept_html(text)
+    form, values = kept
+    page = _kept_html(form)
+    for token, value in values.items():
+        page = page.replace(render(orjson.loads(token)), render(orjson.loads(value)))
+    return page
 
 
 @functools.lru_cache(maxsize=64)

@@ -62,10 +62,11 @@ def test_component_json_is_what_dash_sends_and_slots_fill_whole_values():
     parsed = orjson.loads(text)
     assert parsed["type"] == "Div" and parsed["namespace"] == "dash_html_components"
     assert parsed["props"]["children"][0]["props"]["value"] == "csrf-slot"
-    filled = dash_adapter.fill_slots(
+    values = dash_adapter.slot_values(
         [text],
         {"csrf-slot": lambda: 'a"token', html.Span(id="slot"): lambda: html.B("now", id="b")},
     )
+    filled = dash_adapter.fill_slots([text], values)
     again = orjson.loads(filled[0])
     assert again["props"]["children"][0]["props"]["value"] == 'a"token'
     assert again["props"]["children"][1]["props"] == {"children": "now", "id": "b"}
