@@ -13,14 +13,15 @@ import os
 import random
 from pathlib import Path
 
-from locust import HttpUser, between, constant, task
+from locust import between, constant, task
+from locust.contrib.fasthttp import FastHttpUser
 
 RECORDING = json.loads(Path(os.environ["COCKPIT_LOAD_RECORDING"]).read_text(encoding="utf-8"))
 TOKEN = os.environ["COCKPIT_LOAD_TOKEN"]
 _CALLBACK = "/_dash-update-component"
 
 
-def _replay(user: HttpUser, view: dict) -> None:
+def _replay(user: FastHttpUser, view: dict) -> None:
     """A view as the browser asked for it: the page (none for a change within a page),
     then the layout (rendering the page it names) and the callbacks, in the order sent."""
     if view["path"]:
@@ -38,7 +39,7 @@ def _replay(user: HttpUser, view: dict) -> None:
         )  # fmt: skip
 
 
-class Laptop(HttpUser):
+class Laptop(FastHttpUser):
     """An official at a laptop: opens an area's cockpit, then switches its indicator."""
 
     weight = 4
@@ -56,7 +57,7 @@ class Laptop(HttpUser):
         _replay(self, random.choice(RECORDING["switches"]))
 
 
-class WallScreen(HttpUser):
+class WallScreen(FastHttpUser):
     """A wall screen: its playlist steps, and it asks whether a refresh published."""
 
     weight = 1
