@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # worker), a Redis URL (redis://host:6379/0), or "none".
     cache: str = "filesystem"
     cache_dir: Path = Path("data/cache")
+    # The static files (scripts, stylesheets) compressed once with brotli's and gzip's best,
+    # kept by their content's digest: a folder of this machine that every cockpit on it
+    # may share (``dashboard/shell/compressed.py``).
+    static_cache: Path = Field(default_factory=lambda: _user_cache() / "cockpit" / "static")
     # The cockpit's name in the header and the browser tab; empty: "<the tree's top
     # area>城市大脑 · 一网统管驾驶舱", from the area tree.
     title_zh: str = ""
@@ -183,9 +187,14 @@ class Settings(BaseSettings):
         return self.model_copy(update=changes)
 
 
+def _user_cache() -> Path:
+    """The user's cache folder (XDG's ``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 _PATH_KEYS = (
     "inbox", "archive", "warehouse", "layers", "reference", "areas", "cache_dir", "spark_dir",
-    "secret_key_file", "notify_file", "metrics_dir",
+    "secret_key_file", "notify_file", "metrics_dir", "static_cache",
 )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from dashboard.access import auth, cas, hardening, oidc, trail
 from dashboard.caching import backend as cache
 from dashboard.reading import data, warehouse
 from dashboard.routes import api, exports, geometry, manifest, metrics, scene, tasks
-from dashboard.shell import first_screen
+from dashboard.shell import compressed, first_screen
 from dashboard.shell import layout as shell
 from dashboard.urls import HEAD_LINKS
 
@@ -132,6 +132,7 @@ def create_app(migrate: bool = True, settings: Settings | None = None) -> Dash:
     api.register(app.server, limiter, settings)
     app.layout = shell.layout
     hardening.harden(app, settings)
+    compressed.register(app.server, settings.static_cache)
     cache.init(app.server, settings)
     app.server.before_request(trail.audit_page_view)
     app.server.after_request(trail.record_page_outcome)
