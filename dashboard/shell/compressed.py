@@ -69,7 +69,10 @@ def register(server: flask.Flask, store: Path) -> None:
         body = response.get_data()
         if len(body) < MIN_SIZE:
             return response
-        response.set_data(packed(store, body, encoding))
+        data = packed(store, body, encoding)
+        if data is None:
+            return response
+        response.set_data(data)
         response.headers["Content-Encoding"] = encoding
         vary = response.headers.get("Vary")
         if not vary or "accept-encoding" not in vary.lower():
@@ -80,27 +83,29 @@ def register(server: flask.Flask, store: Path) -> None:
         return response
 
 
-def packed(store: Path, body: bytes, encoding: str) -> bytes:
+def packed(store: Path, body: bytes, encoding: str) -> bytes | None:
     """``body`` compressed with ``encoding`` ("br" or "gzip"), from ``store`` when it holds
-    it, else compressed now and kept there (a folder that cannot be written to only
-    means compressing again next time)."""
+    it, else compressed now and kept there. None when ``store`` cannot be written to:
+    brotli's best at every request would cost seconds, so the answer is left to be
+    compressed as it goes out, as any other."""
     kept = store / (hashlib.sha256(body).hexdigest() + _SUFFIX[encoding])
     try:
         return kept.read_bytes()
     except OSError:
         pass
+    try:
+        store.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Written aside, then renamed: another worker never reads half a file.
+        handle = tempfile.NamedTemporaryFile(dir=store, delete=False)  # noqa: SIM115 - closed below, once written
+    except OSError:
+        return None
     if encoding == "br":
         data = brotli.compress(body, quality=11, lgwin=24)
     else:
         data = gzip.compress(body, compresslevel=9, mtime=0)
-    try:
-        store.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Written aside, then renamed: another worker never reads half a file.
-        with tempfile.NamedTemporaryFile(dir=store, delete=False) as handle:
-            handle.write(data)
-        os.replace(handle.name, kept)
-    except OSError:
-        pass
+    with handle:
+        handle.write(data)
+    os.replace(handle.name, kept)
     return data
 
 
@@ -113,9 +118,7 @@ def warm(app, store: Path) -> int:  # noqa: ANN001 - a Dash app
         answer = client.get(url, headers={"Accept-Encoding": "identity"})
         body = answer.get_data()
         if answer.status_code == 200 and answer.mimetype in TYPES and len(body) >= MIN_SIZE:
-            for encoding in ENCODINGS:
-                packed(store, body, encoding)
-            kept += 1
+            kept += all(packed(store, body, encoding) is not None for encoding in ENCODINGS)
     return kept
 
 
