@@ -110,6 +110,7 @@ bench: install browser-deps
 	rm -rf $(BENCH_CITY)
 	$(BIN)/python -m bench.city_scale --keep $(BENCH_CITY)
 	$(BIN)/python -m bench.load $(BENCH_CITY)
+	$(BIN)/python -m bench.load $(BENCH_CITY) --users 500 --seconds 60 --name load500
 	$(BIN)/python -m bench.api_load $(BENCH_CITY)
 	rm -rf $(BENCH_CITY)
 	$(BIN)/python -m bench.report

@@ -1,6 +1,6 @@
 """Load: 50 simulated users against ``cockpit serve`` for 2 minutes, on loopback only.
 
-    .venv/bin/python -m bench.load WAREHOUSE_ROOT [--users 50] [--seconds 120]
+    .venv/bin/python -m bench.load WAREHOUSE_ROOT [--users 50] [--seconds 120] [--name load]
 
 WAREHOUSE_ROOT is a cockpit built by ``bench.city_scale --keep`` (or any cockpit folder with
 the same layout). The cockpit is served by ``cockpit serve`` (gunicorn, its 2 workers); a
@@ -132,7 +132,7 @@ def _gunicorn_master(port: str) -> int:
     return min(pids)
 
 
-def run(root: Path, users: int, seconds: int) -> dict:
+def run(root: Path, users: int, seconds: int, name: str = "load") -> dict:
     env = _env(root)
     os.environ.update(env)
     from cockpit import store
@@ -163,7 +163,7 @@ def run(root: Path, users: int, seconds: int) -> dict:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        prefix = RESULTS / "load"
+        prefix = RESULTS / name
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(REPO / "bench" / "locustfile.py"),
              "--headless", "-u", str(users), "-r", str(max(1, users // 10)),
@@ -177,7 +177,8 @@ def run(root: Path, users: int, seconds: int) -> dict:
         sampler.join()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         stats = list(csv.DictReader(handle))
-    return {"stats": stats, "worker_peak_mb": sorted(peaks.values(), reverse=True)}
+    return {"users": users, "stats": stats,
+            "worker_peak_mb": sorted(peaks.values(), reverse=True)}  # fmt: skip
 
 
 def table(result: dict) -> list[str]:
@@ -200,11 +201,14 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
+    # The results' name under bench/results/: "load" (50 users, the table's load rows) or
+    # "load500" (the issue's 500 officials of a city).
+    parser.add_argument("--name", default="load")
     args = parser.parse_args()
     started = time.perf_counter()
-    result = run(args.root, args.users, args.seconds)
+    result = run(args.root, args.users, args.seconds, args.name)
     result["seconds"] = round(time.perf_counter() - started)
-    (RESULTS / "load.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print("| request | count | failures | p50 | p95 | p99 |")
     print("|---|---|---|---|---|---|")
     for line in table(result):

@@ -122,6 +122,22 @@ def load_rows(load: dict | None) -> list[str]:
     ]
 
 
+def capacity_rows(load: dict | None) -> list[str]:
+    """The city's officials: 500 users on one 2-core machine (``bench.load --users 500``)."""
+    if load is None:
+        return [f"| load: 500 users, 60 s | {MISSING} | | p95 ≤ 100 ms, 0 errors |"]
+    overall = next(r for r in load["stats"] if r["Name"] == "Aggregated")
+    errors = sum(int(r["Failure Count"]) for r in load["stats"])
+    served = [r for r in load["stats"] if r["Name"] != "Aggregated"]
+    rate = sum(float(r["Requests/s"]) for r in served if not r["Name"].startswith("sign in"))
+    met = float(overall["95%"]) <= 100 and errors == 0
+    return [
+        f"| **load, {load.get('users', 500)} users** (a city's officials, 60 s; locust on the "
+        f"same 2 cores): all requests, p50 / p95 | {overall['50%']} / **{overall['95%']} ms** "
+        f"| {rate:.0f} requests/s, {errors} errors | p95 ≤ 100 ms, 0 errors: {_verdict(met)} |"
+    ]
+
+
 def api_rows(api: dict | None) -> list[str]:
     if api is None:
         return [f"| the data API, 50 consumers | {MISSING} | | p95 ≤ 50 ms, 0 errors |"]
@@ -222,6 +238,7 @@ def section() -> list[str]:
         *refresh_rows(_read("city.json")),
         *interaction_rows(_read("city-interactions.md")),
         *load_rows(_read("load.json")),
+        *capacity_rows(_read("load500.json")),
         *api_rows(_read("api-load.json")),
         *pull_rows(_read("pull.json")),
         *render_rows(_read("render.json")),
