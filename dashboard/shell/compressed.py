@@ -16,17 +16,20 @@ name and every header stays Dash's and the cockpit's.
 
 The compressed copies are kept by their content's digest, in a folder of this machine
 (``Settings.static_cache``), shared by every worker and every cockpit on it: a file's copy
-can never be another's. ``warm`` fills it for the files a cockpit page loads, after each
+can never be another's, and a copy is sent only once it has been seen to unpack to the
+content its name is the digest of. ``warm`` fills it for the files a cockpit page loads, after each
 publish, so that no official waits for brotli's best.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
 import re
 import tempfile
+import zlib
 from pathlib import Path
 
 import brotli
@@ -89,10 +92,9 @@ def packed(store: Path, body: bytes, encoding: str) -> bytes | None:
     brotli's best at every request would cost seconds, so the answer is left to be
     compressed as it goes out, as any other."""
     kept = store / (hashlib.sha256(body).hexdigest() + _SUFFIX[encoding])
-    try:
-        return kept.read_bytes()
-    except OSError:
-        pass
+    found = _read_checked(kept, encoding)
+    if found is not None:
+        return found
     try:
         store.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Written aside, then renamed: another worker never reads half a file.
@@ -107,6 +109,33 @@ def packed(store: Path, body: bytes, encoding: str) -> bytes | None:
         handle.write(data)
     os.replace(handle.name, kept)
     return data
+
+
+def _read_checked(kept: Path, encoding: str) -> bytes | None:
+    """The store's copy, if it unpacks to the content its name is the digest of. The store
+    is a folder outside the install: a copy someone put there, or one cut short, is
+    compressed again rather than sent as the cockpit's script."""
+    try:
+        data = kept.read_bytes()
+    except OSError:
+        return None
+    good = _holds_its_digest(str(kept), hashlib.sha256(data).hexdigest(), encoding)
+    return data if good else None
+
+
+@functools.lru_cache(maxsize=256)
+def _holds_its_digest(path: str, packed_digest: str, encoding: str) -> bool:
+    # Checked once per process for each copy (unpacking plotly.js takes 10 ms, hashing
+    # what is read 1 ms): the copy is known by the digest of its own bytes, so a file
+    # replaced since, between the two reads too, is a copy not yet checked.
+    try:
+        data = Path(path).read_bytes()
+        if hashlib.sha256(data).hexdigest() != packed_digest:
+            return False
+        body = brotli.decompress(data) if encoding == "br" else gzip.decompress(data)
+    except (OSError, brotli.error, gzip.BadGzipFile, EOFError, zlib.error):
+        return False
+    return hashlib.sha256(body).hexdigest() == Path(path).name.split(".")[0]
 
 
 def warm(app, store: Path) -> int:  # noqa: ANN001 - a Dash app

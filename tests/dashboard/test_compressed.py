@@ -71,6 +71,12 @@ def test_files_are_compressed_once_into_the_machines_store_and_read_from_it(demo
     # What the store holds is what every worker sends: a second app on the same store.
     again = create_app(settings=settings).server.test_client()
     assert again.get(url, headers={"Accept-Encoding": "br"}).get_data() == kept.read_bytes()
+    # A copy in the store that is not what its name says (put there, or cut short) is
+    # never sent: the file is compressed again, and the copy replaced.
+    kept.write_bytes(brotli.compress(b"alert('not the cockpit');"))
+    third = create_app(settings=settings).server.test_client()
+    sent = third.get(url, headers={"Accept-Encoding": "br"}).get_data()
+    assert brotli.decompress(sent) == css and brotli.decompress(kept.read_bytes()) == css
     # A store that cannot be written to leaves the file to be compressed as it goes out, as
     # before: never a failed answer, nor brotli's best (seconds) at every request.
     blocked = settings.with_overrides(static_cache=tmp_path / "a-file")
