@@ -27,6 +27,10 @@ WALL = "/wall"
 TASKS = "/tasks"
 DEPT = "/dept"
 HEALTH = "/api/health"
+# The front-end's files: the app's own (``dashboard/assets``) and Dash's component suites
+# (its scripts, from the installed packages).
+ASSETS = "/assets/"
+SUITES = "/_dash-component-suites/"
 # The web app manifest (``routes.manifest``), and what every page's <head> says of it: the
 # manifest, the colour of a phone's bar, and the icon iOS pins.
 MANIFEST = "/manifest.webmanifest"

@@ -31,19 +31,22 @@ from dashboard.access import api_keys, scope
 from dashboard.access.login_page import LOGIN_TEMPLATE
 from dashboard.i18n import pick_lang, t
 from dashboard.reading import brand, warehouse
-from dashboard.urls import CAS_START, HEAD_LINKS, OIDC_START, same_site_path
+from dashboard.urls import (
+    ASSETS,
+    CAS_START,
+    HEAD_LINKS,
+    HEALTH,
+    LOGIN,
+    MANIFEST,
+    OIDC_START,
+    SUITES,
+    same_site_path,
+)
 
 # Paths anyone may fetch: the sign-in page, the front-end's code and styles, the health
 # check (which tells an anonymous caller only that the server is up).
 # The web app manifest too: a browser fetches it without the session cookie.
-PUBLIC_PREFIXES = (
-    "/login",
-    "/assets/",
-    "/_dash-component-suites/",
-    "/_favicon.ico",
-    "/manifest.webmanifest",
-)
-HEALTH = "/api/health"
+PUBLIC_PREFIXES = (LOGIN, ASSETS, SUITES, "/_favicon.ico", MANIFEST)
 # Requests a browser makes for data, as opposed to a page it navigates to.
 DATA_PREFIXES = ("/_dash-", "/export/", "/geo/", "/_reload-hash")
 ADMIN_PREFIX = "/admin/"
@@ -182,7 +185,7 @@ def logout():
         record("logout")
     flask_login.logout_user()
     flask.session.clear()
-    return flask.redirect("/login")
+    return flask.redirect(LOGIN)
 
 
 def _kiosk_redirect():
@@ -286,7 +289,7 @@ def register(server: flask.Flask, settings: Settings) -> Limiter:
     limiter = Limiter(get_remote_address, app=server, storage_uri=uri, storage_options=options)
     rate = settings.login_rate_limit
     server.add_url_rule(
-        "/login", "login", limiter.limit(rate, methods=["POST"])(login), methods=["GET", "POST"]
+        LOGIN, "login", limiter.limit(rate, methods=["POST"])(login), methods=["GET", "POST"]
     )
     server.add_url_rule("/logout", "logout", logout, methods=["POST"])
     server.before_request(gate)

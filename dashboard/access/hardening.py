@@ -16,10 +16,10 @@ from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from cockpit.settings import Settings
 from dashboard.access import trail
+from dashboard.urls import ASSETS, SUITES
 
 MAX_BODY_BYTES = 1024 * 1024
 DISPATCH = "/_dash-update-component"
-SUITES = "/_dash-component-suites/"
 # A malformed callback body surfaces inside Dash as one of these; the request is wrong,
 # not the server, so the answer is 400.
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
@@ -161,8 +161,6 @@ def _errors(server: flask.Flask) -> None:
         return flask.Response("500 Internal Server Error\n", 500, mimetype="text/plain")
 
 
-# The app's own static files (assets/), served by Dash.
-ASSETS = "/assets/"
 # Answers that carry data: callbacks and the shell with its page, exports, geometry,
 # the health check, the task pages' posts.
 PRIVATE_ANSWERS = (

@@ -191,5 +191,5 @@ def page_body(view: PageView) -> list:
     view = PanelView(area, indicator, period, shown_period, points, colour, lang)
     # The panels are kept on their own too (a page's slots are filled per request, theirs
     # here left in): the same panels come under more than one page (a former code's).
-    body += cached_panels(view, csrf=lambda: CSRF_SLOT)
+    body += cached_panels(view, fill_slot=False)
     return body

@@ -12,7 +12,6 @@ is kept as a slot and filled for each request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
 import orjson
@@ -207,15 +206,14 @@ class PanelView(NamedTuple):
     lang: str
 
 
-def cached_panels(
-    view: PanelView, csrf: Callable[[], str] = generate_csrf
-) -> list[orjson.Fragment]:
+def cached_panels(view: PanelView, fill_slot: bool = True) -> list[orjson.Fragment]:
     """``area_panels``, read from the cache when this version has built them for a caller
-    of the same scope and kind, with ``csrf()`` in the dispatch forms (this session's
-    CSRF token)."""
+    of the same scope and kind, with this session's CSRF token in the dispatch forms; or,
+    without ``fill_slot``, its slot left in (for a page kept whole, which fills it)."""
+    fill = {CSRF_SLOT: generate_csrf} if fill_slot else {}
     return answers.remembered_components(
-        "page:area-panels", [view.area["code"], *view[1:]], lambda: area_panels(view),
-        {CSRF_SLOT: csrf}, kind=True,
+        "page:area-panels", [view.area["code"], *view[1:]], lambda: area_panels(view), fill,
+        kind=True,
     )  # fmt: skip
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 import brotli
 import flask
 
-from dashboard.access.hardening import ASSETS, SUITES
+from dashboard.urls import ASSETS, SUITES
 
 # What is worth compressing (plotly.js, Dash's bundles, the stylesheet, the i18n
 # dictionaries, the icons as SVG); images and fonts are compressed already.
